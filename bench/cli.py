@@ -1,0 +1,120 @@
+"""The ``gilbench`` command.  Runs in measured interpreters too: Python 3.9-compatible."""
+import argparse
+import datetime
+import importlib
+import json
+import os
+import pkgutil
+import sys
+
+import demos
+from bench import claims as _claims
+
+
+def _fail(message):
+    print("gilbench: error: %s" % message, file=sys.stderr)
+    return 2
+
+
+def _cmd_list(args):
+    rows = [{"id": c.id, "chapter": c.chapter, "section": c.section, "claim": c.claim, "phrase": c.phrase,
+             "note_figure": c.note_figure, "metrics": list(c.metrics())} for c in _claims.CLAIMS]
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return 0
+    from tabulate import tabulate
+
+    print(tabulate([[r["id"], r["chapter"], r["claim"], r["phrase"]] for r in rows],
+                   ["id", "chapter", "claim", "the note's words"], tablefmt="simple", maxcolwidths=[None, None, 70, 30]))
+    return 0
+
+
+def _demo_names():
+    return sorted(m.name for m in pkgutil.iter_modules(demos.__path__) if not m.name.startswith("_"))
+
+
+def _cmd_demo(args):
+    names = _demo_names()
+    if args.name not in names:
+        return _fail("unknown demo %r (demos: %s)" % (args.name, ", ".join(names)))
+    importlib.import_module("demos." + args.name).main()
+    return 0
+
+
+def _cmd_run(args):
+    from bench import runner, workloads
+
+    try:
+        selected = workloads.select(args.only)
+    except workloads.SelectionError as exc:
+        return _fail(exc)
+    out = args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
+    folder, errors = runner.run(selected, out, mode=mode, ident=args.id)
+    print(folder)
+    if errors:
+        return _fail("%d workload(s) failed: %s; results of the others are in %s"
+                     % (len(errors), ", ".join(sorted(errors)), folder))
+    return 0
+
+
+def _cmd_report(args):
+    from bench import report, results
+
+    chapters = set(args.chapters.split(",")) if args.chapters else None
+    try:
+        text = report.render(args.results, args.format, chapters)
+    except results.ResultsError as exc:
+        return _fail(exc)
+    sys.stdout.write(text)
+    return 0
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="gilbench", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p = sub.add_parser("list", help="every claim of the note: id, chapter, the note's words")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("demo", help="run one demo, narrated (same as python -m demos.NAME)")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("run", help="observe and benchmark on the running interpreter")
+    speed = p.add_mutually_exclusive_group()
+    speed.add_argument("--fast", action="store_true", help="fewer trials and pyperf processes")
+    speed.add_argument("--rigorous", action="store_true", help="more trials and pyperf's --rigorous")
+    p.add_argument("--only", metavar="SELECTION",
+                   help="comma-separated chapters (%s) or workload names" % ", ".join(_claims.CHAPTERS))
+    p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
+    p.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil)")
+    p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("report", help="judge every claim from a results folder and print the table")
+    p.add_argument("results", metavar="DIR")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.set_defaults(func=_cmd_report)
+
+    try:
+        from bench import _cli_pythons
+    except ImportError:  # the interpreter tools are optional inside measured venvs
+        _cli_pythons = None
+    if _cli_pythons is not None:
+        _cli_pythons.register(sub)
+    return parser
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return _fail("interrupted")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

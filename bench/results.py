@@ -1,0 +1,144 @@
+"""Load a results folder, derive metrics, and judge the ledger on each interpreter.
+
+Data flows one way: observations.json + bench.json -> metrics -> verdicts.  Every metric
+comes from a file of the run; nothing here knows what a claim's answer should be.
+"""
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Dict, List
+
+from bench import claims as _claims
+from bench import evaluate as _evaluate
+from bench import workloads as _workloads
+
+FORMAT = 1
+
+
+class ResultsError(Exception):
+    """A results folder that cannot be read; the message is one line a person can act on."""
+
+
+@dataclass
+class InterpreterResult:
+    id: str
+    folder: str
+    meta: dict
+    metrics: Dict[str, _evaluate.Measured] = field(default_factory=dict)
+    errors: Dict[str, str] = field(default_factory=dict)
+
+
+def _load_json(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except ValueError as exc:
+        raise ResultsError("%s: malformed JSON (%s)" % (path, exc))
+    except OSError as exc:
+        raise ResultsError("%s: cannot read (%s)" % (path, exc.strerror))
+
+
+def _check_format(path, data):
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        got = data.get("format") if isinstance(data, dict) else None
+        raise ResultsError("%s: results format %r, this gilbench reads format %d" % (path, got, FORMAT))
+
+
+def _bench_metrics(path):
+    import pyperf  # lazy: only reports with timings need it
+
+    try:
+        suite = pyperf.BenchmarkSuite.load(path)
+    except Exception as exc:
+        raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
+    stats = {}
+    for bench in suite.get_benchmarks():
+        values = bench.get_values()
+        stdev = bench.stdev() if len(values) > 1 else 0.0
+        stats[bench.get_name()] = (bench.mean(), stdev)
+    metrics = {}
+    for workload in _workloads.WORKLOADS:
+        for metric, spec in workload.derived:
+            if spec[0] == "mean" and spec[1] in stats:
+                metrics[metric] = _evaluate.Measured(*stats[spec[1]])
+            elif spec[0] == "ratio" and spec[1] in stats and spec[2] in stats:
+                (a, sa), (b, sb) = stats[spec[1]], stats[spec[2]]
+                ratio = a / b
+                # Propagate both benchmarks' relative spreads (independent samples).
+                metrics[metric] = _evaluate.Measured(ratio, ratio * math.hypot(sa / a, sb / b))
+    return metrics
+
+
+def _load_interpreter(folder):
+    meta_path = os.path.join(folder, "meta.json")
+    meta = _load_json(meta_path)
+    _check_format(meta_path, meta)
+    obs_path = os.path.join(folder, "observations.json")
+    obs = _load_json(obs_path)
+    _check_format(obs_path, obs)
+    result = InterpreterResult(meta.get("id") or os.path.basename(folder), folder, meta,
+                               errors=dict(obs.get("errors", {})))
+    for key, value in obs.get("observations", {}).items():
+        if isinstance(value, bool):
+            value = int(value)
+        if isinstance(value, (int, float)):
+            result.metrics[key] = _evaluate.Measured(value)
+    bench_path = os.path.join(folder, "bench.json")
+    if os.path.exists(bench_path):
+        result.metrics.update(_bench_metrics(bench_path))
+    return result
+
+
+def load(run_dir):
+    """All interpreters of a run folder (or a single interpreter's folder)."""
+    if not os.path.isdir(run_dir):
+        raise ResultsError("results folder %s does not exist" % run_dir)
+    if os.path.exists(os.path.join(run_dir, "meta.json")):
+        folders = [run_dir]
+    else:
+        folders = sorted(os.path.join(run_dir, d) for d in os.listdir(run_dir)
+                         if not d.startswith(".") and os.path.isfile(os.path.join(run_dir, d, "meta.json")))
+    if not folders:
+        raise ResultsError("%s holds no gilbench results (no <interpreter>/meta.json)" % run_dir)
+    return [_load_interpreter(f) for f in folders]
+
+
+def _facts(result):
+    return {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc")}
+
+
+def _not_built_reason(claim):
+    missing = [m for m in claim.metrics() if _workloads.producer(m) is None]
+    if missing:
+        return "no observation: the %s workload is not built yet (needs %s)" % (
+            missing[0].split(".")[0], ", ".join(sorted(set(missing))))
+    return None
+
+
+def verdicts(results):
+    """Every claim on every interpreter, as evaluate.Verdict objects keyed by interpreter id."""
+    out = {}
+    for result in results:
+        row = []
+        for claim in _claims.CLAIMS:
+            if claim.scope == "cross":
+                row.append(_evaluate.Verdict(
+                    claim.id, "not-measured",
+                    "needs the GIL and the free-threaded build of one version in the same matrix run "
+                    "(gilbench matrix); a single interpreter cannot judge it"))
+                continue
+            reason = _not_built_reason(claim)
+            if reason:
+                row.append(_evaluate.Verdict(claim.id, "not-measured", reason))
+                continue
+            verdict = _evaluate.evaluate(claim, result.metrics, _facts(result))
+            if verdict.verdict == "not-measured":
+                failed = sorted({_workloads.producer(m).name for m in claim.metrics()} & set(result.errors))
+                if failed:
+                    verdict.why += " (workload %s failed: %s)" % (failed[0], result.errors[failed[0]])
+                else:
+                    verdict.why += " (its workload was not in this run's selection)"
+            row.append(verdict)
+        out[result.id] = row
+    return out

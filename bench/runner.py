@@ -1,0 +1,124 @@
+"""``gilbench run``: observe and benchmark the selected workloads on the running interpreter.
+
+Runs inside the measured interpreter, so it stays Python 3.9-compatible.  Results go to
+``OUT/<interpreter-id>/`` as meta.json, observations.json and bench.json; they are written
+into a hidden sibling folder first and renamed into place at the end, so a crashed or
+interrupted run never leaves a half-written result behind.
+"""
+import datetime
+import importlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+
+from bench import workloads as _workloads
+
+FORMAT = 1
+_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+_SCRIPT_TIMEOUT_S = 1800
+
+
+def interpreter_facts():
+    """What produced a run: interpreter, build, GIL state at run time, flags, CPUs."""
+    free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
+    return {
+        "executable": sys.executable,
+        "base_executable": getattr(sys, "_base_executable", sys.executable),
+        "version": platform.python_version(),
+        "implementation": platform.python_implementation(),
+        "free_threaded": free_threaded,
+        # GIL builds have no _is_gil_enabled(): their GIL is always on.
+        "gil_enabled": bool(is_gil_enabled()) if is_gil_enabled else True,
+        "python_gil_env": os.environ.get("PYTHON_GIL"),
+        "pymalloc": bool(sysconfig.get_config_var("WITH_PYMALLOC")),
+        "configure_flags": sysconfig.get_config_var("CONFIG_ARGS") or "",
+        "cpu_count": os.cpu_count(),
+        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+    }
+
+
+def default_id(facts):
+    """A short id such as 3.11.7, 3.13.5t, or 3.13.5t-gil (free-threaded build, GIL forced on)."""
+    ident = facts["version"] + ("t" if facts["free_threaded"] else "")
+    if facts["free_threaded"] and facts["gil_enabled"]:
+        ident += "-gil"
+    return ident
+
+
+def _write_json(path, data):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(data, f, indent=2, sort_keys=True, default=str)
+        f.write("\n")
+    os.replace(tmp, path)
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+
+
+def _progress(msg):
+    print("gilbench: " + msg, file=sys.stderr, flush=True)
+
+
+def _observe(workload, mode):
+    module = importlib.import_module(workload.demo)
+    params = dict(workload.params.get(mode, {})) if workload.params else {}
+    return module.observe(**params)
+
+
+def _benchmark(workload, mode, bench_file):
+    script = os.path.join(_BENCH_DIR, workload.script)
+    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(_workloads.PYPERF_ARGS[mode])
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
+                          timeout=_SCRIPT_TIMEOUT_S)
+    if proc.returncode != 0:
+        tail = proc.stdout.strip().splitlines()[-1:] or ["(no output)"]
+        raise RuntimeError("%s exited with %d: %s" % (workload.script, proc.returncode, tail[0]))
+
+
+def run(selected, out_dir, mode="fast", ident=None):
+    """Run ``selected`` workloads; return (result folder, {workload: error}) ."""
+    facts = interpreter_facts()
+    ident = ident or default_id(facts)
+    final = os.path.join(out_dir, ident)
+    staging = os.path.join(out_dir, ".%s.partial-%d" % (ident, os.getpid()))
+    os.makedirs(staging)
+    bench_file = os.path.join(staging, "bench.json")
+    observations, errors, timings = {}, {}, {}
+    started = _now()
+    try:
+        for i, workload in enumerate(selected, 1):
+            _progress("[%d/%d] %s on %s (%s mode)" % (i, len(selected), workload.name, ident, mode))
+            t0 = time.perf_counter()
+            try:
+                if workload.demo:
+                    observations.update(_observe(workload, mode))
+                if workload.script:
+                    _benchmark(workload, mode, bench_file)
+            except Exception as exc:  # one failing workload must not cost the others
+                errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
+                _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
+            timings[workload.name] = round(time.perf_counter() - t0, 2)
+            _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
+        meta = dict(facts, format=FORMAT, id=ident, mode=mode, started=started, finished=_now(),
+                    selection=[w.name for w in selected], workload_seconds=timings,
+                    # No workload of the GIL chapter talks to a search backend.
+                    io_backend=None)
+        _write_json(os.path.join(staging, "meta.json"), meta)
+        _write_json(os.path.join(staging, "observations.json"),
+                    {"format": FORMAT, "observations": observations, "errors": errors})
+        if os.path.exists(final):
+            shutil.rmtree(final)
+        os.replace(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final, errors
