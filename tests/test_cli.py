@@ -1,0 +1,99 @@
+"""The gilbench command end to end, and its answers to bad input."""
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+_ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _gilbench(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "bench"] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=timeout, env=_ENV)
+
+
+def _one_clear_line(proc):
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gilbench: error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_list_json_has_every_claim():
+    from bench import claims
+
+    proc = _gilbench("list", "--json")
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    assert [r["id"] for r in rows] == [c.id for c in claims.CLAIMS]
+    assert {"id", "chapter", "claim", "phrase", "note_figure"} <= set(rows[0])
+
+
+@pytest.mark.slow
+def test_run_then_report(tmp_path):
+    out = tmp_path / "r"
+    proc = _gilbench("run", "--fast", "--only", "switching,fib", "--out", str(out), "--id", "here")
+    assert proc.returncode == 0, proc.stderr
+    assert "[1/2] switching" in proc.stderr and "[2/2] fib" in proc.stderr  # progress
+    folder = out / "here"
+    assert sorted(p.name for p in folder.iterdir()) == ["bench.json", "meta.json", "observations.json"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
+    meta = json.loads((folder / "meta.json").read_text())
+    for key in ("executable", "version", "free_threaded", "gil_enabled", "configure_flags", "cpu_count",
+                "io_backend", "mode", "format"):
+        assert key in meta
+    show = subprocess.run([sys.executable, "-m", "pyperf", "show", str(folder / "bench.json")],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    assert show.returncode == 0 and "Mean +- std dev" in show.stdout, show.stdout
+
+    proc = _gilbench("report", str(out), "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["format"] == 1 and [i["id"] for i in report["interpreters"]] == ["here"]
+    by_claim = {v["claim"]: v for v in report["verdicts"]}
+    for v in report["verdicts"]:
+        assert {"claim", "interpreter", "verdict", "value", "note_figure", "why"} <= set(v)
+    # switching was observed: its claim is judged (n/a only where the GIL is off).
+    assert by_claim["gil.switch-between-bytecodes"]["verdict"] != "not-measured"
+    # countdown was not in the selection: said so, not guessed.
+    assert by_claim["gil.countdown-threads-slower"]["verdict"] == "not-measured"
+    assert "selection" in by_claim["gil.countdown-threads-slower"]["why"]
+    md = _gilbench("report", str(out))
+    assert md.returncode == 0 and "| gil.switch-between-bytecodes" in md.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ("demo", "no-such-demo"),
+    ("run", "--only", "nonsense", "--out", "/tmp/never-written"),
+    ("report", "/nonexistent/results"),
+])
+def test_bad_input_gets_one_clear_line(args):
+    _one_clear_line(_gilbench(*args))
+    assert not os.path.exists("/tmp/never-written")
+
+
+def test_report_on_malformed_json(tmp_path):
+    bad = tmp_path / "run" / "3.x"
+    bad.mkdir(parents=True)
+    (bad / "meta.json").write_text("{not json")
+    proc = _gilbench("report", str(tmp_path / "run"))
+    _one_clear_line(proc)
+    assert "malformed JSON" in proc.stderr
+
+
+def test_report_on_folder_without_results(tmp_path):
+    proc = _gilbench("report", str(tmp_path))
+    _one_clear_line(proc)
+    assert "holds no gilbench results" in proc.stderr
+
+
+def test_report_on_other_format(tmp_path):
+    folder = tmp_path / "3.x"
+    folder.mkdir()
+    (folder / "meta.json").write_text(json.dumps({"format": 99}))
+    (folder / "observations.json").write_text(json.dumps({"format": 99}))
+    proc = _gilbench("report", str(tmp_path))
+    _one_clear_line(proc)
+    assert "format" in proc.stderr
