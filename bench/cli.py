@@ -70,6 +70,42 @@ def _cmd_report(args):
     return 0
 
 
+def _cmd_matrix(args):
+    from pathlib import Path
+
+    from bench import interpreters, matrix, report, results
+
+    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
+    try:
+        if args.only:
+            from bench import workloads
+
+            workloads.select(args.only)
+        if args.pythons:
+            chosen = interpreters.resolve([p for p in args.pythons.split(",") if p])
+        else:
+            chosen = interpreters.discover()
+            if not args.no_build and not any(i.free_threaded for i in chosen):
+                chosen = matrix.with_free_threaded_twin(chosen)
+    except (interpreters.InterpreterError, ValueError) as exc:
+        return _fail(exc)
+    out = Path(args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S")))
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes = matrix.run_matrix(chosen, out, mode, args.only)
+    print(matrix.summary(outcomes), file=sys.stderr)
+    try:
+        text = report.render(str(out))
+    except results.ResultsError as exc:
+        return _fail(exc)
+    (out / "report.md").write_text(text)
+    sys.stdout.write(text)
+    print("gilbench: report written to %s" % (out / "report.md"), file=sys.stderr)
+    failed = [o.id for o in outcomes if not o.ok]
+    if failed:
+        return _fail("%d of %d configurations failed: %s" % (len(failed), len(outcomes), ", ".join(failed)))
+    return 0
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="gilbench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -98,6 +134,17 @@ def _parser():
     p.add_argument("--format", choices=("md", "json"), default="md")
     p.add_argument("--chapters", help="only these chapters (comma-separated)")
     p.set_defaults(func=_cmd_report)
+
+    p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")
+    p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths (default: all found)")
+    speed = p.add_mutually_exclusive_group()
+    speed.add_argument("--fast", action="store_true")
+    speed.add_argument("--rigorous", action="store_true")
+    p.add_argument("--only", metavar="SELECTION", help="as for run")
+    p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
+    p.add_argument("--no-build", action="store_true",
+                   help="do not build a free-threaded twin when none is found")
+    p.set_defaults(func=_cmd_matrix)
 
     try:
         from bench import _cli_pythons

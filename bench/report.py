@@ -76,6 +76,7 @@ def to_markdown(results, table, chapters=None):
     lines.append("Cells: verdict, then our measured value (± one standard deviation for timings). "
                  "'~ noise': the prediction's bound lies within 2 standard deviations. "
                  "'-': not measured. The note's figures are the note's, not ours.")
+    lines += _across(ids, table, chapters)
     lines += ["", "## Why", ""]
     for rid in ids:
         for v in table[rid]:
@@ -87,6 +88,22 @@ def to_markdown(results, table, chapters=None):
     if errors:
         lines += ["", "## Workloads that failed", ""] + ["- %s: %s: %s" % e for e in errors]
     return "\n".join(lines) + "\n"
+
+
+def _across(ids, table, chapters):
+    """Claims whose verdict differs between interpreters: where each verdict was found."""
+    if len(ids) < 2:
+        return []
+    out = ["", "## Across interpreters", ""]
+    for i, claim in enumerate(_claims.CLAIMS):
+        if chapters and claim.chapter not in chapters:
+            continue
+        groups = {}
+        for rid in ids:
+            groups.setdefault(table[rid][i].verdict, []).append(rid)
+        if len(groups) > 1:
+            out.append("- **%s**: " % claim.id + "; ".join("%s on %s" % (v, ", ".join(r)) for v, r in groups.items()))
+    return out if len(out) > 3 else []
 
 
 def render(run_dir, fmt="md", chapters=None):

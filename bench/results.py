@@ -3,6 +3,7 @@
 Data flows one way: observations.json + bench.json -> metrics -> verdicts.  Every metric
 comes from a file of the run; nothing here knows what a claim's answer should be.
 """
+import dataclasses
 import json
 import math
 import os
@@ -116,6 +117,46 @@ def _not_built_reason(claim):
     return None
 
 
+def _ratio(a, b):
+    value = a.value / b.value
+    return _evaluate.Measured(value, value * math.hypot(a.spread / a.value, b.spread / b.value))
+
+
+def _cross_metrics(result, results):
+    """Metrics that compare this column with its twin in the same run (same version)."""
+    out = {}
+    mine = result.metrics.get("fib.seconds")
+    if mine is None:
+        return out
+    m = result.meta
+    for other in results:
+        theirs = other.metrics.get("fib.seconds")
+        o = other.meta
+        if other is result or theirs is None or o.get("version") != m.get("version"):
+            continue
+        ft, gil = (result, other) if m.get("free_threaded") else (other, result)
+        if ft.meta.get("free_threaded") and not ft.meta.get("gil_enabled") and not gil.meta.get("free_threaded"):
+            out["fib.free_threaded_over_gil"] = _ratio(ft.metrics["fib.seconds"], gil.metrics["fib.seconds"])
+            out["fib.gil_over_free_threaded"] = _ratio(gil.metrics["fib.seconds"], ft.metrics["fib.seconds"])
+        same_binary = m.get("free_threaded") and o.get("free_threaded") and \
+            m.get("base_executable") == o.get("base_executable")
+        if same_binary and m.get("gil_enabled") != o.get("gil_enabled"):
+            on, off = (result, other) if m.get("gil_enabled") else (other, result)
+            out["fib.gil_on_over_off"] = _ratio(on.metrics["fib.seconds"], off.metrics["fib.seconds"])
+    return out
+
+
+def _cross_verdict(claim, result, results):
+    metrics = _cross_metrics(result, results)
+    present = tuple(c for c in claim.checks if c.metric in metrics)
+    if not present:
+        return _evaluate.Verdict(
+            claim.id, "not-measured",
+            "needs fib timings of the GIL build and the free-threaded build of %s in the same run "
+            "(gilbench matrix with both twins)" % result.meta.get("version"))
+    return _evaluate.evaluate(dataclasses.replace(claim, checks=present), metrics, _facts(result))
+
+
 def verdicts(results):
     """Every claim on every interpreter, as evaluate.Verdict objects keyed by interpreter id."""
     out = {}
@@ -123,10 +164,7 @@ def verdicts(results):
         row = []
         for claim in _claims.CLAIMS:
             if claim.scope == "cross":
-                row.append(_evaluate.Verdict(
-                    claim.id, "not-measured",
-                    "needs the GIL and the free-threaded build of one version in the same matrix run "
-                    "(gilbench matrix); a single interpreter cannot judge it"))
+                row.append(_cross_verdict(claim, result, results))
                 continue
             reason = _not_built_reason(claim)
             if reason:

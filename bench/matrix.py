@@ -1,0 +1,143 @@
+"""``gilbench matrix``: the suite on every interpreter, one venv each.
+
+Orchestrating side (host Python only).  Each interpreter gets a venv keyed by its identity
+hash, with this project installed editable, so a later run reuses it; ``gilbench run`` runs
+inside it as a child process.  A free-threaded build is run twice: as built (GIL off) and
+with ``PYTHON_GIL=1`` (its own column, id suffix ``-gil``), and the run's own record of
+``sys._is_gil_enabled()`` is checked against what was asked.  One failing interpreter is
+reported and the others go on.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.interpreters import Interpreter, InterpreterError
+
+_ROOT = Path(__file__).resolve().parent.parent
+_RUN_TIMEOUT_S = 3600
+
+
+@dataclass
+class Outcome:
+    id: str
+    ok: bool
+    seconds: float
+    detail: str = ""
+
+
+def _progress(msg: str) -> None:
+    print(f"gilbench: {msg}", file=sys.stderr, flush=True)
+
+
+def _project_stamp() -> str:
+    # The install is editable, so source changes need no reinstall; dependencies do.
+    return hashlib.sha256((_ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
+
+
+def venv_for(interp: Interpreter) -> Path:
+    """A venv with gilbench installed, for ``interp``; created once, reused while valid."""
+    # Project-local: the install is editable, so a venv belongs to one checkout.
+    venv = _ROOT / ".venvs" / interp.identity_hash()
+    python = venv / "bin" / "python"
+    stamp = venv / ".gilbench-installed"
+    if python.exists() and stamp.exists() and stamp.read_text() == _project_stamp():
+        return venv
+    shutil.rmtree(venv, ignore_errors=True)
+    log = _ROOT / ".venvs" / f"{interp.identity_hash()}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    steps = ([interp.path, "-m", "venv", str(venv)],
+             [str(python), "-m", "pip", "install", "--quiet", "--editable", str(_ROOT)])
+    with open(log, "w") as out:
+        for cmd in steps:
+            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
+                shutil.rmtree(venv, ignore_errors=True)
+                raise InterpreterError(f"cannot set up a venv for {interp.id}: {' '.join(cmd[:3])} failed "
+                                       f"(log: {log})")
+    stamp.write_text(_project_stamp())
+    return venv
+
+
+def _configurations(interp: Interpreter):
+    """(column id, extra environment, GIL state the run must report)."""
+    if not interp.free_threaded:
+        return [(interp.id, {}, True)]
+    return [(interp.id, {"PYTHON_GIL": "0"}, False), (interp.id + "-gil", {"PYTHON_GIL": "1"}, True)]
+
+
+def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
+             selection: str | None) -> str:
+    cmd = [str(venv / "bin" / "python"), "-m", "bench", "run", f"--{mode}" if mode != "default" else "",
+           "--out", str(out), "--id", column]
+    cmd = [c for c in cmd if c]
+    if selection:
+        cmd += ["--only", selection]
+    env = dict(os.environ)
+    env.pop("PYTHON_GIL", None)
+    env.update(env_extra)
+    proc = subprocess.run(cmd, env=env, timeout=_RUN_TIMEOUT_S)
+    meta_path = out / column / "meta.json"
+    if not meta_path.exists():
+        raise RuntimeError(f"gilbench run exited with {proc.returncode} and wrote no results")
+    meta = json.loads(meta_path.read_text())
+    if bool(meta.get("gil_enabled")) != want_gil:
+        raise RuntimeError(f"asked for the GIL {'on' if want_gil else 'off'} "
+                           f"({' '.join(f'{k}={v}' for k, v in env_extra.items())}), but the run had it "
+                           f"{'on' if meta.get('gil_enabled') else 'off'}")
+    if proc.returncode != 0:
+        return f"some workloads failed (exit {proc.returncode}); see the report"
+    return ""
+
+
+def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
+               selection: str | None = None) -> list[Outcome]:
+    columns = [(i, c) for i in interpreters for c in _configurations(i)]
+    outcomes = []
+    for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
+        started = time.monotonic()
+        _progress(f"=== [{n}/{len(columns)}] {column} ({interp.path}) ===")
+        try:
+            venv = venv_for(interp)
+            detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection)
+            outcomes.append(Outcome(column, not detail, time.monotonic() - started, detail))
+        except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
+            _progress(f"{column} failed: {exc}")
+            outcomes.append(Outcome(column, False, time.monotonic() - started, str(exc)))
+    return outcomes
+
+
+def summary(outcomes: list[Outcome]) -> str:
+    from tabulate import tabulate
+
+    rows = [[o.id, "ok" if o.ok else "FAILED", f"{o.seconds:.0f} s", o.detail] for o in outcomes]
+    return tabulate(rows, ["interpreter", "status", "wall time", "detail"], tablefmt="simple")
+
+
+# Newest first; a version whose source cannot be reached is skipped.
+_BUILDABLE = ("3.14", "3.13")
+
+
+def with_free_threaded_twin(found: list[Interpreter]) -> list[Interpreter]:
+    """``found`` plus a GIL / free-threaded twin built from one source (cached after the first time)."""
+    from bench import build
+
+    reasons = []
+    for version in _BUILDABLE:
+        try:
+            built = build.build(version, twin=True)
+        except InterpreterError as exc:
+            reasons.append(f"{version}: {exc}")
+            _progress(f"cannot build {version}: {exc}")
+            continue
+        from bench.interpreters import discover
+
+        _progress("built " + ", ".join(b.id for b in built))
+        return discover()  # ids are assigned over the whole set
+    raise InterpreterError("no free-threaded build found and none could be built (" + "; ".join(reasons) + ")")
