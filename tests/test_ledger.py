@@ -9,7 +9,8 @@ import pytest
 from bench import claims, evaluate, workloads
 from bench.evaluate import Measured
 
-_CLAIMS_MD = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "CLAIMS.md")
+# A copy of the shared catalogue, kept in the repo so a fresh clone checks against it.
+_CLAIMS_MD = os.path.join(os.path.dirname(__file__), "..", "docs", "CLAIMS.md")
 
 
 def test_ids_are_unique():
@@ -28,7 +29,6 @@ def test_every_claim_is_well_formed():
         evaluate.condition_holds(c.applies, {"version": "3.12.0", "gil_enabled": True, "pymalloc": True})
 
 
-@pytest.mark.skipif(not os.path.exists(_CLAIMS_MD), reason="the shared CLAIMS.md is not beside this checkout")
 def test_every_id_of_claims_md_is_in_the_ledger():
     with open(_CLAIMS_MD, encoding="utf-8") as f:
         md_ids = set(re.findall(r"^\| ([a-z]+\.[a-z0-9.-]+) \|", f.read(), re.M))
