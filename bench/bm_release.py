@@ -1,0 +1,35 @@
+"""pyperf: work that releases the GIL (sha256, zlib) vs pure Python, a fixed total on 1, 2, 4 threads."""
+import time
+
+from bench._meta import make_runner
+from demos import gil_release
+
+
+def _time_work(loops, work, k, scale):
+    gil_release.prepare()  # keeps building the buffers out of the timed loop
+    start = time.perf_counter()
+    for _ in range(loops):
+        gil_release.run_work(work, k, scale)
+    return time.perf_counter() - start
+
+
+def _pass_scale(cmd, args):
+    # Workers are fresh processes: they only see --release-scale if it is forwarded.
+    cmd.extend(("--release-scale", repr(args.release_scale)))
+
+
+def main():
+    runner = make_runner(add_cmdline_args=_pass_scale)
+    runner.argparser.add_argument("--release-scale", type=float, default=1.0,
+                                  help="multiply the fixed total work (default 1: ~0.2 s per run "
+                                       "on one thread, CPython 3.11)")
+    args = runner.parse_args()
+    runner.metadata["release_scale"] = args.release_scale
+    for work in gil_release.WORKS:
+        for k in (1, 2, 4):
+            runner.bench_time_func("gil_release[work=%s,threads=%d]" % (work, k),
+                                   _time_work, work, k, args.release_scale)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""The note's race: two threads do `x += 1` / `x -= 1` on a global; does x end at 0?
+
+The note says the result is not always 0 ("GIL이 걸려 있어도 ... race condition이 발생") and,
+in its code's docstring, that from 3.10 this is no longer reproducible. It also gives two fixes:
+run the threads one after the other (방법1) and hold a mutex around the loop (방법2).
+"""
+import sys
+import threading
+
+from demos._util import print_header, run_in_threads
+
+x = 0
+_lock = threading.Lock()
+
+# Variants in the order the benchmarks and observe() use them.
+VARIANTS = ("none", "call", "around-loop", "per-iteration", "join")
+
+
+def _one():
+    return 1
+
+
+def add(n):
+    global x
+    for _ in range(n):
+        x += 1
+
+
+def subtract(n):
+    global x
+    for _ in range(n):
+        x -= 1
+
+
+# From 3.10 the eval loop only checks for a pending thread switch on backward jumps and calls,
+# so `x += 1` cannot be interrupted mid-way any more; a call between the read and the write
+# re-opens that window on those versions.
+def add_call(n):
+    global x
+    for _ in range(n):
+        x = x + _one()
+
+
+def subtract_call(n):
+    global x
+    for _ in range(n):
+        x = x - _one()
+
+
+# The note's 방법2: one acquire before the loop, one release after it.
+def add_locked_loop(n):
+    global x
+    with _lock:
+        for _ in range(n):
+            x += 1
+
+
+def subtract_locked_loop(n):
+    global x
+    with _lock:
+        for _ in range(n):
+            x -= 1
+
+
+def add_locked_each(n):
+    global x
+    for _ in range(n):
+        with _lock:
+            x += 1
+
+
+def subtract_locked_each(n):
+    global x
+    for _ in range(n):
+        with _lock:
+            x -= 1
+
+
+_PAIRS = {
+    "none": (add, subtract),
+    "call": (add_call, subtract_call),
+    "around-loop": (add_locked_loop, subtract_locked_loop),
+    "per-iteration": (add_locked_each, subtract_locked_each),
+    "join": (add, subtract),
+}
+
+
+def run_race(n, variant="none"):
+    """Run one trial of `variant` with n iterations per thread and return the final x."""
+    global x
+    inc, dec = _PAIRS[variant]
+    x = 0
+    if variant == "join":
+        # 방법1: the second thread starts only after the first has finished.
+        run_in_threads([(inc, (n,))])
+        run_in_threads([(dec, (n,))])
+    else:
+        run_in_threads([(inc, (n,)), (dec, (n,))])
+    return x
+
+
+def _trials(variant, n, trials):
+    finals = [run_race(n, variant) for _ in range(trials)]
+    return {
+        "trials": trials,
+        "nonzero": sum(1 for v in finals if v != 0),
+        "max_abs": max([abs(v) for v in finals] or [0]),
+    }
+
+
+def _record(out, prefix, counts, n, share=True):
+    out[prefix + ".trials"] = counts["trials"]
+    out[prefix + ".nonzero"] = counts["nonzero"]
+    out[prefix + ".n"] = n
+    if share:
+        out[prefix + ".share_nonzero"] = counts["nonzero"] / max(counts["trials"], 1)
+        out[prefix + ".max_abs"] = counts["max_abs"]
+
+
+def observe(trials=40, n=100_000, big_n=1_000_000, big_trials=6, small_interval=1e-5,
+            small_trials=20, fix_trials=5):
+    default_interval = sys.getswitchinterval()
+    out = {"race.default_interval": default_interval}
+    _record(out, "race.note", _trials("none", n, trials), n)
+    _record(out, "race.big_n", _trials("none", big_n, big_trials), big_n)
+    sys.setswitchinterval(small_interval)
+    try:
+        small = _trials("none", n, small_trials)
+    finally:
+        sys.setswitchinterval(default_interval)
+    _record(out, "race.small_interval", small, n)
+    out["race.small_interval.interval"] = small_interval
+    _record(out, "race.call", _trials("call", n, trials), n)
+    # The note's fixes use N = 1,000,000; n keeps the fast mode fast, and a fix that holds
+    # for every trial at n says the same thing: the point is x == 0, not the size.
+    for key, variant in (("fix_join", "join"), ("fix_mutex", "around-loop"),
+                         ("fix_mutex_per_iter", "per-iteration")):
+        _record(out, "race." + key, _trials(variant, n, fix_trials), n, share=False)
+    return out
+
+
+def main():
+    print_header("Race condition on a global counter (note section: GIL)")
+    print("the note says: two threads doing x += 1 / x -= 1 100000 times each can end with x != 0;")
+    print("               its code's docstring adds '3.10부터 재현이 불가능하다' (not reproducible from 3.10);")
+    print("               fixes: join one thread before starting the other, or a mutex around the loop.")
+    print()
+    r = observe()
+    print("measured here (default switch interval %.4f s):" % r["race.default_interval"])
+    rows = (("note's code, n=%d" % r["race.note.n"], "race.note"),
+            ("note's code, n=%d" % r["race.big_n.n"], "race.big_n"),
+            ("switch interval %g s" % r["race.small_interval.interval"], "race.small_interval"),
+            ("x = x + _one() (a call inside)", "race.call"))
+    for label, key in rows:
+        print("  %-34s x != 0 in %2d of %2d trials (%.0f%%), max |x| = %d" % (
+            label, r[key + ".nonzero"], r[key + ".trials"],
+            100 * r[key + ".share_nonzero"], r[key + ".max_abs"]))
+    for label, key in (("fix: join between threads", "race.fix_join"),
+                       ("fix: lock around the loop", "race.fix_mutex"),
+                       ("fix: lock per iteration", "race.fix_mutex_per_iter")):
+        print("  %-34s x != 0 in %2d of %2d trials" % (label, r[key + ".nonzero"], r[key + ".trials"]))
+    print()
+    print("a race is a chance event: 0 of N trials means 'not seen', not 'impossible'.")
+
+
+if __name__ == "__main__":
+    main()
