@@ -78,6 +78,7 @@ def _observe(workload, mode):
 def _benchmark(workload, mode, bench_file):
     script = os.path.join(_BENCH_DIR, workload.script)
     cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(_workloads.PYPERF_ARGS[mode])
+    cmd += list((workload.script_args or {}).get(mode, ()))
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           timeout=_SCRIPT_TIMEOUT_S)
     if proc.returncode != 0:

@@ -29,6 +29,7 @@ class Workload:
     demo: Optional[str] = None  # demos module whose observe() the run records
     script: Optional[str] = None  # bench/bm_*.py, timed with pyperf
     params: Optional[Dict[str, dict]] = None  # observe() keyword arguments per mode
+    script_args: Optional[Dict[str, tuple]] = None  # extra bm_*.py arguments per mode
     # metric -> ("mean", benchmark) or ("ratio", numerator benchmark, denominator benchmark)
     derived: Tuple[Tuple[str, tuple], ...] = ()
 
@@ -71,6 +72,8 @@ WORKLOADS = (
     ),
     Workload(
         "gil_release", "gil", "release.", script="bm_release.py",
+        # Half the work per value in fast mode: nine benchmarks would otherwise take ~40 s.
+        script_args={"fast": ("--release-scale", "0.5")},
         derived=tuple(
             ("release.%s.speedup%d" % (work, k),
              _ratio("gil_release[work=%s,threads=1]" % work, "gil_release[work=%s,threads=%d]" % (work, k)))
