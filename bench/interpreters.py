@@ -188,8 +188,8 @@ def _origin_of(real_path: str) -> str:
 
     def under(root: Path) -> bool:
         try:
-            return path.is_relative_to(Path(os.path.realpath(root)))
-        except OSError:
+            return path.is_relative_to(Path(os.path.realpath(root))) or path.is_relative_to(Path(os.path.abspath(root)))
+        except (OSError, ValueError):
             return False
 
     if under(pythons_dir()):
@@ -241,7 +241,8 @@ def discover() -> list[Interpreter]:
     by_real: dict[str, Interpreter] = {}
     for exe in _candidates():
         real = os.path.realpath(exe)
-        origin = _origin_of(real)
+        # A cache build's bin/python3 may link outside the cache (or a pyenv link into it): most specific wins.
+        origin = min(_origin_of(exe), _origin_of(real), key=_ORIGIN_RANK.__getitem__)
         if real in by_real and _ORIGIN_RANK[by_real[real].origin] <= _ORIGIN_RANK[origin]:
             continue
         try:

@@ -1,0 +1,76 @@
+"""`gilbench pythons`: list the interpreters gilbench can measure, build missing ones."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bench.interpreters import InterpreterError
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser(
+        "pythons",
+        help="list the Pythons gilbench can measure, or build one from source",
+        description="List the CPython interpreters gilbench finds (PATH, pyenv, uv, its own cache), "
+        "or build one from source into the cache.",
+    )
+    parser.add_argument("--json", action="store_true", help="print the list as JSON")
+    parser.set_defaults(func=_list)
+    actions = parser.add_subparsers(dest="pythons_command")
+    b = actions.add_parser(
+        "build",
+        help="build CPython from source into gilbench's cache",
+        description="Build CPython VERSION from source into gilbench's cache. Does nothing if it is already built.",
+    )
+    b.add_argument("version", metavar="VERSION", help="3.13 or 3.13.5")
+    b.add_argument("--free-threaded", action="store_true", help="build with --disable-gil")
+    b.add_argument("--twin", action="store_true",
+                   help="build the GIL and the free-threaded build from the same source with the same flags")
+    b.add_argument("--source", metavar="TARBALL_OR_URL",
+                   help="CPython source tarball or URL (default: uv, then Debian's source package)")
+    b.add_argument("-j", "--jobs", type=int, default=None, help="parallel make jobs (default: CPU count)")
+    b.set_defaults(func=_build)
+    return parser
+
+
+def _error(exc: Exception) -> int:
+    print(f"gilbench: error: {exc}", file=sys.stderr)
+    return 2
+
+
+def _list(args) -> int:
+    from bench.interpreters import discover
+
+    try:
+        found = discover()
+    except InterpreterError as exc:
+        return _error(exc)
+    if args.json:
+        print(json.dumps([i.to_dict() for i in found], indent=2))
+        return 0
+    if not found:
+        print("no CPython >= 3.9 found; build one with: gilbench pythons build 3.13 --twin")
+        return 0
+    from tabulate import tabulate
+
+    rows = [(i.id, i.version, "free-threaded" if i.free_threaded else "GIL", i.origin, i.path) for i in found]
+    print(tabulate(rows, headers=["id", "version", "build", "origin", "path"]))
+    return 0
+
+
+def _build(args) -> int:
+    from bench.build import build
+
+    try:
+        built = build(args.version, free_threaded=args.free_threaded, twin=args.twin, source=args.source,
+                      jobs=args.jobs)
+    except InterpreterError as exc:
+        return _error(exc)
+    except KeyboardInterrupt:
+        print("gilbench: build interrupted; nothing half-installed was left", file=sys.stderr)
+        return 130
+    for interp in built:
+        print(f"{interp.id}\t{interp.path}")
+    return 0
