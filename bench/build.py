@@ -116,6 +116,10 @@ def build(
             raise InterpreterError(msg) from None
         finally:
             shutil.rmtree(work, ignore_errors=True)
+            try:
+                work.parent.rmdir()  # only when no other build is running
+            except OSError:
+                pass
 
 
 def _id(full: str, ft: bool) -> str:
