@@ -4,24 +4,32 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RUN := results/$(shell date +%Y%m%d-%H%M%S)
+# tox environments to run (default: all of tox.ini's; missing interpreters are skipped)
+TOXENVS ?=
 
-.PHONY: venv bench test clean
+.PHONY: venv pythons bench test tox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(BIN)/python -m pip install -q -e '.[test,tox]'
 	touch $(STAMP)
 
 venv: $(STAMP)
 
-bench: $(STAMP)
-	$(BIN)/gilbench run --fast --out $(RUN)
-	$(BIN)/gilbench report $(RUN) > $(RUN)/report.md.tmp && mv $(RUN)/report.md.tmp $(RUN)/report.md
-	@cat $(RUN)/report.md
-	@echo "report: $(RUN)/report.md"
+# A free-threaded CPython and its GIL twin, built once into ~/.cache/gilbench when none is found.
+pythons: $(STAMP)
+	$(BIN)/gilbench pythons ensure-free-threaded
+
+bench: pythons
+	$(BIN)/gilbench matrix --fast --out $(RUN)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto
 
+# tox finds interpreters on PATH: .pythons/ holds a pythonX.Y[t] link for each one found or built.
+tox: pythons
+	$(BIN)/gilbench pythons link .pythons
+	PATH="$(CURDIR)/.pythons:$$PATH" $(BIN)/tox $(if $(TOXENVS),-e $(TOXENVS),)
+
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .venvs .pythons .tox .pytest_cache

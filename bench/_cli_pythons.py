@@ -32,6 +32,19 @@ def register(subparsers) -> argparse.ArgumentParser:
                    help="CPython source tarball or URL (default: uv, then Debian's source package)")
     b.add_argument("-j", "--jobs", type=int, default=None, help="parallel make jobs (default: CPU count)")
     b.set_defaults(func=_build)
+    ensure = actions.add_parser(
+        "ensure-free-threaded",
+        help="build the GIL + free-threaded twin of the newest buildable version, unless a free-threaded build exists",
+    )
+    ensure.set_defaults(func=_ensure)
+    link = actions.add_parser(
+        "link",
+        help="make a folder of pythonX.Y / pythonX.Yt links, for tools that search PATH (tox)",
+        description="Fill DIR with one pythonX.Y (GIL) or pythonX.Yt (free-threaded) link per minor version "
+        "found, so that tox finds py39 ... py313t when DIR is put first on PATH.",
+    )
+    link.add_argument("dir", metavar="DIR")
+    link.set_defaults(func=_link)
     return parser
 
 
@@ -73,4 +86,44 @@ def _build(args) -> int:
         return 130
     for interp in built:
         print(f"{interp.id}\t{interp.path}")
+    return 0
+
+
+def _link(args) -> int:
+    import os
+    from pathlib import Path
+
+    from bench.interpreters import discover
+
+    folder = Path(args.dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = {}
+    # Newest patch release of each minor version wins (3.11.7 over a system 3.11.2).
+    for interp in sorted(discover(), key=lambda i: (i.version_tuple, i.id_suffix == ""), reverse=True):
+        major, minor = interp.version_tuple[:2]
+        name = f"python{major}.{minor}" + ("t" if interp.free_threaded else "")
+        if name in made:
+            continue
+        target = folder / name
+        if target.is_symlink() or target.exists():
+            target.unlink()
+        os.symlink(interp.path, target)
+        made[name] = interp.id
+    for name, ident in sorted(made.items()):
+        print(f"{folder / name} -> {ident}")
+    return 0
+
+
+def _ensure(args) -> int:
+    from bench.interpreters import discover
+    from bench.matrix import with_free_threaded_twin
+
+    try:
+        found = discover()
+        have = [i for i in found if i.free_threaded]
+        if not have:
+            have = [i for i in with_free_threaded_twin(found) if i.free_threaded]
+    except InterpreterError as exc:
+        return _error(exc)
+    print("free-threaded: " + ", ".join(i.id for i in have))
     return 0

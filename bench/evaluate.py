@@ -5,7 +5,7 @@ Prediction vocabulary (strings in the ledger):
   below(x)   the value is less than x
   equals(x)  the value is x (exact facts: counts, constants)
   between(a,b)
-A value with a spread (a standard deviation) is judged at two spreads: when the bound lies
+A value with a spread (its standard error) is judged at two spreads: when the bound lies
 within value +- 2 * spread, the verdict is ``within-noise`` instead of flipping either way.
 """
 import math
@@ -22,7 +22,7 @@ _COND = re.compile(r"^version(>=|<)(\d+)\.(\d+)$")
 @dataclass(frozen=True)
 class Measured:
     value: float
-    spread: float = 0.0  # one standard deviation; 0 for exact facts
+    spread: float = 0.0  # standard error of the value; 0 for exact facts
 
 
 @dataclass
@@ -52,6 +52,10 @@ def condition_holds(cond, facts):
     """True when a ``when``/``applies`` condition is met by the interpreter's facts."""
     if not cond:
         return True
+    if " " in cond:
+        return all(condition_holds(part, facts) for part in cond.split())
+    if cond == "multicore":
+        return (facts.get("cpus_usable") or 1) >= 2
     if cond == "gil-on":
         return bool(facts.get("gil_enabled"))
     if cond == "gil-off":
@@ -120,12 +124,14 @@ def evaluate(claim, metrics, facts):
         outcomes.append(outcome)
         reasons.append(_describe(check, m, outcome))
     kinds = set(outcomes)
-    if kinds == {"holds"}:
-        verdict = "holds"
-    elif kinds == {"contradicted"}:
-        verdict = "contradicted"
-    elif {"holds", "contradicted"} <= kinds:
+    # A claim is the conjunction of its checks: one clear contradiction sinks it, unless
+    # another part clearly holds (then it holds only partly); noise never flips a verdict.
+    if {"holds", "contradicted"} <= kinds:
         verdict = "partly"
+    elif "contradicted" in kinds:
+        verdict = "contradicted"
+    elif kinds == {"holds"}:
+        verdict = "holds"
     else:
         verdict = "within-noise"
     first = metrics[checks[0].metric]

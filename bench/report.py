@@ -73,8 +73,8 @@ def to_markdown(results, table, chapters=None):
             continue
         body.append([claim.id, claim.note_figure or ""] + [_cell(by_claim[rid][claim.id]) for rid in ids])
     lines += [tabulate(body, ["claim", "the note's figure"] + ids, tablefmt="github"), ""]
-    lines.append("Cells: verdict, then our measured value (± one standard deviation for timings). "
-                 "'~ noise': the prediction's bound lies within 2 standard deviations. "
+    lines.append("Cells: verdict, then our measured value (± its standard error for timings). "
+                 "'~ noise': the prediction's bound lies within 2 standard errors. "
                  "'-': not measured. The note's figures are the note's, not ours.")
     lines += _across(ids, table, chapters)
     lines += ["", "## Why", ""]

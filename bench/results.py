@@ -56,8 +56,10 @@ def _bench_metrics(path):
     stats = {}
     for bench in suite.get_benchmarks():
         values = bench.get_values()
-        stdev = bench.stdev() if len(values) > 1 else 0.0
-        stats[bench.get_name()] = (bench.mean(), stdev)
+        # The standard error of the mean: the uncertainty of the mean a ratio is taken of
+        # (values come from separate worker processes, so it includes their variation).
+        sem = bench.stdev() / math.sqrt(len(values)) if len(values) > 1 else 0.0
+        stats[bench.get_name()] = (bench.mean(), sem)
     metrics = {}
     for workload in _workloads.WORKLOADS:
         for metric, spec in workload.derived:
@@ -106,7 +108,7 @@ def load(run_dir):
 
 
 def _facts(result):
-    return {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc")}
+    return {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc", "cpus_usable")}
 
 
 def _not_built_reason(claim):

@@ -127,6 +127,12 @@ def test_every_verdict_of_the_vocabulary():
     assert seen == set(evaluate.VERDICTS)
 
 
+def test_a_clear_contradiction_is_not_hidden_by_noise():
+    claim = _claim(("a", "above(1.0)"), ("a", "above(1.5)"))
+    assert evaluate.evaluate(claim, {"a": Measured(0.95, 0.2)}, _FACTS).verdict == "contradicted"
+    assert evaluate.evaluate(claim, {"a": Measured(1.2, 0.05)}, _FACTS).verdict == "partly"
+
+
 def test_version_conditions_select_checks():
     claim = _claim(("a", "above(0)", "version<3.10"), ("a", "equals(0)", "version>=3.10"))
     assert evaluate.evaluate(claim, {"a": Measured(0)}, dict(_FACTS, version="3.12.1")).verdict == "holds"
