@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed-stamp
 RUN := results/$(shell date +%Y%m%d-%H%M%S)
 # tox environments to run (default: all of tox.ini's; missing interpreters are skipped)
 TOXENVS ?=
+# e.g. --skip-missing-interpreters=false, as CI does
+TOXFLAGS ?=
 
 .PHONY: venv pythons bench test tox clean
 
@@ -29,7 +31,7 @@ test: $(STAMP)
 # tox finds interpreters on PATH: .pythons/ holds a pythonX.Y[t] link for each one found or built.
 tox: pythons
 	$(BIN)/gilbench pythons link .pythons
-	PATH="$(CURDIR)/.pythons:$$PATH" $(BIN)/tox $(if $(TOXENVS),-e $(TOXENVS),)
+	PATH="$(CURDIR)/.pythons:$$PATH" $(BIN)/tox $(TOXFLAGS) $(if $(TOXENVS),-e $(TOXENVS),)
 
 clean:
 	rm -rf $(VENV) .venvs .pythons .tox .pytest_cache

@@ -1,0 +1,102 @@
+"""The matrix: columns per interpreter, cross-interpreter verdicts (synthetic results), and
+the command's answers to bad input."""
+import os
+import subprocess
+import sys
+import sysconfig
+
+import pytest
+
+from bench import results
+from bench.evaluate import Measured
+
+_ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _result(ident, version, free_threaded, gil_enabled, fib, exe=None):
+    meta = {"id": ident, "version": version, "free_threaded": free_threaded, "gil_enabled": gil_enabled,
+            "base_executable": exe or "/py/" + ident, "cpus_usable": 2, "pymalloc": True}
+    return results.InterpreterResult(ident, "/nowhere", meta, {"fib.seconds": Measured(fib, fib * 0.01)})
+
+
+def _cross(table, ident, claim):
+    return next(v for v in table[ident] if v.claim == claim)
+
+
+def test_cross_verdicts_pair_twins_of_one_version():
+    run = [_result("3.13.5", "3.13.5", False, True, 0.10),
+           _result("3.13.5t", "3.13.5", True, False, 0.20, exe="/ft/python3"),
+           _result("3.13.5t-gil", "3.13.5", True, True, 0.21, exe="/ft/python3"),
+           _result("3.12.1", "3.12.1", False, True, 0.12)]
+    table = results.verdicts(run)
+    slower = _cross(table, "3.13.5t", "gil.freethreading-2x-slower")
+    assert slower.verdict == "holds" and slower.value == pytest.approx(2.0)
+    assert _cross(table, "3.13.5", "gil.freethreading-2x-slower").value == pytest.approx(2.0)
+    # no free-threaded 3.12 in this run: said so, not guessed
+    lone = _cross(table, "3.12.1", "gil.freethreading-2x-slower")
+    assert lone.verdict == "not-measured" and "3.12.1" in lone.why
+    # the same binary with PYTHON_GIL=1 is compared with itself GIL-off
+    unaffected = _cross(table, "3.13.5t-gil", "gil.single-thread-unaffected")
+    assert "fib.gil_on_over_off" in unaffected.why
+
+
+def test_cross_verdict_contradicted_when_free_threading_is_as_fast():
+    run = [_result("3.13.5", "3.13.5", False, True, 0.100), _result("3.13.5t", "3.13.5", True, False, 0.102)]
+    assert _cross(results.verdicts(run), "3.13.5t", "gil.freethreading-2x-slower").verdict == "contradicted"
+
+
+def test_free_threaded_build_gets_two_columns():
+    from bench import matrix
+    from bench.interpreters import Interpreter
+
+    ft = Interpreter("/x/python3", "3.13.5", "CPython", True, "--disable-gil", "cache")
+    gil = Interpreter("/y/python3", "3.13.5", "CPython", False, "", "cache")
+    assert [c[0] for c in matrix._configurations(ft)] == ["3.13.5t", "3.13.5t-gil"]
+    assert [c[1].get("PYTHON_GIL") for c in matrix._configurations(ft)] == ["0", "1"]
+    assert [c[0] for c in matrix._configurations(gil)] == ["3.13.5"]
+
+
+def _gilbench(*args):
+    return subprocess.run([sys.executable, "-m", "bench"] + list(args), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=120, env=_ENV)
+
+
+@pytest.mark.parametrize("pythons,needle", [
+    ("9.9.9", "unknown interpreter id"),
+    ("/etc/passwd", "not a Python interpreter"),
+])
+def test_matrix_bad_interpreter_is_one_line(tmp_path, pythons, needle):
+    pytest.importorskip("python_discovery")
+    proc = _gilbench("matrix", "--pythons", pythons, "--out", str(tmp_path / "r"))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().count("\n") == 0 and needle in proc.stderr, proc.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_matrix_bad_selection_is_one_line(tmp_path):
+    proc = _gilbench("matrix", "--pythons", sys.executable, "--only", "nonsense", "--out", str(tmp_path / "r"))
+    assert proc.returncode == 2 and "unknown selection" in proc.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_unreachable_source_is_one_line(tmp_path, monkeypatch):
+    env = dict(_ENV, GILBENCH_CACHE=str(tmp_path / "cache"))
+    proc = subprocess.run([sys.executable, "-m", "bench", "pythons", "build", "3.13", "--source",
+                           "/nonexistent/Python-3.13.5.tar.xz"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=120, env=env)
+    assert proc.returncode == 2
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("gilbench: error:")]
+    assert len(errors) == 1, proc.stderr
+    pythons = tmp_path / "cache" / "pythons"
+    assert not pythons.exists() or not any(pythons.iterdir())
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(bool(sysconfig.get_config_var("Py_GIL_DISABLED")), reason="one column is enough here")
+def test_matrix_end_to_end_on_the_running_interpreter(tmp_path):
+    """One interpreter, a tiny selection: venv, run inside it, summary, report."""
+    out = tmp_path / "r"
+    proc = _gilbench("matrix", "--pythons", sys.executable, "--only", "switching", "--fast", "--out", str(out))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (out / "report.md").exists() and "gil.switch-between-bytecodes" in proc.stdout
+    assert "ok" in proc.stderr  # the summary table
