@@ -53,8 +53,9 @@ def _bench_metrics(path):
         suite = pyperf.BenchmarkSuite.load(path)
     except Exception as exc:
         raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
-    stats = {}
+    stats, gil_states = {}, set()
     for bench in suite.get_benchmarks():
+        gil_states.add(bench.get_metadata().get("gil_enabled_at_runtime"))
         values = bench.get_values()
         # The standard error of the mean: the uncertainty of the mean a ratio is taken of
         # (values come from separate worker processes, so it includes their variation).
@@ -70,7 +71,7 @@ def _bench_metrics(path):
                 ratio = a / b
                 # Propagate both benchmarks' relative spreads (independent samples).
                 metrics[metric] = _evaluate.Measured(ratio, ratio * math.hypot(sa / a, sb / b))
-    return metrics
+    return metrics, gil_states - {None}
 
 
 def _load_interpreter(folder):
@@ -89,7 +90,16 @@ def _load_interpreter(folder):
             result.metrics[key] = _evaluate.Measured(value)
     bench_path = os.path.join(folder, "bench.json")
     if os.path.exists(bench_path):
-        result.metrics.update(_bench_metrics(bench_path))
+        metrics, gil_states = _bench_metrics(bench_path)
+        wanted = "1" if meta.get("gil_enabled") else "0"
+        if gil_states - {wanted}:
+            # An extension module can switch the GIL on in a free-threaded build at import:
+            # timings taken that way do not describe the column they would be filed under.
+            result.errors["gil-state"] = ("the run started with the GIL %s but pyperf workers ran with it %s; "
+                                          "timings dropped" % ("on" if wanted == "1" else "off",
+                                                               "off" if wanted == "1" else "on"))
+        else:
+            result.metrics.update(metrics)
     return result
 
 

@@ -110,6 +110,11 @@ def run(selected, out_dir, mode="fast", ident=None):
                 _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
             timings[workload.name] = round(time.perf_counter() - t0, 2)
             _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
+        # The observations ran in this process: had an import switched the GIL on, say so.
+        facts["gil_enabled_at_end"] = interpreter_facts()["gil_enabled"]
+        if facts["gil_enabled_at_end"] != facts["gil_enabled"]:
+            errors["gil-state"] = "the GIL was switched %s during the run" % (
+                "on" if facts["gil_enabled_at_end"] else "off")
         meta = dict(facts, format=FORMAT, id=ident, mode=mode, started=started, finished=_now(),
                     selection=[w.name for w in selected], workload_seconds=timings,
                     # No workload of the GIL chapter talks to a search backend.
