@@ -39,6 +39,9 @@ def _progress(msg: str) -> None:
 
 def _project_stamp() -> str:
     # The install is editable, so source changes need no reinstall; dependencies do.
+    if not (_ROOT / "pyproject.toml").exists():
+        raise InterpreterError(f"gilbench matrix installs this checkout into each venv, but {_ROOT} is not a "
+                               "source checkout (no pyproject.toml); run it from a clone of gilbench")
     return hashlib.sha256((_ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
 
 
