@@ -114,7 +114,17 @@ def load(run_dir):
                          if not d.startswith(".") and os.path.isfile(os.path.join(run_dir, d, "meta.json")))
     if not folders:
         raise ResultsError("%s holds no gilbench results (no <interpreter>/meta.json)" % run_dir)
-    return [_load_interpreter(f) for f in folders]
+    loaded = [_load_interpreter(f) for f in folders]
+    # Columns in version order (3.9 before 3.10), each GIL build before its free-threaded twin.
+    return sorted(loaded, key=lambda r: (_version_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
+                                         bool(r.meta.get("gil_enabled")), r.id))
+
+
+def _version_key(version):
+    try:
+        return tuple(int(p) for p in str(version).split(".")[:3])
+    except ValueError:
+        return (0,)
 
 
 def _facts(result):
