@@ -135,8 +135,10 @@ CLAIMS = (
     Claim("gil.one-thread-at-a-time", "gil", _GIL,
           "Only one thread runs Python bytecode at a time: threads give concurrency, not parallelism.",
           "둘 이상의 thread가 동시에 실행될 수 없다",
-          # 1.5 is halfway between interleaving (x1) and two cores in parallel (x2).
-          (_c("countdown.speedup.threads2", "below(1.5)"),), applies="multicore"),
+          # 1.5 is halfway between interleaving (x1) and two cores in parallel (x2).  Judged
+          # against one *worker* thread: the main thread's own speed differs on some builds.
+          (_c("countdown.speedup.threads2_vs_worker", "below(1.5)"),), applies="multicore",
+          context=("countdown.speedup.threads2", "countdown.main_over_worker")),
     Claim("gil.race-reproducible", "gil", _GIL,
           "Two threads doing x += 1 / x -= 1 100,000 times each can end with x != 0.",
           "GIL이 걸려 있어도 아래와 같이 race condition이 발생", (_c("race.note.share_nonzero", "above(0)"),),
@@ -171,8 +173,8 @@ CLAIMS = (
           # Slower at all, and slower on the note's scale (x1.85; at least x1.5).
           (_c("countdown.ratio.threads2", "above(1.0)"), _c("countdown.ratio.threads2", "above(1.5)")),
           note_figure="x1.85 (0.4598 s -> 0.8524 s)",
-          context=("countdown.single_s", "countdown.ratio.threads4", "countdown.ratio.processes2",
-                   "countdown.ratio.processes4")),
+          context=("countdown.single_s", "countdown.main_over_worker", "countdown.ratio.threads4",
+                   "countdown.ratio.processes2", "countdown.ratio.processes4")),
     Claim("gil.io-threads-faster", "gil", _GIL,
           "1,000 es.cat.indices() calls are faster on two threads than on one (10.4 s vs 5.85 s).",
           "multi thread가 single thread에 비해 훨씬 빠르다", (_c("io.speedup.threads2", "above(1.0)"),),
@@ -189,7 +191,8 @@ CLAIMS = (
     Claim("gil.threads-no-benefit", "gil", _GIL,
           "Threads bring almost no benefit to Python code; use processes (or async) instead.",
           "multi thread는 성능상의 이점이 거의 존재하지 않기에",
-          (_c("countdown.speedup.threads2", "below(1.5)"), _c("countdown.processes_vs_threads2", "above(1.0)")),
+          (_c("countdown.speedup.threads2_vs_worker", "below(1.5)"),
+           _c("countdown.processes_vs_threads2", "above(1.0)")),
           applies="multicore",
           context=("countdown.speedup.processes2",)),
     Claim("gil.single-thread-unaffected", "gil", _GIL,

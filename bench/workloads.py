@@ -66,6 +66,9 @@ WORKLOADS = (
             ("countdown.ratio.processes2", _ratio("countdown[processes=2]", _CD)),
             ("countdown.ratio.processes4", _ratio("countdown[processes=4]", _CD)),
             ("countdown.speedup.threads2", _ratio(_CD, "countdown[threads=2]")),
+            # Like against like: two worker threads against one worker thread.
+            ("countdown.speedup.threads2_vs_worker", _ratio("countdown[worker-threads=1]", "countdown[threads=2]")),
+            ("countdown.main_over_worker", _ratio(_CD, "countdown[worker-threads=1]")),
             ("countdown.speedup.processes2", _ratio(_CD, "countdown[processes=2]")),
             ("countdown.processes_vs_threads2", _ratio("countdown[threads=2]", "countdown[processes=2]")),
         ),

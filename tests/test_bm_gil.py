@@ -13,8 +13,8 @@ _GIL_KEYS = ("py_gil_disabled", "gil_enabled_at_runtime", "python_gil_env", "swi
 
 _SCRIPTS = {
     "bm_countdown.py": (["--countdown-n", "20000"],
-                        ["countdown[threads=1]", "countdown[threads=2]", "countdown[threads=4]",
-                         "countdown[processes=2]", "countdown[processes=4]"]),
+                        ["countdown[threads=1]", "countdown[worker-threads=1]", "countdown[threads=2]",
+                         "countdown[threads=4]", "countdown[processes=2]", "countdown[processes=4]"]),
     "bm_race.py": ([], ["race[mutex=none]", "race[mutex=around-loop]",
                         "race[mutex=per-iteration]", "race[fix=join]"]),
     "bm_release.py": (["--release-scale", "0.1"], ["gil_release[work=%s,threads=%d]" % (w, k)
