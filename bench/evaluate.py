@@ -134,6 +134,9 @@ def evaluate(claim, metrics, facts):
         verdict = "holds"
     else:
         verdict = "within-noise"
+    shown = ["%s = %s" % (k, _fmt(metrics[k].value)) for k in claim.context if k in metrics]
+    if shown:
+        reasons.append("context: " + ", ".join(shown))
     first = metrics[checks[0].metric]
     evidence = {c.metric: metrics[c.metric].value for c in checks}
     evidence.update({k: metrics[k].value for k in claim.context if k in metrics})
