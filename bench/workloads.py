@@ -58,9 +58,11 @@ WORKLOADS = (
         params={"fast": {}, "default": {"duration": 0.5}, "rigorous": {"duration": 1.0}},
     ),
     Workload(
-        "countdown", "gil", "countdown.", script="bm_countdown.py",
+        # observe(): one-shot timings and the CPU-per-wall-second of two threads; the ratios
+        # the claims judge come from the pyperf benchmarks.
+        "countdown", "gil", "countdown.", demo="demos.countdown", script="bm_countdown.py",
         derived=(
-            ("countdown.single_s", ("mean", _CD)),
+            ("countdown.single_mean_s", ("mean", _CD)),
             ("countdown.ratio.threads2", _ratio("countdown[threads=2]", _CD)),
             ("countdown.ratio.threads4", _ratio("countdown[threads=4]", _CD)),
             ("countdown.ratio.processes2", _ratio("countdown[processes=2]", _CD)),

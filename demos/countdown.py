@@ -53,9 +53,22 @@ def _timed(func, *args):
     return time.perf_counter() - start
 
 
+def cpu_per_wall(n, k):
+    """CPU seconds this process used per wall-clock second while k threads counted down.
+
+    About 1 when one thread runs at a time, up to k when they run in parallel.  Unlike a
+    ratio of two timings taken one after the other, it cannot be skewed by the machine
+    getting faster or slower between them.
+    """
+    wall, cpu = time.perf_counter(), time.process_time()
+    run_threads(n, k)
+    return (time.process_time() - cpu) / (time.perf_counter() - wall)
+
+
 def observe(n=NOTE_N):
     return {
         "countdown.n": n,
+        "countdown.cpu_per_wall.threads2": cpu_per_wall(n, 2),
         "countdown.single_s": _timed(run_single, n),
         "countdown.threads2_s": _timed(run_threads, n, 2),
         "countdown.threads4_s": _timed(run_threads, n, 4),
@@ -79,6 +92,8 @@ def main():
                        ("2 processes", "processes2_s"), ("4 processes", "processes4_s")):
         t = r["countdown." + key]
         print("  %-12s %.4f s  (x%.2f of one thread)" % (label, t, t / single))
+    print("  2 threads used %.2f CPU-seconds per second (1.0: one at a time; 2.0: in parallel)"
+          % r["countdown.cpu_per_wall.threads2"])
     print()
     print("process times include starting the children; one run each is a sketch, "
           "bench/bm_countdown.py measures properly.")

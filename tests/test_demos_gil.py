@@ -85,6 +85,9 @@ def test_countdown_keys():
         assert isinstance(r["countdown." + key], float) and r["countdown." + key] > 0
     assert r["countdown.start_method"] in ("fork", "spawn", "forkserver")
     assert isinstance(r["countdown.cpu_count"], int) and r["countdown.cpu_count"] >= 1
+    # CPU seconds per wall second of two threads: positive, and at most the two threads' worth
+    # (plus slack for the clocks' resolution on a run this short).
+    assert 0 < r["countdown.cpu_per_wall.threads2"] <= 2.5
 
 
 def test_countdown_helpers_return_after_children_finish():

@@ -60,6 +60,7 @@ def test_every_derived_metric_a_claim_needs_is_declared():
 _TINY = {
     "demos.race": dict(trials=2, n=1000, big_n=2000, big_trials=1, small_trials=1, fix_trials=1),
     "demos.switching": dict(duration=0.05),
+    "demos.countdown": dict(n=20000),
 }
 
 
