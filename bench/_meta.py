@@ -5,15 +5,15 @@ import sysconfig
 
 import pyperf
 
+from demos._util import gil_enabled
+
 
 def gil_metadata():
     """Build and run-time GIL facts of this interpreter, as pyperf metadata (all str values)."""
-    probe = getattr(sys, "_is_gil_enabled", None)
     # pyperf rejects empty metadata values, so an unset PYTHON_GIL is recorded as "unset".
     return {
         "py_gil_disabled": "1" if sysconfig.get_config_var("Py_GIL_DISABLED") else "0",
-        # Builds without sys._is_gil_enabled() predate free-threading: their GIL is always on.
-        "gil_enabled_at_runtime": "1" if probe is None or probe() else "0",
+        "gil_enabled_at_runtime": "1" if gil_enabled() else "0",
         "python_gil_env": os.environ.get("PYTHON_GIL", "") or "unset",
         "switch_interval": repr(sys.getswitchinterval()),
     }

@@ -14,7 +14,7 @@ space-separated conditions must all hold.
 ``applies`` restricts a whole claim the same way; a claim that does not apply is ``n/a``.
 ``scope="cross"`` marks claims judged by comparing interpreters of one matrix run.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional, Tuple
 
 CHAPTERS = ("mem", "gc", "slow", "gil", "mp", "io")

@@ -11,7 +11,7 @@ within value +- 2 * spread, the verdict is ``within-noise`` instead of flipping 
 import math
 import re
 from dataclasses import dataclass, field
-from typing import List, Optional
+from typing import Optional
 
 VERDICTS = ("holds", "contradicted", "partly", "within-noise", "n/a", "not-measured")
 _NOISE_SIGMAS = 2.0

@@ -8,7 +8,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
-from typing import Dict, List
+from typing import Dict
 
 from bench import claims as _claims
 from bench import evaluate as _evaluate

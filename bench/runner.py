@@ -17,6 +17,7 @@ import sysconfig
 import time
 
 from bench import workloads as _workloads
+from demos._util import gil_enabled
 
 FORMAT = 1
 _BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -26,15 +27,13 @@ _SCRIPT_TIMEOUT_S = 1800
 def interpreter_facts():
     """What produced a run: interpreter, build, GIL state at run time, flags, CPUs."""
     free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    is_gil_enabled = getattr(sys, "_is_gil_enabled", None)
     return {
         "executable": sys.executable,
         "base_executable": getattr(sys, "_base_executable", sys.executable),
         "version": platform.python_version(),
         "implementation": platform.python_implementation(),
         "free_threaded": free_threaded,
-        # GIL builds have no _is_gil_enabled(): their GIL is always on.
-        "gil_enabled": bool(is_gil_enabled()) if is_gil_enabled else True,
+        "gil_enabled": gil_enabled(),
         "python_gil_env": os.environ.get("PYTHON_GIL"),
         "pymalloc": bool(sysconfig.get_config_var("WITH_PYMALLOC")),
         "configure_flags": sysconfig.get_config_var("CONFIG_ARGS") or "",
