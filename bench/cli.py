@@ -41,6 +41,20 @@ def _cmd_demo(args):
     return 0
 
 
+def _mode(args):
+    return "fast" if args.fast else "rigorous" if args.rigorous else "default"
+
+
+def _out_dir(args):
+    return args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
+
+
+def _add_mode_args(parser):
+    speed = parser.add_mutually_exclusive_group()
+    speed.add_argument("--fast", action="store_true", help="fewer trials and pyperf processes")
+    speed.add_argument("--rigorous", action="store_true", help="more trials and pyperf's --rigorous")
+
+
 def _cmd_run(args):
     from bench import runner, workloads
 
@@ -48,9 +62,7 @@ def _cmd_run(args):
         selected = workloads.select(args.only)
     except workloads.SelectionError as exc:
         return _fail(exc)
-    out = args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
-    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
-    folder, errors = runner.run(selected, out, mode=mode, ident=args.id)
+    folder, errors = runner.run(selected, _out_dir(args), mode=_mode(args), ident=args.id)
     print(folder)
     if errors:
         return _fail("%d workload(s) failed: %s; results of the others are in %s"
@@ -75,7 +87,6 @@ def _cmd_matrix(args):
 
     from bench import interpreters, matrix, report, results
 
-    mode = "fast" if args.fast else "rigorous" if args.rigorous else "default"
     try:
         if args.only:
             from bench import workloads
@@ -89,9 +100,9 @@ def _cmd_matrix(args):
                 chosen = matrix.with_free_threaded_twin(chosen)
     except (interpreters.InterpreterError, ValueError) as exc:
         return _fail(exc)
-    out = Path(args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S")))
+    out = Path(_out_dir(args))
     out.mkdir(parents=True, exist_ok=True)
-    outcomes = matrix.run_matrix(chosen, out, mode, args.only)
+    outcomes = matrix.run_matrix(chosen, out, _mode(args), args.only)
     print(matrix.summary(outcomes), file=sys.stderr)
     try:
         text = report.render(str(out))
@@ -120,9 +131,7 @@ def _parser():
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("run", help="observe and benchmark on the running interpreter")
-    speed = p.add_mutually_exclusive_group()
-    speed.add_argument("--fast", action="store_true", help="fewer trials and pyperf processes")
-    speed.add_argument("--rigorous", action="store_true", help="more trials and pyperf's --rigorous")
+    _add_mode_args(p)
     p.add_argument("--only", metavar="SELECTION",
                    help="comma-separated chapters (%s) or workload names" % ", ".join(_claims.CHAPTERS))
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
@@ -137,9 +146,7 @@ def _parser():
 
     p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")
     p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths (default: all found)")
-    speed = p.add_mutually_exclusive_group()
-    speed.add_argument("--fast", action="store_true")
-    speed.add_argument("--rigorous", action="store_true")
+    _add_mode_args(p)
     p.add_argument("--only", metavar="SELECTION", help="as for run")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
     p.add_argument("--no-build", action="store_true",

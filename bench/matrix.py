@@ -77,9 +77,9 @@ def _configurations(interp: Interpreter):
 
 def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
              selection: str | None) -> str:
-    cmd = [str(venv / "bin" / "python"), "-m", "bench", "run", f"--{mode}" if mode != "default" else "",
-           "--out", str(out), "--id", column]
-    cmd = [c for c in cmd if c]
+    cmd = [str(venv / "bin" / "python"), "-m", "bench", "run", "--out", str(out), "--id", column]
+    if mode != "default":
+        cmd.append(f"--{mode}")
     if selection:
         cmd += ["--only", selection]
     env = dict(os.environ)

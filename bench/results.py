@@ -60,17 +60,14 @@ def _bench_metrics(path):
         # The standard error of the mean: the uncertainty of the mean a ratio is taken of
         # (values come from separate worker processes, so it includes their variation).
         sem = bench.stdev() / math.sqrt(len(values)) if len(values) > 1 else 0.0
-        stats[bench.get_name()] = (bench.mean(), sem)
+        stats[bench.get_name()] = _evaluate.Measured(bench.mean(), sem)
     metrics = {}
     for workload in _workloads.WORKLOADS:
         for metric, spec in workload.derived:
             if spec[0] == "mean" and spec[1] in stats:
-                metrics[metric] = _evaluate.Measured(*stats[spec[1]])
+                metrics[metric] = stats[spec[1]]
             elif spec[0] == "ratio" and spec[1] in stats and spec[2] in stats:
-                (a, sa), (b, sb) = stats[spec[1]], stats[spec[2]]
-                ratio = a / b
-                # Propagate both benchmarks' relative spreads (independent samples).
-                metrics[metric] = _evaluate.Measured(ratio, ratio * math.hypot(sa / a, sb / b))
+                metrics[metric] = _ratio(stats[spec[1]], stats[spec[2]])
     return metrics, gil_states - {None}
 
 
@@ -140,6 +137,7 @@ def _not_built_reason(claim):
 
 
 def _ratio(a, b):
+    """a / b, with both relative spreads propagated (independent samples)."""
     value = a.value / b.value
     return _evaluate.Measured(value, value * math.hypot(a.spread / a.value, b.spread / b.value))
 
