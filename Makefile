@@ -25,7 +25,9 @@ pythons: $(STAMP)
 bench: pythons
 	$(BIN)/gilbench matrix --fast --out $(RUN)
 
+# Import contracts first (.importlinter: the architecture's arrows), then the suite.
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n auto
 
 # tox finds interpreters on PATH: .pythons/ holds a pythonX.Y[t] link for each one found or built.

@@ -1,4 +1,5 @@
 """Small helpers shared by the demos: run threads safely, describe the interpreter."""
+import contextlib
 import sys
 import sysconfig
 import threading
@@ -19,6 +20,17 @@ def run_in_threads(calls):
     finally:
         for thread in started:
             thread.join()
+
+
+@contextlib.contextmanager
+def switch_interval(seconds):
+    """Run the block with ``sys.setswitchinterval(seconds)``; the previous interval comes back after."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(seconds)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(previous)
 
 
 def gil_enabled():

@@ -7,7 +7,7 @@ run the threads one after the other (방법1) and hold a mutex around the loop (
 import sys
 import threading
 
-from demos._util import print_header, run_in_threads
+from demos._util import print_header, run_in_threads, switch_interval
 
 x = 0
 _lock = threading.Lock()
@@ -123,11 +123,8 @@ def observe(trials=40, n=100_000, big_n=1_000_000, big_trials=6, small_interval=
     out = {"race.default_interval": default_interval}
     _record(out, "race.note", _trials("none", n, trials), n)
     _record(out, "race.big_n", _trials("none", big_n, big_trials), big_n)
-    sys.setswitchinterval(small_interval)
-    try:
+    with switch_interval(small_interval):
         small = _trials("none", n, small_trials)
-    finally:
-        sys.setswitchinterval(default_interval)
     _record(out, "race.small_interval", small, n)
     out["race.small_interval.interval"] = small_interval
     _record(out, "race.call", _trials("call", n, trials), n)

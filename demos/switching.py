@@ -7,7 +7,7 @@ it finds that the other thread was the last one to run (a hand-over it can see).
 import sys
 import time
 
-from demos._util import print_header, run_in_threads
+from demos._util import print_header, run_in_threads, switch_interval
 
 owner = None
 
@@ -39,11 +39,8 @@ def switch_rate(duration):
 def observe(duration=0.25, small_interval=0.0005):
     default_interval = sys.getswitchinterval()
     rate_default = switch_rate(duration)
-    sys.setswitchinterval(small_interval)
-    try:
+    with switch_interval(small_interval):
         rate_small = switch_rate(duration)
-    finally:
-        sys.setswitchinterval(default_interval)
     return {
         "switch.default_interval": default_interval,
         "switch.small_interval": small_interval,

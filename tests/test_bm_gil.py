@@ -34,7 +34,7 @@ def test_script_writes_loadable_suite(script, tmp_path):
     extra, names = _SCRIPTS[script]
     out = tmp_path / "out.json"
     proc = subprocess.run(
-        [sys.executable, str(_ROOT / "bench" / script), "--debug-single-value", "-q",
+        [sys.executable, str(_ROOT / "bench" / "harness" / "benchmarks" / script), "--debug-single-value", "-q",
          "-o", str(out)] + extra,
         cwd=str(tmp_path), env=_env(), capture_output=True, text=True, timeout=110)
     assert proc.returncode == 0, proc.stderr
@@ -54,7 +54,7 @@ def test_script_writes_loadable_suite(script, tmp_path):
 
 
 def test_gil_metadata_is_valid_pyperf_metadata(monkeypatch):
-    from bench._meta import gil_metadata
+    from bench.harness.pyperf_worker import gil_metadata
     from pyperf._metadata import parse_metadata
 
     monkeypatch.delenv("PYTHON_GIL", raising=False)

@@ -22,12 +22,12 @@ def _one_clear_line(proc):
 
 
 def test_list_json_has_every_claim():
-    from bench import claims
+    from bench import ledger
 
     proc = _gilbench("list", "--json")
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
-    assert [r["id"] for r in rows] == [c.id for c in claims.CLAIMS]
+    assert [r["id"] for r in rows] == [c.id for c in ledger.CLAIMS]
     assert {"id", "chapter", "claim", "phrase", "note_figure"} <= set(rows[0])
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import build as build_mod
-from bench.interpreters import COMPLETE_MARKER, Interpreter, InterpreterError, _assign_ids, discover, probe, resolve
+from bench.interpreters import build as build_mod
+from bench.interpreters.discover import COMPLETE_MARKER, Interpreter, InterpreterError, _assign_ids, discover, probe, resolve
 
 RUNNING_VERSION = "%d.%d.%d" % sys.version_info[:3]
 RUNNING_FT = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
@@ -214,11 +214,11 @@ def test_build_rejects_a_bad_version():
 
 
 def _cli(*argv):
-    from bench import _cli_pythons
+    from bench.cli import pythons
 
     parser = argparse.ArgumentParser(prog="gilbench")
     sub = parser.add_subparsers(dest="command", required=True)
-    _cli_pythons.register(sub)
+    pythons.register(sub)
     args = parser.parse_args(list(argv))
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):

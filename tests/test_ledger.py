@@ -6,21 +6,23 @@ import re
 
 import pytest
 
-from bench import claims, evaluate, workloads
-from bench.evaluate import Measured
+from bench import ledger
+from bench.judge import evaluate
+from bench.judge.evaluate import Measured
+from bench.ledger.vocabulary import Check, Claim
 
 # A copy of the shared catalogue, kept in the repo so a fresh clone checks against it.
 _CLAIMS_MD = os.path.join(os.path.dirname(__file__), "..", "docs", "CLAIMS.md")
 
 
 def test_ids_are_unique():
-    ids = [c.id for c in claims.CLAIMS]
+    ids = [c.id for c in ledger.CLAIMS]
     assert len(ids) == len(set(ids))
 
 
 def test_every_claim_is_well_formed():
-    for c in claims.CLAIMS:
-        assert c.chapter in claims.CHAPTERS, c.id
+    for c in ledger.CLAIMS:
+        assert c.chapter in ledger.CHAPTERS, c.id
         assert c.id.split(".")[0] == c.chapter, c.id
         assert c.claim and c.phrase and c.checks, c.id
         for check in c.checks:
@@ -33,25 +35,25 @@ def test_every_id_of_claims_md_is_in_the_ledger():
     with open(_CLAIMS_MD, encoding="utf-8") as f:
         md_ids = set(re.findall(r"^\| ([a-z]+\.[a-z0-9.-]+) \|", f.read(), re.M))
     assert md_ids, "no ids parsed from CLAIMS.md"
-    assert md_ids <= {c.id for c in claims.CLAIMS}
+    assert md_ids <= {c.id for c in ledger.CLAIMS}
 
 
 def _built_claims():
-    return [c for c in claims.CLAIMS if c.scope == "interpreter"
-            and all(workloads.producer(m) is not None for m in c.metrics())]
+    return [c for c in ledger.CLAIMS if c.scope == "interpreter"
+            and all(ledger.producer(m) is not None for m in c.metrics())]
 
 
 def test_gil_chapter_is_built():
     built = {c.id for c in _built_claims()}
-    gil = {c.id for c in claims.CLAIMS if c.chapter == "gil" and c.scope == "interpreter"}
+    gil = {c.id for c in ledger.CLAIMS if c.chapter == "gil" and c.scope == "interpreter"}
     assert gil - built == {"gil.io-threads-faster"}  # its workload comes with the I/O chapter
 
 
 def test_every_derived_metric_a_claim_needs_is_declared():
-    derived = {m for w in workloads.WORKLOADS for m, _ in w.derived}
+    derived = {m for w in ledger.WORKLOADS for m, _ in w.derived}
     for c in _built_claims():
         for metric in c.metrics() + c.context:
-            w = workloads.producer(metric)
+            w = ledger.producer(metric)
             assert w is not None, metric
             if w.demo is None:
                 assert metric in derived, "%s: %s is neither observed nor derived" % (c.id, metric)
@@ -64,20 +66,20 @@ _TINY = {
 }
 
 
-@pytest.mark.parametrize("module", sorted({w.demo for w in workloads.WORKLOADS if w.demo}))
+@pytest.mark.parametrize("module", sorted({w.demo for w in ledger.WORKLOADS if w.demo}))
 def test_observed_metrics_are_really_produced(module):
     """Run each observing demo (tiny parameters) and check it yields every key the ledger reads."""
     observed = importlib.import_module(module).observe(**_TINY.get(module, {}))
-    derived = {m for w in workloads.WORKLOADS for m, _ in w.derived}
+    derived = {m for w in ledger.WORKLOADS for m, _ in w.derived}
     for c in _built_claims():
         for metric in c.metrics() + c.context:
-            if workloads.producer(metric).demo == module and metric not in derived:
+            if ledger.producer(metric).demo == module and metric not in derived:
                 assert metric in observed, "%s needs %s from %s" % (c.id, metric, module)
 
 
 def test_derived_benchmark_names_exist_in_scripts():
-    bench_dir = os.path.join(os.path.dirname(workloads.__file__))
-    for w in workloads.WORKLOADS:
+    bench_dir = os.path.join(os.path.dirname(ledger.__file__), os.pardir, "harness", "benchmarks")
+    for w in ledger.WORKLOADS:
         if not w.derived:
             continue
         with open(os.path.join(bench_dir, w.script)) as f:
@@ -94,7 +96,7 @@ _FACTS = {"version": "3.12.1", "gil_enabled": True, "pymalloc": True}
 
 
 def _claim(*checks, applies=""):
-    return claims.Claim("t.x", "gil", "s", "c", "p", tuple(claims.Check(*c) for c in checks), applies=applies)
+    return Claim("t.x", "gil", "s", "c", "p", tuple(Check(*c) for c in checks), applies=applies)
 
 
 @pytest.mark.parametrize("prediction,measured,expected", [

@@ -7,8 +7,9 @@ import sysconfig
 
 import pytest
 
-from bench import results
-from bench.evaluate import Measured
+from bench.judge.evaluate import Measured
+from bench.judge.load import InterpreterResult
+from bench.judge.verdicts import verdicts
 
 _ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -16,7 +17,7 @@ _ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspa
 def _result(ident, version, free_threaded, gil_enabled, fib, exe=None):
     meta = {"id": ident, "version": version, "free_threaded": free_threaded, "gil_enabled": gil_enabled,
             "base_executable": exe or "/py/" + ident, "cpus_usable": 2, "pymalloc": True}
-    return results.InterpreterResult(ident, "/nowhere", meta, {"fib.seconds": Measured(fib, fib * 0.01)})
+    return InterpreterResult(ident, "/nowhere", meta, {"fib.seconds": Measured(fib, fib * 0.01)})
 
 
 def _cross(table, ident, claim):
@@ -28,7 +29,7 @@ def test_cross_verdicts_pair_twins_of_one_version():
            _result("3.13.5t", "3.13.5", True, False, 0.20, exe="/ft/python3"),
            _result("3.13.5t-gil", "3.13.5", True, True, 0.21, exe="/ft/python3"),
            _result("3.12.1", "3.12.1", False, True, 0.12)]
-    table = results.verdicts(run)
+    table = verdicts(run)
     slower = _cross(table, "3.13.5t", "gil.freethreading-2x-slower")
     assert slower.verdict == "holds" and slower.value == pytest.approx(2.0)
     assert _cross(table, "3.13.5", "gil.freethreading-2x-slower").value == pytest.approx(2.0)
@@ -42,12 +43,12 @@ def test_cross_verdicts_pair_twins_of_one_version():
 
 def test_cross_verdict_contradicted_when_free_threading_is_as_fast():
     run = [_result("3.13.5", "3.13.5", False, True, 0.100), _result("3.13.5t", "3.13.5", True, False, 0.102)]
-    assert _cross(results.verdicts(run), "3.13.5t", "gil.freethreading-2x-slower").verdict == "contradicted"
+    assert _cross(verdicts(run), "3.13.5t", "gil.freethreading-2x-slower").verdict == "contradicted"
 
 
 def test_free_threaded_build_gets_two_columns():
-    from bench import matrix
-    from bench.interpreters import Interpreter
+    from bench.interpreters import matrix
+    from bench.interpreters.discover import Interpreter
 
     ft = Interpreter("/x/python3", "3.13.5", "CPython", True, "--disable-gil", "cache")
     gil = Interpreter("/y/python3", "3.13.5", "CPython", False, "", "cache")

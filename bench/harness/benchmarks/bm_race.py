@@ -1,7 +1,5 @@
 """pyperf: the cost of the note's racing threads and of its fixes (n=100,000 per thread)."""
-import time
-
-from bench._meta import make_runner
+from bench.harness.pyperf_worker import bench_calls, make_runner
 from demos import race
 
 _N = 100_000
@@ -13,18 +11,11 @@ _NAMES = (
 )
 
 
-def _time_race(loops, variant):
-    start = time.perf_counter()
-    for _ in range(loops):
-        race.run_race(_N, variant)
-    return time.perf_counter() - start
-
-
 def main():
     runner = make_runner()
     runner.metadata["race_n"] = _N
     for name, variant in _NAMES:
-        runner.bench_time_func(name, _time_race, variant)
+        bench_calls(runner, name, race.run_race, _N, variant)
 
 
 if __name__ == "__main__":

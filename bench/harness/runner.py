@@ -16,11 +16,12 @@ import sys
 import sysconfig
 import time
 
-from bench import workloads as _workloads
+from bench.harness import results_format
+from bench.harness.selection import PYPERF_ARGS
+from bench.progress import progress as _progress
 from demos._util import gil_enabled
 
-FORMAT = 1
-_BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+_SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "benchmarks")
 _SCRIPT_TIMEOUT_S = 1800
 
 
@@ -64,10 +65,6 @@ def _now():
     return datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
 
 
-def _progress(msg):
-    print("gilbench: " + msg, file=sys.stderr, flush=True)
-
-
 def _observe(workload, mode):
     module = importlib.import_module(workload.demo)
     params = dict(workload.params.get(mode, {})) if workload.params else {}
@@ -75,8 +72,8 @@ def _observe(workload, mode):
 
 
 def _benchmark(workload, mode, bench_file):
-    script = os.path.join(_BENCH_DIR, workload.script)
-    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(_workloads.PYPERF_ARGS[mode])
+    script = os.path.join(_SCRIPTS_DIR, workload.script)
+    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
     cmd += list((workload.script_args or {}).get(mode, ()))
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
                           timeout=_SCRIPT_TIMEOUT_S)
@@ -92,7 +89,7 @@ def run(selected, out_dir, mode="fast", ident=None):
     final = os.path.join(out_dir, ident)
     staging = os.path.join(out_dir, ".%s.partial-%d" % (ident, os.getpid()))
     os.makedirs(staging)
-    bench_file = os.path.join(staging, "bench.json")
+    bench_file = os.path.join(staging, results_format.BENCH)
     observations, errors, timings = {}, {}, {}
     started = _now()
     try:
@@ -114,13 +111,13 @@ def run(selected, out_dir, mode="fast", ident=None):
         if facts["gil_enabled_at_end"] != facts["gil_enabled"]:
             errors["gil-state"] = "the GIL was switched %s during the run" % (
                 "on" if facts["gil_enabled_at_end"] else "off")
-        meta = dict(facts, format=FORMAT, id=ident, mode=mode, started=started, finished=_now(),
+        meta = dict(facts, format=results_format.FORMAT, id=ident, mode=mode, started=started, finished=_now(),
                     selection=[w.name for w in selected], workload_seconds=timings,
                     # No workload of the GIL chapter talks to a search backend.
                     io_backend=None)
-        _write_json(os.path.join(staging, "meta.json"), meta)
-        _write_json(os.path.join(staging, "observations.json"),
-                    {"format": FORMAT, "observations": observations, "errors": errors})
+        _write_json(os.path.join(staging, results_format.META), meta)
+        _write_json(os.path.join(staging, results_format.OBSERVATIONS),
+                    {"format": results_format.FORMAT, "observations": observations, "errors": errors})
         if os.path.exists(final):
             shutil.rmtree(final)
         os.replace(staging, final)

@@ -8,8 +8,9 @@ import json
 
 from tabulate import tabulate
 
-from bench import claims as _claims
-from bench import results as _results
+from bench import ledger
+from bench.judge.load import load
+from bench.judge.verdicts import verdicts
 
 FORMAT = 1
 _SYMBOL = {"holds": "holds", "contradicted": "CONTRADICTED", "partly": "partly", "within-noise": "~ noise",
@@ -41,7 +42,7 @@ def to_json(results, table):
     rows = []
     for result in results:
         for v in table[result.id]:
-            claim = _claims.get(v.claim)
+            claim = ledger.get(v.claim)
             rows.append({"claim": v.claim, "interpreter": result.id, "verdict": v.verdict, "value": _value(v),
                          "spread": v.spread, "note_figure": claim.note_figure, "why": v.why,
                          "evidence": v.evidence})
@@ -68,7 +69,7 @@ def to_markdown(results, table, chapters=None):
     lines += [tabulate(head[1:], head[0], tablefmt="github"), ""]
     by_claim = {rid: {v.claim: v for v in table[rid]} for rid in ids}
     body = []
-    for claim in _claims.CLAIMS:
+    for claim in ledger.CLAIMS:
         if chapters and claim.chapter not in chapters:
             continue
         body.append([claim.id, claim.note_figure or ""] + [_cell(by_claim[rid][claim.id]) for rid in ids])
@@ -80,7 +81,7 @@ def to_markdown(results, table, chapters=None):
     lines += ["", "## Why", ""]
     for rid in ids:
         for v in table[rid]:
-            claim = _claims.get(v.claim)
+            claim = ledger.get(v.claim)
             if chapters and claim.chapter not in chapters:
                 continue
             lines.append("- **%s** on %s: %s — %s" % (v.claim, rid, v.verdict, v.why))
@@ -95,7 +96,7 @@ def _across(ids, table, chapters):
     if len(ids) < 2:
         return []
     out = ["", "## Across interpreters", ""]
-    for i, claim in enumerate(_claims.CLAIMS):
+    for i, claim in enumerate(ledger.CLAIMS):
         if chapters and claim.chapter not in chapters:
             continue
         groups = {}
@@ -107,8 +108,8 @@ def _across(ids, table, chapters):
 
 
 def render(run_dir, fmt="md", chapters=None):
-    results = _results.load(run_dir)
-    table = _results.verdicts(results)
+    results = load(run_dir)
+    table = verdicts(results)
     if fmt == "json":
         return json.dumps(to_json(results, table), indent=2, default=str) + "\n"
     return to_markdown(results, table, chapters)

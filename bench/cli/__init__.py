@@ -8,17 +8,18 @@ import pkgutil
 import sys
 
 import demos
-from bench import claims as _claims
+from bench import ledger
+from bench.progress import progress
 
 
 def _fail(message):
-    print("gilbench: error: %s" % message, file=sys.stderr)
+    progress("error: %s" % message)
     return 2
 
 
 def _cmd_list(args):
     rows = [{"id": c.id, "chapter": c.chapter, "section": c.section, "claim": c.claim, "phrase": c.phrase,
-             "note_figure": c.note_figure, "metrics": list(c.metrics())} for c in _claims.CLAIMS]
+             "note_figure": c.note_figure, "metrics": list(c.metrics())} for c in ledger.CLAIMS]
     if args.json:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
@@ -56,11 +57,11 @@ def _add_mode_args(parser):
 
 
 def _cmd_run(args):
-    from bench import runner, workloads
+    from bench.harness import runner, selection
 
     try:
-        selected = workloads.select(args.only)
-    except workloads.SelectionError as exc:
+        selected = selection.select(args.only)
+    except selection.SelectionError as exc:
         return _fail(exc)
     folder, errors = runner.run(selected, _out_dir(args), mode=_mode(args), ident=args.id)
     print(folder)
@@ -71,12 +72,13 @@ def _cmd_run(args):
 
 
 def _cmd_report(args):
-    from bench import report, results
+    from bench.judge.load import ResultsError
+    from bench.publish import report
 
     chapters = set(args.chapters.split(",")) if args.chapters else None
     try:
         text = report.render(args.results, args.format, chapters)
-    except results.ResultsError as exc:
+    except ResultsError as exc:
         return _fail(exc)
     sys.stdout.write(text)
     return 0
@@ -85,20 +87,21 @@ def _cmd_report(args):
 def _cmd_matrix(args):
     from pathlib import Path
 
-    from bench import interpreters, matrix, report, results
+    from bench.harness import selection
+    from bench.interpreters import discover, matrix
+    from bench.judge.load import ResultsError
+    from bench.publish import report
 
     try:
         if args.only:
-            from bench import workloads
-
-            workloads.select(args.only)
+            selection.select(args.only)
         if args.pythons:
-            chosen = interpreters.resolve([p for p in args.pythons.split(",") if p])
+            chosen = discover.resolve([p for p in args.pythons.split(",") if p])
         else:
-            chosen = interpreters.discover()
+            chosen = discover.discover()
             if not args.no_build and not any(i.free_threaded for i in chosen):
                 chosen = matrix.with_free_threaded_twin(chosen)
-    except (interpreters.InterpreterError, ValueError) as exc:
+    except (discover.InterpreterError, ValueError) as exc:
         return _fail(exc)
     out = Path(_out_dir(args))
     out.mkdir(parents=True, exist_ok=True)
@@ -106,11 +109,11 @@ def _cmd_matrix(args):
     print(matrix.summary(outcomes), file=sys.stderr)
     try:
         text = report.render(str(out))
-    except results.ResultsError as exc:
+    except ResultsError as exc:
         return _fail(exc)
     (out / "report.md").write_text(text)
     sys.stdout.write(text)
-    print("gilbench: report written to %s" % (out / "report.md"), file=sys.stderr)
+    progress("report written to %s" % (out / "report.md"))
     failed = [o.id for o in outcomes if not o.ok]
     if failed:
         return _fail("%d of %d configurations failed: %s" % (len(failed), len(outcomes), ", ".join(failed)))
@@ -133,7 +136,7 @@ def _parser():
     p = sub.add_parser("run", help="observe and benchmark on the running interpreter")
     _add_mode_args(p)
     p.add_argument("--only", metavar="SELECTION",
-                   help="comma-separated chapters (%s) or workload names" % ", ".join(_claims.CHAPTERS))
+                   help="comma-separated chapters (%s) or workload names" % ", ".join(ledger.CHAPTERS))
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
     p.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil)")
     p.set_defaults(func=_cmd_run)
@@ -154,11 +157,11 @@ def _parser():
     p.set_defaults(func=_cmd_matrix)
 
     try:
-        from bench import _cli_pythons
+        from bench.cli import pythons
     except ImportError:  # the interpreter tools are optional inside measured venvs
-        _cli_pythons = None
-    if _cli_pythons is not None:
-        _cli_pythons.register(sub)
+        pythons = None
+    if pythons is not None:
+        pythons.register(sub)
     return parser
 
 

@@ -1,16 +1,6 @@
 """pyperf: work that releases the GIL (sha256, zlib) vs pure Python, a fixed total on 1, 2, 4 threads."""
-import time
-
-from bench._meta import make_runner
+from bench.harness.pyperf_worker import bench_calls, make_runner
 from demos import gil_release
-
-
-def _time_work(loops, work, k, scale):
-    gil_release.prepare()  # keeps building the buffers out of the timed loop
-    start = time.perf_counter()
-    for _ in range(loops):
-        gil_release.run_work(work, k, scale)
-    return time.perf_counter() - start
 
 
 def _pass_scale(cmd, args):
@@ -25,10 +15,11 @@ def main():
                                        "on one thread, CPython 3.11)")
     args = runner.parse_args()
     runner.metadata["release_scale"] = args.release_scale
+    gil_release.prepare()  # builds the input buffers once per worker, outside the timed loops
     for work in gil_release.WORKS:
         for k in (1, 2, 4):
-            runner.bench_time_func("gil_release[work=%s,threads=%d]" % (work, k),
-                                   _time_work, work, k, args.release_scale)
+            bench_calls(runner, "gil_release[work=%s,threads=%d]" % (work, k),
+                        gil_release.run_work, work, k, args.release_scale)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Where a CPython source tarball comes from, and running the build's commands into its log.
 
-Split from ``bench.build``: fetching (a given file or URL, or Debian's pristine upstream
+Split from ``bench.interpreters.build``: fetching (a given file or URL, or Debian's pristine upstream
 tarball through ``apt-get source --download-only`` with a private sources list and state
 folder, so the system's apt configuration is never touched) and the logged command runner.
 """
@@ -15,7 +15,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from bench.interpreters import InterpreterError, cache_dir
+from bench.interpreters.discover import InterpreterError, cache_dir
 
 DEBIAN_SUITE = os.environ.get("GILBENCH_DEBIAN_SUITE", "trixie")
 _DEBIAN_MIRROR = os.environ.get("GILBENCH_DEBIAN_MIRROR", "http://deb.debian.org/debian")

@@ -18,15 +18,15 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import time
 import urllib.parse
 from pathlib import Path
 from typing import Callable
 
-from bench._sources import fetch as _fetch, matches as _matches, run_logged as _run
-from bench.interpreters import COMPLETE_MARKER, Interpreter, InterpreterError, cache_dir, probe, pythons_dir
+from bench.interpreters.discover import COMPLETE_MARKER, Interpreter, InterpreterError, cache_dir, probe, pythons_dir
+from bench.interpreters.sources import fetch as _fetch, matches as _matches, run_logged as _run
+from bench.progress import progress as _default_progress
 
 
 # (module, header that configure looks for, Debian package, needed by): ssl+zlib for pip, ffi for
@@ -41,10 +41,6 @@ _HEADERS = [
     ("readline", "readline/readline.h", "libreadline-dev", False),
     ("uuid", "uuid/uuid.h", "uuid-dev", False),
 ]
-
-
-def _default_progress(line: str) -> None:
-    print(f"gilbench: {line}", file=sys.stderr, flush=True)
 
 
 def build(

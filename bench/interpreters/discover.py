@@ -3,7 +3,7 @@
 Candidates come from python-discovery (PATH, pyenv shims, uv-managed installs, the running
 interpreter), every pyenv version (python-discovery only resolves the *active* pyenv shim), and
 gilbench's own cache of interpreters built from source (``<cache>/pythons/<id>/bin/python3``,
-see ``bench.build``). Each candidate is then probed by running it: its file name is never trusted.
+see ``bench.interpreters.build``). Each candidate is then probed by running it: its file name is never trusted.
 
 Ids are ``<version>`` or ``<version>t`` (free-threaded build). When two distinct interpreters share
 an id, the first in origin order (cache, pyenv, uv, path, given), then path order, keeps the plain id

@@ -1,27 +1,24 @@
 """``gilbench matrix``: the suite on every interpreter, one venv each.
 
-Orchestrating side (host Python only).  Each interpreter gets a venv keyed by its identity
-hash, with this project installed editable, so a later run reuses it; ``gilbench run`` runs
-inside it as a child process.  A free-threaded build is run twice: as built (GIL off) and
+Orchestrating side (host Python only).  Each interpreter gets a venv (``bench.interpreters.venvs``)
+and ``gilbench run`` runs inside it as a child process.  A free-threaded build is run twice: as built (GIL off) and
 with ``PYTHON_GIL=1`` (its own column, id suffix ``-gil``), and the run's own record of
 ``sys._is_gil_enabled()`` is checked against what was asked.  One failing interpreter is
 reported and the others go on.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import shutil
 import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.interpreters import Interpreter, InterpreterError
+from bench.interpreters.discover import Interpreter, InterpreterError
+from bench.interpreters.venvs import venv_for
+from bench.progress import progress as _progress
 
-_ROOT = Path(__file__).resolve().parent.parent
 _RUN_TIMEOUT_S = 3600
 
 
@@ -31,41 +28,6 @@ class Outcome:
     ok: bool
     seconds: float
     detail: str = ""
-
-
-def _progress(msg: str) -> None:
-    print(f"gilbench: {msg}", file=sys.stderr, flush=True)
-
-
-def _project_stamp() -> str:
-    # The install is editable, so source changes need no reinstall; dependencies do.
-    if not (_ROOT / "pyproject.toml").exists():
-        raise InterpreterError(f"gilbench matrix installs this checkout into each venv, but {_ROOT} is not a "
-                               "source checkout (no pyproject.toml); run it from a clone of gilbench")
-    return hashlib.sha256((_ROOT / "pyproject.toml").read_bytes()).hexdigest()[:12]
-
-
-def venv_for(interp: Interpreter) -> Path:
-    """A venv with gilbench installed, for ``interp``; created once, reused while valid."""
-    # Project-local: the install is editable, so a venv belongs to one checkout.
-    venv = _ROOT / ".venvs" / interp.identity_hash()
-    python = venv / "bin" / "python"
-    stamp = venv / ".gilbench-installed"
-    if python.exists() and stamp.exists() and stamp.read_text() == _project_stamp():
-        return venv
-    shutil.rmtree(venv, ignore_errors=True)
-    log = _ROOT / ".venvs" / f"{interp.identity_hash()}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    steps = ([interp.path, "-m", "venv", str(venv)],
-             [str(python), "-m", "pip", "install", "--quiet", "--editable", str(_ROOT)])
-    with open(log, "w") as out:
-        for cmd in steps:
-            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
-                shutil.rmtree(venv, ignore_errors=True)
-                raise InterpreterError(f"cannot set up a venv for {interp.id}: {' '.join(cmd[:3])} failed "
-                                       f"(log: {log})")
-    stamp.write_text(_project_stamp())
-    return venv
 
 
 def _configurations(interp: Interpreter):
@@ -129,7 +91,7 @@ _BUILDABLE = ("3.14", "3.13")
 
 def with_free_threaded_twin(found: list[Interpreter]) -> list[Interpreter]:
     """``found`` plus a GIL / free-threaded twin built from one source (cached after the first time)."""
-    from bench import build
+    from bench.interpreters import build
 
     reasons = []
     for version in _BUILDABLE:
@@ -139,7 +101,7 @@ def with_free_threaded_twin(found: list[Interpreter]) -> list[Interpreter]:
             reasons.append(f"{version}: {exc}")
             _progress(f"cannot build {version}: {exc}")
             continue
-        from bench.interpreters import discover
+        from bench.interpreters.discover import discover
 
         _progress("built " + ", ".join(b.id for b in built))
         return discover()  # ids are assigned over the whole set

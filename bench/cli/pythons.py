@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 
-from bench.interpreters import InterpreterError
+from bench.interpreters.discover import InterpreterError
+from bench.progress import progress
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -49,12 +49,12 @@ def register(subparsers) -> argparse.ArgumentParser:
 
 
 def _error(exc: Exception) -> int:
-    print(f"gilbench: error: {exc}", file=sys.stderr)
+    progress(f"error: {exc}")
     return 2
 
 
 def _list(args) -> int:
-    from bench.interpreters import discover
+    from bench.interpreters.discover import discover
 
     try:
         found = discover()
@@ -74,7 +74,7 @@ def _list(args) -> int:
 
 
 def _build(args) -> int:
-    from bench.build import build
+    from bench.interpreters.build import build
 
     try:
         built = build(args.version, free_threaded=args.free_threaded, twin=args.twin, source=args.source,
@@ -82,7 +82,7 @@ def _build(args) -> int:
     except InterpreterError as exc:
         return _error(exc)
     except KeyboardInterrupt:
-        print("gilbench: build interrupted; nothing half-installed was left", file=sys.stderr)
+        progress("build interrupted; nothing half-installed was left")
         return 130
     for interp in built:
         print(f"{interp.id}\t{interp.path}")
@@ -93,7 +93,7 @@ def _link(args) -> int:
     import os
     from pathlib import Path
 
-    from bench.interpreters import discover
+    from bench.interpreters.discover import discover
 
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,8 +115,8 @@ def _link(args) -> int:
 
 
 def _ensure(args) -> int:
-    from bench.interpreters import discover
-    from bench.matrix import with_free_threaded_twin
+    from bench.interpreters.discover import discover
+    from bench.interpreters.matrix import with_free_threaded_twin
 
     try:
         found = discover()

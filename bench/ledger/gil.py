@@ -1,0 +1,135 @@
+"""The GIL (CLAIMS.md section 4): its claims and the workloads that measure them."""
+from bench.ledger.vocabulary import Check, Claim, Workload, mean, ratio
+
+_SECTION = "GIL"
+
+CLAIMS = (
+    Claim("gil.one-thread-at-a-time", "gil", _SECTION,
+          "Only one thread runs Python bytecode at a time: threads give concurrency, not parallelism.",
+          "둘 이상의 thread가 동시에 실행될 수 없다",
+          # 1.5 is halfway between interleaving (x1) and two cores in parallel (x2).  Judged
+          # against one *worker* thread: the main thread's own speed differs on some builds.
+          (Check("countdown.cpu_per_wall.threads2", "below(1.5)"),
+           Check("countdown.speedup.threads2_vs_worker", "below(1.5)")), applies="multicore",
+          context=("countdown.speedup.threads2", "countdown.main_over_worker")),
+    Claim("gil.race-reproducible", "gil", _SECTION,
+          "Two threads doing x += 1 / x -= 1 100,000 times each can end with x != 0.",
+          "GIL이 걸려 있어도 아래와 같이 race condition이 발생", (Check("race.note.share_nonzero", "above(0)"),),
+          note_figure="x != 0", context=("race.note.nonzero", "race.note.trials")),
+    Claim("gil.race-gone-3.10", "gil", _SECTION,
+          "From Python 3.10 on, that race can no longer be reproduced.",
+          "3.10부터 재현이 불가능하다",
+          (Check("race.note.share_nonzero", "above(0)", "version<3.10"),
+           Check("race.note.share_nonzero", "equals(0)", "version>=3.10"),
+           Check("race.big_n.share_nonzero", "equals(0)", "version>=3.10"),
+           Check("race.small_interval.share_nonzero", "equals(0)", "version>=3.10"),
+           Check("race.call.share_nonzero", "equals(0)", "version>=3.10")),
+          departs="Besides the note's code, three variants: 10x more iterations, a tiny switch interval, "
+                  "and a function call inside the read-modify-write (x = x + one())."),
+    Claim("gil.race-fix-join", "gil", _SECTION, "Running the threads one after the other fixes the race.",
+          "하나의 스레드가 작업을 종료하고 다른 스레드가 작업을 시작", (Check("race.fix_join.nonzero", "equals(0)"),),
+          note_figure="x = 0", context=("race.fix_join.trials",),
+          departs="The note's fix imports Lock without importing it and uses N = 1,000,000; we use the race's N."),
+    Claim("gil.race-fix-mutex", "gil", _SECTION, "A mutex around the critical section fixes the race.",
+          "mutex를 설정한다",
+          (Check("race.fix_mutex.nonzero", "equals(0)"), Check("race.fix_mutex_per_iter.nonzero", "equals(0)")),
+          note_figure="x = 0",
+          context=("race.mutex_cost.per_iteration", "race.mutex_cost.around_loop")),
+    Claim("gil.switch-between-bytecodes", "gil", _SECTION,
+          "Threads switch only between bytecodes, at a frequency set by sys.setswitchinterval (5 ms by default).",
+          "sys.setswitchinterval()의 설정에 따라",
+          (Check("switch.default_interval", "equals(0.005)"), Check("switch.rate_gain", "above(1.0)")),
+          note_figure="0.005 s (implied)", applies="gil-on", context=("switch.rate_default", "switch.rate_small")),
+    Claim("gil.countdown-threads-slower", "gil", _SECTION,
+          "A CPU-bound countdown of 10,000,000 is slower on two threads than on one (0.46 s vs 0.85 s).",
+          "multi thread를 사용했을 때 오히려 속도가 더 느려진다",
+          # Slower at all, and slower on the note's scale (x1.85; at least x1.5).
+          (Check("countdown.ratio.threads2", "above(1.0)"), Check("countdown.ratio.threads2", "above(1.5)")),
+          note_figure="x1.85 (0.4598 s -> 0.8524 s)",
+          context=("countdown.single_mean_s", "countdown.main_over_worker", "countdown.ratio.threads4",
+                   "countdown.ratio.processes2", "countdown.ratio.processes4")),
+    Claim("gil.io-threads-faster", "gil", _SECTION,
+          "1,000 es.cat.indices() calls are faster on two threads than on one (10.4 s vs 5.85 s).",
+          "multi thread가 single thread에 비해 훨씬 빠르다", (Check("io.speedup.threads2", "above(1.0)"),),
+          note_figure="x1.78 faster (10.40 s -> 5.85 s)"),
+    Claim("gil.runtime-not-io", "gil", _SECTION,
+          "Whether the GIL matters depends on interacting with the Python runtime, not on CPU vs I/O: "
+          "C work that releases the GIL scales on threads, pure-Python work does not.",
+          "Python runtime과 상호작용을 하는가에 달려있다",
+          (Check("release.sha256.speedup2", "above(1.5)"), Check("release.zlib.speedup2", "above(1.5)"),
+           Check("release.python.speedup2", "below(1.5)")),
+          applies="gil-on multicore", context=("release.sha256.speedup4", "release.zlib.speedup4", "release.python.speedup4"),
+          departs="The note gives no code; we hash and compress 1 MiB buffers (the GIL is released) "
+                  "against a pure-Python loop."),
+    Claim("gil.threads-no-benefit", "gil", _SECTION,
+          "Threads bring almost no benefit to Python code; use processes (or async) instead.",
+          "multi thread는 성능상의 이점이 거의 존재하지 않기에",
+          (Check("countdown.speedup.threads2_vs_worker", "below(1.5)"),
+           Check("countdown.processes_vs_threads2", "above(1.0)")),
+          applies="multicore",
+          context=("countdown.speedup.processes2",)),
+    Claim("gil.single-thread-unaffected", "gil", _SECTION,
+          "The GIL does not slow a single-threaded program.",
+          "multithreaded program이 아닐 경우에는 GIL이 성능에 악영향을 미치지는 않는다",
+          (Check("fib.gil_over_free_threaded", "below(1.0)"), Check("fib.gil_on_over_off", "below(1.0)")),
+          scope="cross",
+          departs="Judged on fib(25): the GIL build against the free-threaded build of the same source, "
+                  "and the free-threaded build with PYTHON_GIL=1 against the same binary with the GIL off."),
+    Claim("gil.freethreading-2x-slower", "gil", _SECTION,
+          "On 3.13 with free-threading, Fibonacci runs about 2x slower than with the GIL.",
+          "GIL을 활성화 한 쪽이 약 2배 더 빠른",
+          (Check("fib.free_threaded_over_gil", "between(1.5,2.5)"),), note_figure="x2 (from a cited blog post)",
+          scope="cross"),
+)
+
+# The workloads that measure this chapter: what `gilbench run` observes (a demo's observe())
+# and times (a pyperf script), and the metrics derived from the timings.
+_CD = "countdown[threads=1]"
+
+WORKLOADS = (
+    Workload(
+        "race", "gil", "race.", demo="demos.race", script="bm_race.py",
+        params={
+            "fast": {},
+            "default": {"trials": 200, "big_trials": 20, "small_trials": 60, "fix_trials": 10},
+            "rigorous": {"trials": 500, "big_trials": 50, "small_trials": 150, "fix_trials": 20},
+        },
+        derived=(
+            ("race.mutex_cost.per_iteration", ratio("race[mutex=per-iteration]", "race[mutex=around-loop]")),
+            ("race.mutex_cost.around_loop", ratio("race[mutex=around-loop]", "race[mutex=none]")),
+        ),
+    ),
+    Workload(
+        "switching", "gil", "switch.", demo="demos.switching",
+        params={"fast": {}, "default": {"duration": 0.5}, "rigorous": {"duration": 1.0}},
+    ),
+    Workload(
+        # observe(): one-shot timings and the CPU-per-wall-second of two threads; the ratios
+        # the claims judge come from the pyperf benchmarks.
+        "countdown", "gil", "countdown.", demo="demos.countdown", script="bm_countdown.py",
+        derived=(
+            ("countdown.single_mean_s", mean(_CD)),
+            ("countdown.ratio.threads2", ratio("countdown[threads=2]", _CD)),
+            ("countdown.ratio.threads4", ratio("countdown[threads=4]", _CD)),
+            ("countdown.ratio.processes2", ratio("countdown[processes=2]", _CD)),
+            ("countdown.ratio.processes4", ratio("countdown[processes=4]", _CD)),
+            ("countdown.speedup.threads2", ratio(_CD, "countdown[threads=2]")),
+            # Like against like: two worker threads against one worker thread.
+            ("countdown.speedup.threads2_vs_worker", ratio("countdown[worker-threads=1]", "countdown[threads=2]")),
+            ("countdown.main_over_worker", ratio(_CD, "countdown[worker-threads=1]")),
+            ("countdown.speedup.processes2", ratio(_CD, "countdown[processes=2]")),
+            ("countdown.processes_vs_threads2", ratio("countdown[threads=2]", "countdown[processes=2]")),
+        ),
+    ),
+    Workload(
+        "gil_release", "gil", "release.", script="bm_release.py",
+        # Half the work per value in fast mode: nine benchmarks would otherwise take ~40 s.
+        script_args={"fast": ("--release-scale", "0.5")},
+        derived=tuple(
+            ("release.%s.speedup%d" % (work, k),
+             ratio("gil_release[work=%s,threads=1]" % work, "gil_release[work=%s,threads=%d]" % (work, k)))
+            for work in ("sha256", "zlib", "python") for k in (2, 4)
+        ),
+    ),
+    Workload("fib", "gil", "fib.", script="bm_fib.py", derived=(("fib.seconds", mean("fib[n=25]")),)),
+)

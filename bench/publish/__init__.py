@@ -1,0 +1,1 @@
+"""Publishing: renderers of verdicts (Markdown and JSON today; HTML and charts to come)."""
