@@ -96,7 +96,7 @@ def main():
           % r["countdown.cpu_per_wall.threads2"])
     print()
     print("process times include starting the children; one run each is a sketch, "
-          "bench/bm_countdown.py measures properly.")
+          "bench/harness/benchmarks/bm_countdown.py measures properly.")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ def main():
     r = observe(n=30)
     print("measured here: fib(%d) = %d in %.3f s (one run)" % (r["fib.n"], r["fib.value"], r["fib.seconds"]))
     print()
-    print("the ratio needs the same run on the other build: `gilbench run` on both, or bench/bm_fib.py.")
+    print("the ratio needs the same run on the other build: `gilbench run` on both, or bench/harness/benchmarks/bm_fib.py.")
 
 
 if __name__ == "__main__":
