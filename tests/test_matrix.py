@@ -7,21 +7,23 @@ import sysconfig
 
 import pytest
 
-from bench.judge.evaluate import Measured
 from bench.judge.load import InterpreterResult
 from bench.judge.verdicts import verdicts
 
 _ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def _result(ident, version, free_threaded, gil_enabled, fib, exe=None):
+def _result(ident, version, free_threaded, gil_enabled, fib, exe=None, flags="'--enable-shared'"):
     meta = {"id": ident, "version": version, "free_threaded": free_threaded, "gil_enabled": gil_enabled,
-            "base_executable": exe or "/py/" + ident, "cpus_usable": 2, "pymalloc": True}
-    return InterpreterResult(ident, "/nowhere", meta, {"fib.seconds": Measured(fib, fib * 0.01)})
+            "base_executable": exe or "/py/" + ident, "cpus_usable": 2, "pymalloc": True, "compiler": "GCC 12",
+            "configure_flags": flags + (" '--disable-gil'" if free_threaded else "")}
+    # Five runs per column, 1% apart: the cross ratio's interval comes from them.
+    runs = [fib * (1 + 0.01 * (i - 2)) for i in range(5)]
+    return InterpreterResult(ident, "/nowhere", meta, run_means={"fib[n=25]": runs})
 
 
 def _cross(table, ident, claim):
-    return next(v for v in table[ident] if v.claim == claim)
+    return table[ident][claim]
 
 
 def test_cross_verdicts_pair_twins_of_one_version():
@@ -39,6 +41,14 @@ def test_cross_verdicts_pair_twins_of_one_version():
     # the same binary with PYTHON_GIL=1 is compared with itself GIL-off
     unaffected = _cross(table, "3.13.5t-gil", "gil.single-thread-unaffected")
     assert "fib.gil_on_over_off" in unaffected.why
+
+
+def test_twins_are_paired_by_build_not_by_version():
+    # A distro build of the same version with other flags is not the free-threaded build's twin.
+    run = [_result("3.13.5", "3.13.5", False, True, 0.10, flags="'--enable-optimizations' '--with-lto'"),
+           _result("3.13.5t", "3.13.5", True, False, 0.20)]
+    v = _cross(verdicts(run), "3.13.5t", "gil.freethreading-2x-slower")
+    assert v.verdict == "not-measured" and "3.13.5 and 3.13.5t are not twins" in v.why
 
 
 def test_cross_verdict_contradicted_when_free_threading_is_as_fast():
@@ -101,3 +111,8 @@ def test_matrix_end_to_end_on_the_running_interpreter(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (out / "report.md").exists() and "gil.switch-between-bytecodes" in proc.stdout
     assert "ok" in proc.stderr  # the summary table
+    # stdout carries the report only: no progress lines, no result folder from the child's run
+    assert proc.stdout.startswith("# gilbench"), proc.stdout[:500]
+    assert not [l for l in proc.stdout.splitlines() if l.startswith("gilbench:")], proc.stdout[:2000]
+    assert str(out) not in proc.stdout
+    assert proc.stdout == (out / "report.md").read_text()

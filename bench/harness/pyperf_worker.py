@@ -1,7 +1,7 @@
 """What every pyperf script shares: a Runner carrying GIL metadata, and one timed loop.
 
 pyperf does not record the GIL: ``gil_metadata()`` adds the build (``Py_GIL_DISABLED``) and
-the state at run time (``sys._is_gil_enabled()``).  ``bench_calls`` times a workload the way
+the state at run time (``sys._is_gil_enabled()``).  ``bench_all`` times the workloads the way
 every script here does, and refuses the values when the GIL changed state during the loop
 (an extension module imported on a free-threaded build can switch it on): such values would
 be filed under a GIL state they were not taken in.
@@ -27,9 +27,24 @@ def gil_metadata():
     }
 
 
-def make_runner(**kwargs):
-    """A pyperf.Runner (one per process, as pyperf requires) whose runs carry gil_metadata()."""
-    runner = pyperf.Runner(**kwargs)
+def make_runner(add_cmdline_args=None, **kwargs):
+    """A pyperf.Runner (one per process, as pyperf requires) whose runs carry gil_metadata().
+
+    Two options of gilbench's own are added and forwarded to pyperf's worker processes:
+    ``--gilbench-round N`` (recorded in every run's metadata, so that the judging side pairs
+    the runs of one round) and ``--gilbench-order declared|reversed`` (the order in which
+    ``bench_all`` runs the benchmarks; alternating it between rounds cancels linear drift).
+    """
+    def forward(cmd, args):
+        cmd.extend(("--gilbench-round", str(args.gilbench_round), "--gilbench-order", args.gilbench_order))
+        if add_cmdline_args is not None:
+            add_cmdline_args(cmd, args)
+
+    runner = pyperf.Runner(add_cmdline_args=forward, **kwargs)
+    runner.argparser.add_argument("--gilbench-round", type=int, default=0,
+                                  help="round number recorded in every run (gilbench pairs runs by it)")
+    runner.argparser.add_argument("--gilbench-order", choices=("declared", "reversed"), default="declared",
+                                  help="run the benchmarks in the declared or the reversed order")
     runner.metadata.update(gil_metadata())
     return runner
 
@@ -49,10 +64,17 @@ def _timed_calls(loops, gil_before, func, *args):
     return elapsed
 
 
-def bench_calls(runner, name, func, *args):
-    """Benchmark ``name``: pyperf times ``func(*args)`` called ``loops`` times per value.
+def bench_all(runner, benchmarks):
+    """Benchmark each ``(name, func, *args)``: pyperf times ``func(*args)`` called ``loops`` times
+    per value, in the order ``--gilbench-order`` asks for.
 
-    The GIL state recorded in the run's metadata is the one at the worker's start; it is
+    The GIL state recorded in each run's metadata is the one at the worker's start; it is
     checked again after every timed loop.
     """
-    return runner.bench_time_func(name, _timed_calls, gil_enabled(), func, *args)
+    args = runner.args if runner.args is not None else runner.parse_args()
+    runner.metadata["gilbench_round"] = args.gilbench_round
+    ordered = list(benchmarks)
+    if args.gilbench_order == "reversed":
+        ordered.reverse()
+    for name, func, *func_args in ordered:
+        runner.bench_time_func(name, _timed_calls, gil_enabled(), func, *func_args)

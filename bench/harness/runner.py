@@ -8,6 +8,7 @@ interrupted run never leaves a half-written result behind.
 import datetime
 import importlib
 import json
+import multiprocessing
 import os
 import platform
 import shutil
@@ -17,7 +18,8 @@ import sysconfig
 import time
 
 from bench.harness import results_format
-from bench.harness.selection import PYPERF_ARGS
+from bench.children import run_in_group
+from bench.harness.selection import PYPERF_ARGS, ROUNDS
 from bench.progress import progress as _progress
 from demos._util import gil_enabled
 
@@ -42,7 +44,17 @@ def interpreter_facts():
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "platform": platform.platform(),
         "machine": platform.machine(),
+        "compiler": platform.python_compiler(),
+        # Recorded because 3.14 changes Linux's default, and process start-up is in the timings.
+        "mp_start_method": multiprocessing.get_start_method(),
     }
+
+
+def _load_average():
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:
+        return None
 
 
 def default_id(facts):
@@ -71,15 +83,20 @@ def _observe(workload, mode):
     return module.observe(**params)
 
 
-def _benchmark(workload, mode, bench_file):
+def _benchmark(workload, mode, bench_file, label):
+    """Time ``workload`` in rounds appended to ``bench_file`` (see ``selection.ROUNDS``)."""
     script = os.path.join(_SCRIPTS_DIR, workload.script)
-    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
-    cmd += list((workload.script_args or {}).get(mode, ()))
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True,
-                          timeout=_SCRIPT_TIMEOUT_S)
-    if proc.returncode != 0:
-        tail = proc.stdout.strip().splitlines()[-1:] or ["(no output)"]
-        raise RuntimeError("%s exited with %d: %s" % (workload.script, proc.returncode, tail[0]))
+    rounds = ROUNDS[mode]
+    for i in range(1, rounds + 1):
+        order = "declared" if i % 2 else "reversed"
+        cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
+        cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
+        cmd += list((workload.script_args or {}).get(mode, ()))
+        _progress("      %s: round %d/%d (%s order)" % (label, i, rounds, order))
+        proc = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        if proc.returncode != 0:
+            tail = proc.stdout.strip().splitlines()[-1:] or ["(no output)"]
+            raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, proc.returncode, i, tail[0]))
 
 
 def run(selected, out_dir, mode="fast", ident=None):
@@ -90,17 +107,26 @@ def run(selected, out_dir, mode="fast", ident=None):
     staging = os.path.join(out_dir, ".%s.partial-%d" % (ident, os.getpid()))
     os.makedirs(staging)
     bench_file = os.path.join(staging, results_format.BENCH)
-    observations, errors, timings = {}, {}, {}
+    observations, errors, dropped, timings = {}, {}, {}, {}
     started = _now()
+    load_start = _load_average()
     try:
         for i, workload in enumerate(selected, 1):
             _progress("[%d/%d] %s on %s (%s mode)" % (i, len(selected), workload.name, ident, mode))
             t0 = time.perf_counter()
             try:
                 if workload.demo:
-                    observations.update(_observe(workload, mode))
+                    observed = _observe(workload, mode)
+                    # The observations run in this process: values taken after an import switched
+                    # the GIL would be filed under a state they were not taken in.
+                    if gil_enabled() != facts["gil_enabled"]:
+                        dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
+                            "on" if gil_enabled() else "off")
+                        _progress("      " + dropped[workload.name])
+                    else:
+                        observations.update(observed)
                 if workload.script:
-                    _benchmark(workload, mode, bench_file)
+                    _benchmark(workload, mode, bench_file, workload.name)
             except Exception as exc:  # one failing workload must not cost the others
                 errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
                 _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
@@ -112,12 +138,14 @@ def run(selected, out_dir, mode="fast", ident=None):
             errors["gil-state"] = "the GIL was switched %s during the run" % (
                 "on" if facts["gil_enabled_at_end"] else "off")
         meta = dict(facts, format=results_format.FORMAT, id=ident, mode=mode, started=started, finished=_now(),
-                    selection=[w.name for w in selected], workload_seconds=timings,
+                    selection=[w.name for w in selected], workload_seconds=timings, rounds=ROUNDS[mode],
+                    load_start=load_start, load_end=_load_average(),
                     # No workload of the GIL chapter talks to a search backend.
                     io_backend=None)
         _write_json(os.path.join(staging, results_format.META), meta)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),
-                    {"format": results_format.FORMAT, "observations": observations, "errors": errors})
+                    {"format": results_format.FORMAT, "observations": observations, "errors": errors,
+                     "dropped": dropped})
         if os.path.exists(final):
             shutil.rmtree(final)
         os.replace(staging, final)

@@ -1,28 +1,30 @@
-"""The one generic evaluator: (prediction, measured value, its spread) -> verdict.
+"""The one generic evaluator: (prediction, measured value with its interval) -> verdict.
 
 Prediction vocabulary (strings in the ledger):
-  above(x)   the value is greater than x
-  below(x)   the value is less than x
-  equals(x)  the value is x (exact facts: counts, constants)
-  between(a,b)
-A value with a spread (its standard error) is judged at two spreads: when the bound lies
-within value +- 2 * spread, the verdict is ``within-noise`` instead of flipping either way.
+  above(x)        the value is greater than x
+  below(x)        the value is less than x
+  between(a,b)    a < value < b
+  equals(x)       the value is x: exact facts (counts of things, constants)
+  equals(x,tol)   the value is within tol of x: for measured values, which can never be exact
+  never(r)        an event counted over trials does not happen: holds when the 95% upper bound
+                  of its rate is below r; one event contradicts it
+  sometimes(r)    it does happen: holds as soon as one event is seen; contradicted only when the
+                  95% upper bound of its rate is below r
+A value with an interval (``bench.judge.stats``) is judged by the interval, never by its point:
+when the prediction's bound lies inside the interval the verdict is ``within-noise``; a count
+whose bound cannot decide is ``inconclusive`` ("not seen in n trials (rate <= X%)").
 """
 import math
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Optional, Tuple
 
-VERDICTS = ("holds", "contradicted", "partly", "within-noise", "n/a", "not-measured")
-_NOISE_SIGMAS = 2.0
-_PRED = re.compile(r"^(above|below|equals|between)\(([^)]*)\)$")
+VERDICTS = ("holds", "contradicted", "partly", "within-noise", "inconclusive", "n/a", "not-measured")
+_PRED = re.compile(r"^(above|below|equals|between|never|sometimes)\(([^)]*)\)$")
 _COND = re.compile(r"^version(>=|<)(\d+)\.(\d+)$")
-
-
-@dataclass(frozen=True)
-class Measured:
-    value: float
-    spread: float = 0.0  # standard error of the value; 0 for exact facts
+_ARITY = {"above": (1,), "below": (1,), "between": (2,), "equals": (1, 2), "never": (1,), "sometimes": (1,)}
+# Two processes must reach this speedup over one for a machine to show what threads could do.
+PARALLEL_MACHINE_SPEEDUP = 1.5
 
 
 @dataclass
@@ -30,22 +32,43 @@ class Verdict:
     claim: str
     verdict: str
     why: str
-    value: Optional[float] = None
-    spread: Optional[float] = None
+    value: Optional[float] = None  # the value the verdict turned on
+    interval: Optional[Tuple[float, float]] = None
+    n: Optional[int] = None
+    provisional: bool = False
+    events: Optional[int] = None  # set when ``value`` is a rate of events in ``n`` trials
+    metric: Optional[str] = None
     evidence: dict = field(default_factory=dict)
+    method: Optional[str] = None  # how the interval was made (stats.Measured.method)
 
 
-def _parse(prediction):
+def parse(prediction):
+    """(kind, [numbers]) of a prediction; ValueError for anything outside the vocabulary."""
     m = _PRED.match(prediction.replace(" ", ""))
     if not m:
         raise ValueError("unknown prediction %r" % prediction)
-    return m.group(1), [float(a) for a in m.group(2).split(",")]
+    kind, args = m.group(1), [float(a) for a in m.group(2).split(",") if a]
+    if len(args) not in _ARITY[kind]:
+        raise ValueError("prediction %r takes %s number(s)" % (prediction, " or ".join(map(str, _ARITY[kind]))))
+    return kind, args
 
 
-def _fmt(x):
+def fmt(x):
     if isinstance(x, float) and (x == 0 or 1e-3 <= abs(x) < 1e6):
-        return ("%.4g" % x)
+        return "%.4g" % x
     return "%g" % x if isinstance(x, float) else str(x)
+
+
+def describe(m):
+    """A measured value as a person reads it: '3/40 (2%..20%)', '0.91 [0.85, 0.97]', '512'."""
+    if m.is_count:
+        lo, hi = m.interval
+        if m.events == 0:
+            return "0/%d (<=%.1f%%)" % (m.n, 100 * hi)
+        return "%d/%d (%.1f%%..%.1f%%)" % (m.events, m.n, 100 * lo, 100 * hi)
+    if m.interval is None:
+        return fmt(m.value)
+    return "%s [%s, %s]" % (fmt(m.value), fmt(m.interval[0]), fmt(m.interval[1]))
 
 
 def condition_holds(cond, facts):
@@ -62,6 +85,8 @@ def condition_holds(cond, facts):
         return not facts.get("gil_enabled")
     if cond == "pymalloc":
         return bool(facts.get("pymalloc"))
+    if cond == "parallel":  # judged against the machine by _parallel_gate, with its own reason
+        return True
     m = _COND.match(cond)
     if m:
         have = tuple(int(p) for p in str(facts["version"]).split(".")[:2])
@@ -70,37 +95,111 @@ def condition_holds(cond, facts):
     raise ValueError("unknown condition %r" % cond)
 
 
+def _bounds(m):
+    if m.interval is None:
+        return m.value, m.value
+    return m.interval
+
+
+def _judge_count(kind, rate, m):
+    upper = m.interval[1]
+    if kind == "never":
+        if m.events > 0:
+            return "contradicted"
+        return "holds" if upper < rate else "inconclusive"
+    if m.events > 0:
+        return "holds"
+    return "contradicted" if upper < rate else "inconclusive"
+
+
 def judge(prediction, measured):
-    """One check: 'holds', 'contradicted' or 'within-noise'."""
-    kind, args = _parse(prediction)
-    v, margin = measured.value, _NOISE_SIGMAS * measured.spread
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        raise ValueError("no value")
+    """One check: 'holds', 'contradicted', 'within-noise' or (counts) 'inconclusive'."""
+    kind, args = parse(prediction)
+    v = measured.value
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        raise ValueError("no finite value (%r)" % v)
+    if kind in ("never", "sometimes"):
+        if not measured.is_count:
+            raise ValueError("%s needs a count of events in trials, got a plain value" % prediction)
+        return _judge_count(kind, args[0], measured)
+    lo, hi = _bounds(measured)
     if kind == "equals":
-        if margin == 0:
-            return "holds" if math.isclose(v, args[0], rel_tol=1e-9, abs_tol=1e-12) else "contradicted"
-        lo_ok, hi_ok = v - margin <= args[0], args[0] <= v + margin
-        return "within-noise" if lo_ok and hi_ok else "contradicted"
-    if kind == "between":
-        lo, hi = args
-        if lo < v - margin and v + margin < hi:
+        tol = args[1] if len(args) > 1 else 0.0
+        want_lo, want_hi = args[0] - tol, args[0] + tol
+        if measured.interval is None or lo == hi:
+            if tol == 0:
+                return "holds" if math.isclose(v, args[0], rel_tol=1e-9, abs_tol=1e-12) else "contradicted"
+            return "holds" if want_lo <= v <= want_hi else "contradicted"
+        if want_lo <= lo and hi <= want_hi and tol > 0:
             return "holds"
-        if v + margin < lo or v - margin > hi:
+        if hi < want_lo or lo > want_hi:
+            return "contradicted"
+        return "within-noise"
+    if kind == "between":
+        a, b = args
+        if a < lo and hi < b:
+            return "holds"
+        if hi < a or lo > b:
             return "contradicted"
         return "within-noise"
     bound = args[0]
-    if v - margin > bound:
+    if lo > bound:
         return "holds" if kind == "above" else "contradicted"
-    if v + margin < bound:
+    if hi < bound:
         return "holds" if kind == "below" else "contradicted"
-    if margin == 0:  # exactly on the bound with no noise: strictly neither above nor below
+    if lo == hi:  # exactly on the bound, no uncertainty: strictly neither above nor below
         return "contradicted"
     return "within-noise"
 
 
-def _describe(check, m, outcome):
-    shown = _fmt(m.value) + (" +- " + _fmt(m.spread) if m.spread else "")
-    return "%s = %s, predicted %s: %s" % (check.metric, shown, check.prediction, outcome)
+def _reason(check, m, outcome):
+    text = "%s = %s, predicted %s: %s" % (check.metric, describe(m), check.prediction, outcome)
+    if outcome == "inconclusive":
+        text += " (not seen in %d trials: the rate is only bounded below %.1f%%)" % (m.n, 100 * m.interval[1])
+    if m.provisional:
+        text += " (provisional: %d pairs)" % m.n
+    return text
+
+
+def _combine(outcomes):
+    kinds = set(outcomes)
+    # A claim is the conjunction of its checks: one clear contradiction sinks it, unless
+    # another part clearly holds (then it holds only partly); noise never flips a verdict.
+    if {"holds", "contradicted"} <= kinds:
+        return "partly"
+    if "contradicted" in kinds:
+        return "contradicted"
+    if kinds == {"holds"}:
+        return "holds"
+    return "within-noise" if "within-noise" in kinds else "inconclusive"
+
+
+def _deciding(checks, outcomes):
+    """The check a verdict turned on: the first contradiction, else the first undecided, else the first."""
+    for wanted in (("contradicted",), ("within-noise", "inconclusive")):
+        for check, outcome in zip(checks, outcomes):
+            if outcome in wanted:
+                return check
+    return checks[0]
+
+
+def _parallel_gate(claim, facts):
+    """None, or why a parallel-speedup claim cannot be judged on this machine in this run.
+
+    ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
+    in the same run (a Measured, or None when that workload did not run).
+    """
+    if "parallel" not in claim.applies.split():
+        return None
+    machine = facts.get("machine_parallelism")
+    if machine is None:
+        return ("not-measured", "needs the parallelism this machine delivered in the same run "
+                "(2 processes against 1 on the countdown): run the countdown workload too")
+    if machine.value < PARALLEL_MACHINE_SPEEDUP:
+        return ("n/a", "the machine delivered only x%s on 2 processes in this run (%s); below x%s it cannot "
+                "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
+                % (fmt(machine.value), describe(machine), PARALLEL_MACHINE_SPEEDUP))
+    return None
 
 
 def evaluate(claim, metrics, facts):
@@ -114,30 +213,37 @@ def evaluate(claim, metrics, facts):
     checks = [c for c in claim.checks if condition_holds(c.when, facts)]
     if not checks:
         return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")
-    missing = sorted({c.metric for c in checks if c.metric not in metrics})
+    missing = sorted({c.metric for c in claim.given + tuple(checks) if c.metric not in metrics})
     if missing:
         return Verdict(claim.id, "not-measured", "no observation of %s" % ", ".join(missing))
+    gate = _parallel_gate(claim, facts)
+    if gate:
+        return Verdict(claim.id, gate[0], gate[1])
+    for check in claim.given:
+        m = metrics[check.metric]
+        outcome = judge(check.prediction, m)
+        if outcome != "holds":
+            return Verdict(claim.id, "inconclusive",
+                           "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
+                           % (check.metric, check.prediction, describe(m), outcome),
+                           m.value, m.interval, m.n, False, m.events, check.metric)
     outcomes, reasons = [], []
     for check in checks:
         m = metrics[check.metric]
-        outcome = judge(check.prediction, m)
+        try:
+            outcome = judge(check.prediction, m)
+        except ValueError as exc:
+            return Verdict(claim.id, "not-measured", "%s: bad value (%s)" % (check.metric, exc), metric=check.metric)
         outcomes.append(outcome)
-        reasons.append(_describe(check, m, outcome))
-    kinds = set(outcomes)
-    # A claim is the conjunction of its checks: one clear contradiction sinks it, unless
-    # another part clearly holds (then it holds only partly); noise never flips a verdict.
-    if {"holds", "contradicted"} <= kinds:
-        verdict = "partly"
-    elif "contradicted" in kinds:
-        verdict = "contradicted"
-    elif kinds == {"holds"}:
-        verdict = "holds"
-    else:
-        verdict = "within-noise"
-    shown = ["%s = %s" % (k, _fmt(metrics[k].value)) for k in claim.context if k in metrics]
+        reasons.append(_reason(check, m, outcome))
+    verdict = _combine(outcomes)
+    shown = ["%s = %s" % (k, describe(metrics[k])) for k in claim.context if k in metrics]
     if shown:
         reasons.append("context: " + ", ".join(shown))
-    first = metrics[checks[0].metric]
+    decided = _deciding(checks, outcomes)
+    m = metrics[decided.metric]
     evidence = {c.metric: metrics[c.metric].value for c in checks}
     evidence.update({k: metrics[k].value for k in claim.context if k in metrics})
-    return Verdict(claim.id, verdict, "; ".join(reasons), first.value, first.spread or None, evidence)
+    return Verdict(claim.id, verdict, "; ".join(reasons), m.value, m.interval, m.n,
+                   any(metrics[c.metric].provisional for c in checks), m.events, decided.metric, evidence,
+                   m.method)

@@ -2,6 +2,8 @@
 
 Data flows one way: the files of a run -> metrics -> verdicts (``bench.judge.verdicts``).
 Every metric comes from a file of the run; nothing here knows what a claim's answer should be.
+Timings are paired round by round (results format 2); format-1 folders are still read, and
+their ratios are unpaired and say so.
 """
 import json
 import math
@@ -11,8 +13,8 @@ from typing import Dict
 
 from bench import ledger
 from bench.harness import results_format
-from bench.judge.evaluate import Measured
-from bench.judge.stats import ratio
+from bench.judge import stats
+from bench.judge.stats import Measured
 
 
 class ResultsError(Exception):
@@ -25,7 +27,9 @@ class InterpreterResult:
     folder: str
     meta: dict
     metrics: Dict[str, Measured] = field(default_factory=dict)
-    errors: Dict[str, str] = field(default_factory=dict)
+    errors: Dict[str, str] = field(default_factory=dict)  # workload -> why it failed
+    dropped: Dict[str, str] = field(default_factory=dict)  # workload -> why its values were dropped
+    run_means: Dict[str, list] = field(default_factory=dict)  # benchmark -> per-run means (cross claims)
 
 
 def _load_json(path):
@@ -39,63 +43,136 @@ def _load_json(path):
 
 
 def _check_format(path, data):
-    if not isinstance(data, dict) or data.get("format") != results_format.FORMAT:
-        got = data.get("format") if isinstance(data, dict) else None
-        raise ResultsError("%s: results format %r, this gilbench reads format %d"
-                           % (path, got, results_format.FORMAT))
+    got = data.get("format") if isinstance(data, dict) else None
+    if got not in results_format.READABLE:
+        raise ResultsError("%s: results format %r, this gilbench reads formats %s"
+                           % (path, got, ", ".join(map(str, results_format.READABLE))))
+    return got
 
 
-def _bench_metrics(path):
+def _workload_of_benchmark():
+    out = {}
+    for workload in ledger.WORKLOADS:
+        for _, spec in workload.derived:
+            if spec[0] in ("mean", "ratio", "parallel_share"):
+                for name in spec[1:]:
+                    out[name] = workload.name
+    return out
+
+
+def _runs_by_round(bench, paired):
+    """{round: mean of the run's values}; format 1 has no rounds: runs are keyed by position."""
+    out = {}
+    position = 0
+    for run in bench.get_runs():
+        values = run.values
+        if not values:  # pyperf's calibration runs carry warm-ups only
+            continue
+        position += 1
+        key = run.get_metadata().get("gilbench_round") if paired else position
+        out[key] = sum(values) / len(values)
+    return out
+
+
+def _gil_problem(bench, wanted):
+    """Why a benchmark's timings cannot be filed under this column, or None."""
+    states = [run.get_metadata().get("gil_enabled_at_runtime") for run in bench.get_runs() if run.values]
+    if any(s is None for s in states):
+        return "a pyperf run of %s carries no GIL state (gil_enabled_at_runtime)" % bench.get_name()
+    if set(states) - {wanted}:
+        # An extension module can switch the GIL on in a free-threaded build at import.
+        return ("pyperf workers of %s ran with the GIL %s, the column's run had it %s"
+                % (bench.get_name(), "on" if "1" in set(states) - {wanted} else "off",
+                   "on" if wanted == "1" else "off"))
+    return None
+
+
+def _derive(spec, rounds, paired):
+    """One derived timing metric from per-round means, or None when a benchmark is missing."""
+    names = spec[1:]
+    if any(name not in rounds for name in names):
+        return None
+    if spec[0] == "mean":
+        return stats.mean_interval(list(rounds[names[0]].values()), "t over runs")
+    if not paired:
+        if spec[0] == "ratio":
+            a, b = (list(rounds[n].values()) for n in names)
+            m = stats.unpaired_ratio(a, b)
+            return Measured(m.value, m.interval, m.n, method=m.method + " (results format 1: not paired)")
+        return None  # a share of parallel gain needs pairs
+    common = sorted(set.intersection(*(set(rounds[n]) for n in names)))
+    if spec[0] == "ratio":
+        return stats.paired_ratio([rounds[names[0]][r] for r in common], [rounds[names[1]][r] for r in common])
+    base, parallel, machine = names
+    shares = [(rounds[base][r] / rounds[parallel][r] - 1) / (rounds[base][r] / rounds[machine][r] - 1)
+              for r in common if rounds[base][r] != rounds[machine][r]]
+    return stats.mean_interval(shares, "paired t on per-round shares")
+
+
+def _bench_metrics(path, meta, result, paired):
     import pyperf  # lazy: only reports with timings need it
 
     try:
         suite = pyperf.BenchmarkSuite.load(path)
     except Exception as exc:
         raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
-    stats, gil_states = {}, set()
+    owner = _workload_of_benchmark()
+    wanted = "1" if meta.get("gil_enabled") else "0"
+    rounds = {}
     for bench in suite.get_benchmarks():
-        gil_states.add(bench.get_metadata().get("gil_enabled_at_runtime"))
-        values = bench.get_values()
-        # The standard error of the mean: the uncertainty of the mean a ratio is taken of
-        # (values come from separate worker processes, so it includes their variation).
-        sem = bench.stdev() / math.sqrt(len(values)) if len(values) > 1 else 0.0
-        stats[bench.get_name()] = Measured(bench.mean(), sem)
-    metrics = {}
+        problem = _gil_problem(bench, wanted)
+        if problem:
+            workload = owner.get(bench.get_name(), bench.get_name())
+            result.dropped.setdefault(workload, "timings dropped: " + problem)
+            continue
+        rounds[bench.get_name()] = _runs_by_round(bench, paired)
+    # A workload with one dropped benchmark loses all its timings: its ratios would mix states.
+    for name in [n for n in rounds if owner.get(n) in result.dropped]:
+        del rounds[name]
+    result.run_means = {name: list(by_round.values()) for name, by_round in rounds.items()}
     for workload in ledger.WORKLOADS:
         for metric, spec in workload.derived:
-            if spec[0] == "mean" and spec[1] in stats:
-                metrics[metric] = stats[spec[1]]
-            elif spec[0] == "ratio" and spec[1] in stats and spec[2] in stats:
-                metrics[metric] = ratio(stats[spec[1]], stats[spec[2]])
-    return metrics, gil_states - {None}
+            if spec[0] in ("mean", "ratio", "parallel_share"):
+                measured = _derive(spec, rounds, paired)
+                if measured is not None:
+                    result.metrics[metric] = measured
+
+
+def _observed_metrics(observations, result):
+    for key, value in observations.items():
+        if isinstance(value, bool):
+            value = int(value)
+        if isinstance(value, (int, float)) and math.isfinite(value):
+            result.metrics[key] = Measured(value)
+    for workload in ledger.WORKLOADS:
+        for metric, spec in workload.derived:
+            try:
+                if spec[0] == "count" and spec[1] in observations and spec[2] in observations:
+                    result.metrics[metric] = stats.count(observations[spec[1]], observations[spec[2]])
+                elif spec[0] == "samples" and spec[1] in observations:
+                    result.metrics[metric] = stats.ratio_of_pairs(observations[spec[1]])
+            except (TypeError, ValueError) as exc:
+                result.dropped.setdefault(workload.name, "bad value of %s: %s" % (metric, exc))
+                result.metrics.pop(metric, None)
 
 
 def _load_interpreter(folder):
     meta_path = os.path.join(folder, results_format.META)
     meta = _load_json(meta_path)
-    _check_format(meta_path, meta)
+    fmt = _check_format(meta_path, meta)
     obs_path = os.path.join(folder, results_format.OBSERVATIONS)
     obs = _load_json(obs_path)
     _check_format(obs_path, obs)
     result = InterpreterResult(meta.get("id") or os.path.basename(folder), folder, meta,
-                               errors=dict(obs.get("errors", {})))
-    for key, value in obs.get("observations", {}).items():
-        if isinstance(value, bool):
-            value = int(value)
-        if isinstance(value, (int, float)):
-            result.metrics[key] = Measured(value)
+                               errors=dict(obs.get("errors", {})), dropped=dict(obs.get("dropped", {})))
+    if "gil-state" in result.errors and fmt == 1:
+        # Format 1 kept observations made after the GIL flipped: none of them can be trusted.
+        result.dropped.update({w.name: "dropped: " + result.errors["gil-state"] for w in ledger.WORKLOADS})
+        return result
+    _observed_metrics(obs.get("observations", {}), result)
     bench_path = os.path.join(folder, results_format.BENCH)
     if os.path.exists(bench_path):
-        metrics, gil_states = _bench_metrics(bench_path)
-        wanted = "1" if meta.get("gil_enabled") else "0"
-        if gil_states - {wanted}:
-            # An extension module can switch the GIL on in a free-threaded build at import:
-            # timings taken that way do not describe the column they would be filed under.
-            result.errors["gil-state"] = ("the run started with the GIL %s but pyperf workers ran with it %s; "
-                                          "timings dropped" % ("on" if wanted == "1" else "off",
-                                                               "off" if wanted == "1" else "on"))
-        else:
-            result.metrics.update(metrics)
+        _bench_metrics(bench_path, meta, result, paired=fmt >= 2)
     return result
 
 

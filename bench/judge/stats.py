@@ -1,10 +1,180 @@
-"""Arithmetic on measured values with their spreads."""
+"""The statistics behind every verdict: exact intervals for counts, paired intervals for ratios.
+
+- Counts ("k of n trials") get the exact Clopper-Pearson interval at 95% (two-sided): 0 of 40
+  bounds the rate below 8.8%, it does not make it zero.
+- A ratio of two timings is taken per pair (A and B measured in the same round, one right after
+  the other) and its interval is a Student t-interval on the logarithms of the per-pair ratios,
+  back-transformed: the interval of the geometric mean ratio.  Pairs cancel the machine's drift
+  between rounds; values inside one worker process are averaged first, never counted as
+  independent samples.
+- A difference of two paired quantities (a share of the machine's parallelism) gets a plain
+  t-interval on the per-pair values.
+- Columns measured at different times (two interpreters) cannot be paired: their ratio gets a
+  Welch interval on the logarithms of the per-run means, and says it is unpaired.
+
+No scipy: the few quantiles needed are computed here and checked against published values in
+tests/test_stats.py.
+"""
 import math
+from dataclasses import dataclass
+from typing import Optional, Sequence, Tuple
 
-from bench.judge.evaluate import Measured
+CONFIDENCE = 0.95
+# Fewer pairs than this and a verdict is provisional: a t-interval from 2-4 pairs is too wide
+# and too fragile to publish as settled.
+MIN_PAIRS = 5
 
 
-def ratio(a, b):
-    """a / b, with both relative spreads propagated (independent samples)."""
-    value = a.value / b.value
-    return Measured(value, value * math.hypot(a.spread / a.value, b.spread / b.value))
+@dataclass(frozen=True)
+class Measured:
+    """A measured value, how sure we are of it, and what it rests on.
+
+    ``interval`` is the 95% interval of ``value`` (None: an exact fact, such as a constant the
+    interpreter reports).  ``n`` counts the pairs, runs or trials behind it; ``events`` is set
+    for counts (``events`` of ``n`` trials).  ``method`` names how the interval was made.
+    """
+    value: float
+    interval: Optional[Tuple[float, float]] = None
+    n: Optional[int] = None
+    events: Optional[int] = None
+    method: str = "exact"
+
+    @property
+    def is_count(self):
+        return self.events is not None
+
+    @property
+    def provisional(self):
+        """Too little data to be sure: an interval from fewer than MIN_PAIRS pairs or runs."""
+        return self.interval is not None and not self.is_count and (self.n or 0) < MIN_PAIRS
+
+
+def exact(value):
+    return Measured(value)
+
+
+# --- counts ------------------------------------------------------------------------------
+
+def _binom_cdf(k, n, p):
+    """P(X <= k) for X ~ Binomial(n, p), summed in log space (n up to many thousands)."""
+    if p <= 0.0:
+        return 1.0
+    if p >= 1.0:
+        return 1.0 if k >= n else 0.0
+    lp, lq = math.log(p), math.log1p(-p)
+    total = 0.0
+    for i in range(0, k + 1):
+        total += math.exp(math.lgamma(n + 1) - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq)
+    return min(total, 1.0)
+
+
+def _bisect(f, lo=0.0, hi=1.0):
+    """The root of a decreasing function f on [lo, hi] (f(lo) >= 0 >= f(hi))."""
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if f(mid) > 0:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def clopper_pearson(events, trials, confidence=CONFIDENCE):
+    """The exact two-sided interval of a rate from ``events`` in ``trials``."""
+    if trials <= 0 or not 0 <= events <= trials:
+        raise ValueError("a count needs 0 <= events <= trials and trials > 0 (got %r of %r)" % (events, trials))
+    tail = (1 - confidence) / 2
+    # Lower: the rate at which seeing >= events has probability `tail`.
+    lower = 0.0 if events == 0 else _bisect(lambda p: tail - (1 - _binom_cdf(events - 1, trials, p)))
+    # Upper: the rate at which seeing <= events has probability `tail`.
+    upper = 1.0 if events == trials else _bisect(lambda p: _binom_cdf(events, trials, p) - tail)
+    return lower, upper
+
+
+def count(events, trials):
+    """``events`` of ``trials`` as a Measured rate with its exact interval."""
+    events, trials = int(events), int(trials)
+    return Measured(events / trials, clopper_pearson(events, trials), trials, events, "clopper-pearson")
+
+
+# --- timings -----------------------------------------------------------------------------
+
+# Two-sided 95% quantiles of Student's t (df 1..30), the standard table.
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+         2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+         2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042)
+
+
+def t_quantile(df):
+    """t_{0.975, df}; beyond the table, a Cornish-Fisher expansion around the normal 1.95996."""
+    if df < 1:
+        raise ValueError("a t-interval needs at least 2 values")
+    df = int(df)
+    if df <= len(_T975):
+        return _T975[df - 1]
+    z = 1.959964
+    return z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df ** 2)
+
+
+def _mean_sd(xs):
+    m = sum(xs) / len(xs)
+    var = sum((x - m) ** 2 for x in xs) / (len(xs) - 1) if len(xs) > 1 else 0.0
+    return m, math.sqrt(var)
+
+
+def mean_interval(samples: Sequence[float], method="paired t"):
+    """The mean of independent samples (one per pair or run) with its t-interval."""
+    xs = [float(x) for x in samples]
+    _check_finite(xs)
+    m, sd = _mean_sd(xs)
+    if len(xs) < 2:
+        return Measured(m, (m, m) if xs else None, len(xs), method=method + " (1 value: no spread)")
+    half = t_quantile(len(xs) - 1) * sd / math.sqrt(len(xs))
+    return Measured(m, (m - half, m + half), len(xs), method=method)
+
+
+def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]):
+    """Geometric mean of per-pair ratios a_i / b_i, with a t-interval on log ratios."""
+    if len(numerators) != len(denominators):
+        raise ValueError("paired ratio: %d numerators but %d denominators" % (len(numerators), len(denominators)))
+    return ratio_of_pairs([a / b for a, b in zip(numerators, denominators) if _positive(a, b)])
+
+
+def ratio_of_pairs(ratios: Sequence[float]):
+    """Per-pair ratios already taken (each pair measured back to back): geometric mean, t on logs."""
+    if not all(_positive(r) for r in ratios):
+        raise ValueError("ratios must be positive finite numbers")
+    m = mean_interval([math.log(r) for r in ratios], "paired t on log ratios")
+    lo, hi = m.interval if m.interval else (m.value, m.value)
+    return Measured(math.exp(m.value), (math.exp(lo), math.exp(hi)), m.n, method=m.method)
+
+
+def unpaired_ratio(a_runs: Sequence[float], b_runs: Sequence[float]):
+    """Ratio of geometric means of two independent sets of run means (Welch t on logs)."""
+    la = [math.log(x) for x in a_runs if _positive(x)]
+    lb = [math.log(x) for x in b_runs if _positive(x)]
+    if not la or not lb:
+        raise ValueError("unpaired ratio needs positive values on both sides")
+    ma, sa = _mean_sd(la)
+    mb, sb = _mean_sd(lb)
+    value = math.exp(ma - mb)
+    n = min(len(la), len(lb))
+    if n < 2:
+        return Measured(value, (value, value), n, method="unpaired (1 run: no spread)")
+    va, vb = sa ** 2 / len(la), sb ** 2 / len(lb)
+    se = math.sqrt(va + vb)
+    # Welch-Satterthwaite degrees of freedom (at least 1).
+    df = (va + vb) ** 2 / ((va ** 2 / (len(la) - 1)) + (vb ** 2 / (len(lb) - 1))) if va + vb > 0 else n - 1
+    half = t_quantile(max(1, int(df))) * se
+    return Measured(value, (math.exp(ma - mb - half), math.exp(ma - mb + half)), n,
+                    method="unpaired Welch t on log ratios")
+
+
+def _positive(*xs):
+    return all(isinstance(x, (int, float)) and x > 0 and math.isfinite(x) for x in xs)
+
+
+def _check_finite(xs):
+    bad = [x for x in xs if not math.isfinite(x)]
+    if bad:
+        raise ValueError("not a finite number: %r" % bad[0])

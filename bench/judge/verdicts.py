@@ -1,11 +1,15 @@
-"""Judge the whole ledger on every interpreter of a loaded run."""
+"""Judge the whole ledger on every interpreter of a loaded run, with true reasons for every gap."""
 from bench import ledger
 from bench.judge.cross import cross_verdict
 from bench.judge.evaluate import Verdict, evaluate
+from bench.ledger.vocabulary import MACHINE_PARALLELISM
 
 
-def _facts(result):
-    return {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc", "cpus_usable")}
+def facts_of(result):
+    """What the evaluator may know of an interpreter: its build, and the machine in this run."""
+    facts = {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc", "cpus_usable")}
+    facts["machine_parallelism"] = result.metrics.get(MACHINE_PARALLELISM)
+    return facts
 
 
 def _not_built_reason(claim):
@@ -16,26 +20,38 @@ def _not_built_reason(claim):
     return None
 
 
+def _why_missing(claim, result):
+    """The real cause of a missing metric: failed, dropped, or not selected."""
+    producers = sorted({ledger.producer(m).name for m in claim.metrics()})
+    for name in producers:
+        if name in result.errors:
+            return "workload %s failed: %s" % (name, result.errors[name])
+        if name in result.dropped:
+            return "workload %s: %s" % (name, result.dropped[name])
+    selection = result.meta.get("selection")
+    if selection is not None and not set(producers) <= set(selection):
+        return "workload %s was not in this run's selection (%s)" % (
+            ", ".join(sorted(set(producers) - set(selection))), ", ".join(selection) or "none")
+    return "its workload ran but did not produce it (results from an older gilbench?)"
+
+
 def verdicts(results):
-    """Every claim on every interpreter, as Verdict objects keyed by interpreter id."""
+    """Every claim on every interpreter: {interpreter id: {claim id: Verdict}}."""
     out = {}
     for result in results:
-        row = []
+        row = {}
+        facts = facts_of(result)
         for claim in ledger.CLAIMS:
             if claim.scope == "cross":
-                row.append(cross_verdict(claim, result, results, _facts(result)))
+                row[claim.id] = cross_verdict(claim, result, results, facts)
                 continue
             reason = _not_built_reason(claim)
             if reason:
-                row.append(Verdict(claim.id, "not-measured", reason))
+                row[claim.id] = Verdict(claim.id, "not-measured", reason)
                 continue
-            verdict = evaluate(claim, result.metrics, _facts(result))
-            if verdict.verdict == "not-measured":
-                failed = sorted({ledger.producer(m).name for m in claim.metrics()} & set(result.errors))
-                if failed:
-                    verdict.why += " (workload %s failed: %s)" % (failed[0], result.errors[failed[0]])
-                else:
-                    verdict.why += " (its workload was not in this run's selection)"
-            row.append(verdict)
+            verdict = evaluate(claim, result.metrics, facts)
+            if verdict.verdict == "not-measured" and verdict.why.startswith("no observation"):
+                verdict.why += " (%s)" % _why_missing(claim, result)
+            row[claim.id] = verdict
         out[result.id] = row
     return out

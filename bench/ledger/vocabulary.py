@@ -1,11 +1,16 @@
 """The words a ledger entry is written in: claims, their checks, and the workloads that measure them.
 
 Predictions are strings in the evaluator's small vocabulary (``above(x)``, ``below(x)``,
-``equals(x)``, ``between(a,b)``; see ``bench.judge.evaluate``).  ``when`` / ``applies``
+``equals(x[,tol])``, ``between(a,b)``, and for counts ``never(rate)`` / ``sometimes(rate)``; see
+``bench.judge.evaluate``).  ``when`` / ``applies``
 conditions select which checks apply to an interpreter: ``version>=3.10``, ``version<3.10``,
 ``gil-on`` (the GIL is on at run time), ``gil-off``, ``multicore`` (at least two usable CPUs:
 parallel speedups are possible), ``pymalloc``; space-separated conditions must all hold.  A
-claim whose ``applies`` does not hold is ``n/a``.  ``scope="cross"`` marks claims judged by
+claim whose ``applies`` does not hold is ``n/a``.  ``parallel`` in ``applies`` judges a claim
+only where 2 processes reached a real speedup in the same run (``MACHINE_PARALLELISM``), so
+that a busy machine never passes for the GIL.  ``given`` checks are preconditions: a fix is
+shown only where the unfixed code fails in the same run; when a precondition does not hold,
+the claim is ``inconclusive`` with that reason.  ``scope="cross"`` marks claims judged by
 comparing interpreters of one matrix run.
 
 Metric keys lead to their producer in one hop: a metric starts with its workload's ``prefix``
@@ -37,9 +42,10 @@ class Claim:
     scope: str = "interpreter"
     context: Tuple[str, ...] = ()  # metrics shown as evidence without being judged
     departs: str = ""  # where our demo departs from the note's code, and why
+    given: Tuple[Check, ...] = ()  # preconditions, judged like checks (see the module docstring)
 
     def metrics(self):
-        return tuple(c.metric for c in self.checks)
+        return tuple(c.metric for c in self.given + self.checks)
 
 
 @dataclass(frozen=True)
@@ -58,15 +64,38 @@ class Workload:
     script: Optional[str] = None  # bm_*.py in bench/harness/benchmarks/, timed with pyperf
     params: Optional[Dict[str, dict]] = None  # observe() keyword arguments per mode
     script_args: Optional[Dict[str, tuple]] = None  # extra bm_*.py arguments per mode
-    # metric -> mean(benchmark) or ratio(numerator benchmark, denominator benchmark)
+    # metric -> how it is made from the run's files: mean(), ratio(), parallel_share() from the
+    # pyperf benchmarks; count(), samples() from the observations.
     derived: Tuple[Tuple[str, tuple], ...] = ()
 
 
+# The speedup 2 processes reach over 1 worker thread on the same countdown, in the same run:
+# the parallelism this machine delivered, which parallel-speedup claims are judged against.
+MACHINE_PARALLELISM = "countdown.speedup.processes2_vs_worker"
+
+
 def mean(benchmark):
-    """A derived metric: the mean of one pyperf benchmark."""
+    """The mean time of one pyperf benchmark (interval over its runs, one per round)."""
     return ("mean", benchmark)
 
 
 def ratio(numerator, denominator):
-    """A derived metric: the ratio of two pyperf benchmarks' means from the same run."""
+    """Two pyperf benchmarks of the same run, paired round by round (interval from the pairs)."""
     return ("ratio", numerator, denominator)
+
+
+def parallel_share(base, parallel, machine):
+    """The share of the machine's parallel gain that ``parallel`` reaches, per round:
+    (base/parallel - 1) / (base/machine - 1).  About 0 when one thread runs at a time, about 1
+    when threads use the cores as well as processes do."""
+    return ("parallel_share", base, parallel, machine)
+
+
+def count(events_key, trials_key):
+    """``events`` of ``trials`` observed by a demo, judged with an exact binomial interval."""
+    return ("count", events_key, trials_key)
+
+
+def samples(key):
+    """A demo's list of per-pair ratios (each pair measured back to back); interval from the pairs."""
+    return ("samples", key)

@@ -1,5 +1,5 @@
 """pyperf: the cost of the note's racing threads and of its fixes (n=100,000 per thread)."""
-from bench.harness.pyperf_worker import bench_calls, make_runner
+from bench.harness.pyperf_worker import bench_all, make_runner
 from demos import race
 
 _N = 100_000
@@ -14,8 +14,7 @@ _NAMES = (
 def main():
     runner = make_runner()
     runner.metadata["race_n"] = _N
-    for name, variant in _NAMES:
-        bench_calls(runner, name, race.run_race, _N, variant)
+    bench_all(runner, [(name, race.run_race, _N, variant) for name, variant in _NAMES])
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """pyperf: work that releases the GIL (sha256, zlib) vs pure Python, a fixed total on 1, 2, 4 threads."""
-from bench.harness.pyperf_worker import bench_calls, make_runner
+from bench.harness.pyperf_worker import bench_all, make_runner
 from demos import gil_release
 
 
@@ -16,11 +16,8 @@ def main():
     args = runner.parse_args()
     runner.metadata["release_scale"] = args.release_scale
     gil_release.prepare()  # builds the input buffers once per worker, outside the timed loops
-    for work in gil_release.WORKS:
-        for k in (1, 2, 4):
-            bench_calls(runner, "gil_release[work=%s,threads=%d]" % (work, k),
-                        gil_release.run_work, work, k, args.release_scale)
-
+    bench_all(runner, [("gil_release[work=%s,threads=%d]" % (work, k), gil_release.run_work, work, k,
+                        args.release_scale) for work in gil_release.WORKS for k in (1, 2, 4)])
 
 if __name__ == "__main__":
     main()

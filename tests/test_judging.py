@@ -1,0 +1,217 @@
+"""Honest uncertainty, on synthetic inputs: counts as counts, paired ratios, the machine's
+parallelism, GIL states per run, true reasons for every gap, the JSON report format 2."""
+import json
+import math
+
+import pytest
+
+from bench import ledger
+from bench.judge import evaluate, stats
+from bench.judge.load import load
+from bench.judge.verdicts import verdicts
+from bench.ledger.vocabulary import Check, Claim
+from bench.publish import report
+
+pyperf = pytest.importorskip("pyperf")
+
+_FACTS = {"version": "3.12.1", "gil_enabled": True, "pymalloc": True, "cpus_usable": 2}
+
+
+# --- the statistics ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("events,trials,low,high", [
+    (0, 40, 0.0, 0.0881),    # 1 - 0.025 ** (1/40)
+    (0, 6, 0.0, 0.4593),
+    (5, 20, 0.0866, 0.4910),  # the textbook example
+    (40, 40, 0.9119, 1.0),
+])
+def test_clopper_pearson_matches_published_values(events, trials, low, high):
+    lo, hi = stats.clopper_pearson(events, trials)
+    assert lo == pytest.approx(low, abs=5e-4) and hi == pytest.approx(high, abs=5e-4)
+
+
+def test_t_quantiles():
+    assert stats.t_quantile(1) == 12.706 and stats.t_quantile(4) == 2.776
+    assert stats.t_quantile(60) == pytest.approx(2.000, abs=2e-3)
+    assert stats.t_quantile(10 ** 6) == pytest.approx(1.960, abs=1e-3)
+
+
+def test_a_paired_ratio_cancels_drift_between_rounds():
+    # The machine gets 40% faster over eight rounds; B is always exactly twice A within a round.
+    drift = [1.0 - 0.05 * i for i in range(8)]
+    a = [0.1 * d for d in drift]
+    b = [0.2 * d for d in drift]
+    paired = stats.paired_ratio(b, a)
+    assert paired.value == pytest.approx(2.0) and paired.interval[1] - paired.interval[0] < 1e-9
+    unpaired = stats.unpaired_ratio(b, a)
+    assert unpaired.interval[1] - unpaired.interval[0] > 0.3  # drift looks like noise when unpaired
+    assert paired.n == 8 and not paired.provisional
+
+
+def test_few_pairs_are_provisional_and_one_value_has_no_spread():
+    assert stats.paired_ratio([1.0, 1.1, 0.9], [1.0, 1.0, 1.0]).provisional
+    one = stats.mean_interval([0.25])
+    assert one.n == 1 and one.interval == (0.25, 0.25) and "no spread" in one.method
+
+
+def test_bad_values_are_refused():
+    with pytest.raises(ValueError):
+        stats.count(3, 2)
+    with pytest.raises(ValueError):
+        stats.mean_interval([1.0, float("nan")])
+
+
+# --- counts as counts -------------------------------------------------------------------
+
+def _claim(*checks, applies="", given=()):
+    return Claim("t.x", "gil", "s", "c", "p", tuple(Check(*c) for c in checks), applies=applies,
+                 given=tuple(Check(*c) for c in given))
+
+
+@pytest.mark.parametrize("prediction,events,trials,expected", [
+    ("never(0.01)", 0, 40, "inconclusive"),   # 0/40 bounds the rate below 8.8%, not below 1%
+    ("never(0.01)", 0, 400, "holds"),         # below 0.92%
+    ("never(0.01)", 1, 400, "contradicted"),  # seen once: it happens
+    ("sometimes(0.01)", 1, 6, "holds"),
+    ("sometimes(0.01)", 0, 6, "inconclusive"),  # 0/6: below 46% only
+    ("sometimes(0.01)", 0, 400, "contradicted"),
+])
+def test_counts_are_judged_by_their_exact_interval(prediction, events, trials, expected):
+    assert evaluate.judge(prediction, stats.count(events, trials)) == expected
+
+
+def test_not_seen_says_what_it_bounds():
+    v = evaluate.evaluate(_claim(("a", "never(0.01)")), {"a": stats.count(0, 40)}, _FACTS)
+    assert v.verdict == "inconclusive" and "not seen in 40 trials" in v.why and "8.8%" in v.why
+    assert (v.events, v.n) == (0, 40)
+
+
+def test_a_fix_is_shown_only_where_the_unfixed_code_fails():
+    claim = _claim(("fix", "never(0.05)"), given=(("unfixed", "sometimes(0.05)"),))
+    shown = evaluate.evaluate(claim, {"fix": stats.count(0, 80), "unfixed": stats.count(9, 80)}, _FACTS)
+    assert shown.verdict == "holds"
+    unshown = evaluate.evaluate(claim, {"fix": stats.count(0, 80), "unfixed": stats.count(0, 80)}, _FACTS)
+    assert unshown.verdict == "inconclusive" and "cannot be shown" in unshown.why
+
+
+def test_the_race_fix_claims_name_their_precondition():
+    for cid in ("gil.race-fix-join", "gil.race-fix-mutex"):
+        assert [g.metric for g in ledger.get(cid).given] == ["race.call.races"]
+
+
+# --- judged against the machine ---------------------------------------------------------
+
+def test_parallel_claims_wait_for_a_machine_that_can_show_parallelism():
+    claim = _claim(("share", "below(0.5)"), applies="multicore parallel")
+    metrics = {"share": stats.mean_interval([0.02, 0.05, 0.01, 0.03, 0.04])}
+    busy = dict(_FACTS, machine_parallelism=stats.paired_ratio([1.0] * 5, [0.9, 0.95, 0.92, 0.9, 0.93]))
+    v = evaluate.evaluate(claim, metrics, busy)
+    assert v.verdict == "n/a" and "busy machine" in v.why
+    quiet = dict(_FACTS, machine_parallelism=stats.paired_ratio([1.0] * 5, [0.52, 0.51, 0.53, 0.5, 0.52]))
+    assert evaluate.evaluate(claim, metrics, quiet).verdict == "holds"
+    assert evaluate.evaluate(claim, metrics, dict(_FACTS, machine_parallelism=None)).verdict == "not-measured"
+
+
+# --- results folders --------------------------------------------------------------------
+
+def _run(values, round_no, gil="1", name="fib[n=25]"):
+    metadata = {"name": name, "unit": "second"}
+    if round_no is not None:  # results format 1 had no rounds
+        metadata["gilbench_round"] = round_no
+    if gil is not None:
+        metadata["gil_enabled_at_runtime"] = gil
+    return pyperf.Run(values, warmups=[(1, values[0])], metadata=metadata, collect_metadata=False)
+
+
+def _write_folder(folder, benches, observations=None, fmt=2, gil_enabled=True, selection=("fib",), **meta):
+    folder.mkdir(parents=True)
+    m = {"format": fmt, "id": folder.name, "version": "3.12.1", "free_threaded": False, "gil_enabled": gil_enabled,
+         "pymalloc": True, "cpus_usable": 2, "selection": list(selection)}
+    m.update(meta)
+    (folder / "meta.json").write_text(json.dumps(m))
+    (folder / "observations.json").write_text(json.dumps({"format": fmt, "observations": observations or {},
+                                                          "errors": {}}))
+    if benches:
+        pyperf.BenchmarkSuite([pyperf.Benchmark(runs) for runs in benches]).dump(str(folder / "bench.json"))
+
+
+def test_mixed_gil_runs_drop_the_timings_with_that_reason(tmp_path):
+    runs = [_run([0.10, 0.11], 1), _run([0.10, 0.10], 2, gil="0"), _run([0.12, 0.11], 3)]
+    _write_folder(tmp_path / "3.12.1", [runs])
+    (result,) = load(str(tmp_path))
+    assert "fib.seconds" not in result.metrics
+    assert "GIL off" in result.dropped["fib"]
+
+
+def test_a_run_without_its_gil_state_drops_the_timings(tmp_path):
+    _write_folder(tmp_path / "3.12.1", [[_run([0.10], 1), _run([0.10], 2, gil=None)]])
+    (result,) = load(str(tmp_path))
+    assert "fib.seconds" not in result.metrics and "carries no GIL state" in result.dropped["fib"]
+
+
+def test_a_single_value_is_provisional_not_exact(tmp_path):
+    _write_folder(tmp_path / "3.12.1", [[_run([0.10], 1)]])
+    (result,) = load(str(tmp_path))
+    m = result.metrics["fib.seconds"]
+    assert m.interval is not None and m.n == 1 and m.provisional
+
+
+def test_ratios_pair_runs_by_round_even_when_a_round_is_missing(tmp_path):
+    one = [_run([0.30], r, name="countdown[worker-threads=1]") for r in (1, 2, 3, 4, 5, 6)]
+    # round 4 of the two-thread benchmark is missing: 5 pairs remain
+    two = [_run([0.30 * (1 + 0.01 * r)], r, name="countdown[threads=2]") for r in (1, 2, 3, 5, 6)]
+    _write_folder(tmp_path / "3.12.1", [one, two], selection=("countdown",))
+    (result,) = load(str(tmp_path))
+    m = result.metrics["countdown.speedup.threads2_vs_worker"]
+    assert m.n == 5 and m.method.startswith("paired")
+
+
+def test_reasons_are_true(tmp_path):
+    _write_folder(tmp_path / "a", [], {"switch.default_interval": float("nan")}, selection=("switching",))
+    table = verdicts(load(str(tmp_path)))["a"]
+    # countdown was not selected: said so
+    assert "not in this run's selection" in table["gil.countdown-threads-slower"].why
+    # selected but produced nothing usable (a NaN is not a value): said so, no crash
+    assert table["gil.switch-between-bytecodes"].verdict == "not-measured"
+    assert "did not produce" in table["gil.switch-between-bytecodes"].why
+
+
+def test_a_format_1_folder_is_still_read_and_its_ratios_say_unpaired(tmp_path):
+    one = [_run([0.30, 0.31], None, name="countdown[worker-threads=1]") for _ in range(3)]
+    two = [_run([0.31, 0.30], None, name="countdown[threads=2]") for _ in range(3)]
+    _write_folder(tmp_path / "old", [one, two], fmt=1, selection=("countdown",))
+    (result,) = load(str(tmp_path))
+    assert "not paired" in result.metrics["countdown.speedup.threads2_vs_worker"].method
+
+
+def test_an_unknown_results_format_is_one_clear_error(tmp_path):
+    from bench.judge.load import ResultsError
+
+    _write_folder(tmp_path / "future", [], fmt=99)
+    with pytest.raises(ResultsError, match="results format 99"):
+        load(str(tmp_path))
+
+
+def test_json_report_format_2_and_markdown_counts(tmp_path):
+    obs = {"race.note.nonzero": 0, "race.note.trials": 40, "race.call.nonzero": 7, "race.call.trials": 40}
+    _write_folder(tmp_path / "3.12.1", [], obs, selection=("race",))
+    doc = json.loads(report.render(str(tmp_path), "json"))
+    assert doc["format"] == 2
+    v = {row["claim"]: row for row in doc["verdicts"]}["gil.race-reproducible"]
+    assert v["verdict"] == "inconclusive" and (v["events"], v["n"]) == (0, 40) and v["provisional"] is False
+    assert v["interval"][0] == 0.0 and v["interval"][1] == pytest.approx(0.0881, abs=5e-4)
+    md = report.render(str(tmp_path))
+    assert "0/40 (≤8.8%)" in md
+
+
+def test_report_rows_follow_claim_ids_not_positions(tmp_path):
+    _write_folder(tmp_path / "a", [], {})
+    table = verdicts(load(str(tmp_path)))["a"]
+    assert all(table[c.id].claim == c.id for c in ledger.CLAIMS)
+
+
+def test_no_nan_reaches_the_json(tmp_path):
+    _write_folder(tmp_path / "a", [], {"switch.default_interval": float("inf")})
+    text = report.render(str(tmp_path), "json")
+    assert "NaN" not in text and "Infinity" not in text
+    assert all(not isinstance(v["value"], float) or math.isfinite(v["value"]) for v in json.loads(text)["verdicts"])
