@@ -13,7 +13,7 @@ TOXFLAGS ?=
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[test,tox]'
+	$(BIN)/python -m pip install -q -e '.[test,tox,lint]'
 	touch $(STAMP)
 
 venv: $(STAMP)

@@ -89,6 +89,7 @@ def _cmd_matrix(args):
 
     from bench.harness import selection
     from bench.interpreters import discover, matrix
+    from bench.atomic import write_text_atomic
     from bench.judge.load import ResultsError
     from bench.publish import report
 
@@ -111,7 +112,8 @@ def _cmd_matrix(args):
         text = report.render(str(out))
     except ResultsError as exc:
         return _fail(exc)
-    (out / "report.md").write_text(text)
+    # Atomic: a crash while writing must not leave a half report that looks like a whole one.
+    write_text_atomic(out / "report.md", text)
     sys.stdout.write(text)
     progress("report written to %s" % (out / "report.md"))
     failed = [o.id for o in outcomes if not o.ok]

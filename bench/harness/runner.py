@@ -15,9 +15,11 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import time
 
 from bench.harness import results_format
+from bench.atomic import write_text_atomic
 from bench.children import run_in_group
 from bench.harness.selection import PYPERF_ARGS, ROUNDS
 from bench.progress import progress as _progress
@@ -66,11 +68,7 @@ def default_id(facts):
 
 
 def _write_json(path, data):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(data, f, indent=2, sort_keys=True, default=str)
-        f.write("\n")
-    os.replace(tmp, path)
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
 
 
 def _now():
@@ -93,10 +91,13 @@ def _benchmark(workload, mode, bench_file, label):
         cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
         cmd += list((workload.script_args or {}).get(mode, ()))
         _progress("      %s: round %d/%d (%s order)" % (label, i, rounds, order))
-        proc = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        if proc.returncode != 0:
-            tail = proc.stdout.strip().splitlines()[-1:] or ["(no output)"]
-            raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, proc.returncode, i, tail[0]))
+        # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
+        with tempfile.TemporaryFile("w+") as output:
+            code = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=output, stderr=subprocess.STDOUT)
+            if code != 0:
+                output.seek(0)
+                tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
+                raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
 
 
 def run(selected, out_dir, mode="fast", ident=None):

@@ -26,6 +26,7 @@ from typing import Callable
 
 from bench.interpreters.discover import COMPLETE_MARKER, Interpreter, InterpreterError, cache_dir, probe, pythons_dir
 from bench.interpreters.sources import fetch as _fetch, matches as _matches, run_logged as _run
+from bench.atomic import write_text_atomic as _write_text_atomic
 from bench.progress import progress as _default_progress
 
 
@@ -267,7 +268,9 @@ def _build_one(srcdir: Path, full: str, ft: bool, work: Path, jobs: int, tarball
         marker = {"id": ident, "source": str(tarball), "configure_flags": interp.configure_flags,
                   "build_seconds": round(elapsed, 1), "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                   "log": str(log_path)}
-        (prefix / COMPLETE_MARKER).write_text(json.dumps(marker, indent=1) + "\n")  # last: the prefix is now complete
+        # Last, and atomically: discovery trusts any prefix whose marker exists, so a crash must not
+        # leave a half-written one behind.
+        _write_text_atomic(prefix / COMPLETE_MARKER, json.dumps(marker, indent=1) + "\n")
         progress(f"built {ident} in {elapsed:.0f} s: {prefix / 'bin' / 'python3'}")
         return interp
     except BaseException:

@@ -8,13 +8,16 @@ reported and the others go on.
 """
 from __future__ import annotations
 
+import datetime
 import json
 import os
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.children import run_in_group
 from bench.interpreters.discover import Interpreter, InterpreterError
 from bench.interpreters.venvs import venv_for
 from bench.progress import progress as _progress
@@ -37,6 +40,23 @@ def _configurations(interp: Interpreter):
     return [(interp.id, {"PYTHON_GIL": "0"}, False), (interp.id + "-gil", {"PYTHON_GIL": "1"}, True)]
 
 
+def _utc_now_seconds() -> datetime.datetime:
+    # meta.json's "started" has whole seconds; compare at that resolution.
+    return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
+
+
+def _fresh_meta(meta_path: Path, began: datetime.datetime, column: str) -> dict | None:
+    """meta.json if this run wrote it (its "started" is not before ``began``), else None."""
+    try:
+        meta = json.loads(meta_path.read_text())
+        started = datetime.datetime.fromisoformat(meta["started"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if started.tzinfo is None or started < began or meta.get("id") != column:
+        return None
+    return meta
+
+
 def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
              selection: str | None) -> str:
     cmd = [str(venv / "bin" / "python"), "-m", "bench", "run", "--out", str(out), "--id", column]
@@ -47,23 +67,42 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
     env = dict(os.environ)
     env.pop("PYTHON_GIL", None)
     env.update(env_extra)
-    proc = subprocess.run(cmd, env=env, timeout=_RUN_TIMEOUT_S)
-    meta_path = out / column / "meta.json"
+    # A reused --out: results of an earlier run must not be read as this run's when this one
+    # fails before writing.  Removed first, and the meta read back must be stamped after `began`.
+    column_dir = out / column
+    if column_dir.exists():
+        _progress(f"removing the results of an earlier run: {column_dir}")
+        shutil.rmtree(column_dir)
+    began = _utc_now_seconds()
+    # The child's stdout (`gilbench run` prints its folder there) goes to our stderr, which it shares
+    # already: our stdout carries the report only.
+    returncode = run_in_group(cmd, _RUN_TIMEOUT_S, env=env, stdout=2)
+    meta_path = column_dir / "meta.json"
     if not meta_path.exists():
-        raise RuntimeError(f"gilbench run exited with {proc.returncode} and wrote no results")
-    meta = json.loads(meta_path.read_text())
+        raise RuntimeError(f"gilbench run exited with {returncode} and wrote no results")
+    meta = _fresh_meta(meta_path, began, column)
+    if meta is None:
+        raise RuntimeError(f"gilbench run exited with {returncode}, and {meta_path} is not from this run "
+                           f"(unreadable, another id, or started before {began.isoformat()})")
     if bool(meta.get("gil_enabled")) != want_gil:
         raise RuntimeError(f"asked for the GIL {'on' if want_gil else 'off'} "
                            f"({' '.join(f'{k}={v}' for k, v in env_extra.items())}), but the run had it "
                            f"{'on' if meta.get('gil_enabled') else 'off'}")
-    if proc.returncode != 0:
-        return f"some workloads failed (exit {proc.returncode}); see the report"
+    if returncode != 0:
+        return f"some workloads failed (exit {returncode}); see the report"
     return ""
 
 
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
                selection: str | None = None) -> list[Outcome]:
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
+    # The report reads every column in `out`: say so when a reused folder holds some not run now.
+    this_run = {column for _, (column, _, _) in columns}
+    earlier = sorted(d.name for d in out.iterdir() if not d.name.startswith(".") and d.name not in this_run
+                     and (d / "meta.json").is_file()) if out.is_dir() else []
+    if earlier:
+        _progress(f"note: {out} also holds results of an earlier run ({', '.join(earlier)}); "
+                  "the report includes them")
     outcomes = []
     for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
         started = time.monotonic()

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from bench.atomic import write_text_atomic
 from bench.interpreters.discover import Interpreter, InterpreterError
 
 # The checkout: bench/interpreters/venvs.py -> three levels up.
@@ -42,5 +43,5 @@ def venv_for(interp: Interpreter) -> Path:
                 shutil.rmtree(venv, ignore_errors=True)
                 raise InterpreterError(f"cannot set up a venv for {interp.id}: {' '.join(cmd[:3])} failed "
                                        f"(log: {log})")
-    stamp.write_text(_project_stamp())
+    write_text_atomic(stamp, _project_stamp())  # last: a half-written stamp must not look valid
     return venv
