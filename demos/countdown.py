@@ -133,10 +133,13 @@ def cpu_per_wall(n, k):
     return (time.process_time() - cpu) / (time.perf_counter() - wall)
 
 
-def observe(n=NOTE_N):
+def observe(n=NOTE_N, cpu_rounds=5):
+    # Several CPU-per-wall measurements: the judging side takes an interval from them.
+    cpu = [cpu_per_wall(n, 2) for _ in range(cpu_rounds)]
     return {
         "countdown.n": n,
-        "countdown.cpu_per_wall.threads2": cpu_per_wall(n, 2),
+        "countdown.cpu_per_wall.threads2": statistics.median(cpu),
+        "countdown.cpu_per_wall.threads2_samples": cpu,
         "countdown.single_s": _timed(run_single, n),
         "countdown.threads2_s": _timed(run_threads, n, 2),
         "countdown.threads4_s": _timed(run_threads, n, 4),

@@ -76,6 +76,14 @@ def test_observed_metrics_are_really_produced(module):
         for metric in c.metrics() + c.context:
             if ledger.producer(metric).demo == module and metric not in derived:
                 assert metric in observed, "%s needs %s from %s" % (c.id, metric, module)
+    # Metrics made from observations (counts, samples) read keys the demo must really write.
+    for w in ledger.WORKLOADS:
+        if w.demo != module:
+            continue
+        for metric, spec in w.derived:
+            if spec[0] in ("count", "samples", "sample_mean"):
+                for key in spec[1:]:
+                    assert key in observed, "%s is made from %s, which %s does not observe" % (metric, key, module)
 
 
 # --- the evaluator, on synthetic inputs --------------------------------------------------

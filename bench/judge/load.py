@@ -151,6 +151,8 @@ def _observed_metrics(observations, result):
                     result.metrics[metric] = stats.count(observations[spec[1]], observations[spec[2]])
                 elif spec[0] == "samples" and spec[1] in observations:
                     result.metrics[metric] = stats.ratio_of_pairs(observations[spec[1]])
+                elif spec[0] == "sample_mean" and spec[1] in observations:
+                    result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements")
             except (TypeError, ValueError) as exc:
                 result.dropped.setdefault(workload.name, "bad value of %s: %s" % (metric, exc))
                 result.metrics.pop(metric, None)

@@ -99,3 +99,8 @@ def count(events_key, trials_key):
 def samples(key):
     """A demo's list of per-pair ratios (each pair measured back to back); interval from the pairs."""
     return ("samples", key)
+
+
+def sample_mean(key):
+    """A demo's list of repeated measurements of one quantity; t-interval of their mean."""
+    return ("sample_mean", key)
