@@ -140,11 +140,6 @@ def observe(n=NOTE_N, cpu_rounds=5):
         "countdown.n": n,
         "countdown.cpu_per_wall.threads2": statistics.median(cpu),
         "countdown.cpu_per_wall.threads2_samples": cpu,
-        "countdown.single_s": _timed(run_single, n),
-        "countdown.threads2_s": _timed(run_threads, n, 2),
-        "countdown.threads4_s": _timed(run_threads, n, 4),
-        "countdown.processes2_s": _timed(run_processes, n, 2),
-        "countdown.processes4_s": _timed(run_processes, n, 4),
         "countdown.start_method": multiprocessing.get_start_method(),
         "countdown.cpu_count": os.cpu_count() or 1,
     }

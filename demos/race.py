@@ -193,7 +193,14 @@ def main():
                        ("fix of the call variant: lock/iter", "race.fix_mutex_per_iter")):
         print("  %-34s x != 0 in %2d of %2d trials" % (label, r[key + ".nonzero"], r[key + ".trials"]))
     print()
-    print("a race is a chance event: 0 of N trials means 'not seen', not 'impossible'.")
+    print("a race is a chance event: 0 of N trials means 'not seen', not 'impossible'; it only bounds")
+    print("the rate (95%%, exact): below %.1f%% for 0 of %d trials. `gilbench run` judges every count this way."
+          % (100 * _upper_bound_of_none(r["race.note.trials"]), r["race.note.trials"]))
+
+
+def _upper_bound_of_none(trials):
+    """The exact (Clopper-Pearson) 95% upper bound of a rate never seen in ``trials`` trials."""
+    return 1 - 0.025 ** (1.0 / trials)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
-"""Every test must leave no thread and no child process behind (DESIGN.md, "Nothing leaks")."""
+"""Every test must leave no thread and no child process behind (the design card: "Nothing leaks")."""
 import multiprocessing
+import os
+import signal
 import threading
 
 import pytest
@@ -7,10 +9,32 @@ import pytest
 _GRACE_S = 5.0
 
 
+def _live_child_pids():
+    """Pids of this process's live children of any kind (subprocess too), from /proc; Linux only."""
+    me = str(os.getpid())
+    pids = set()
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return pids
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == me and fields[0] != "Z":
+            pids.add(int(entry))
+    return pids
+
+
 @pytest.fixture(autouse=True)
 def no_leftover_threads_or_processes():
     threads_before = set(threading.enumerate())
     children_before = set(multiprocessing.active_children())
+    pids_before = _live_child_pids()
     yield
     leaked_children = [p for p in multiprocessing.active_children() if p not in children_before]
     for proc in leaked_children:
@@ -25,6 +49,15 @@ def no_leftover_threads_or_processes():
     for thread in leaked_threads:
         thread.join(_GRACE_S)
     problems = ["child process %s (pid %s)" % (p.name, p.pid) for p in leaked_children]
+    known = {p.pid for p in leaked_children}
+    strays = sorted(_live_child_pids() - pids_before - known)
+    for pid in strays:  # kill them, so that the next test starts clean
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except OSError:
+            pass
+    problems += ["child process pid %d" % pid for pid in strays]
     problems += ["thread %s" % t.name for t in leaked_threads]
     if problems:
         pytest.fail("left running after the test: " + ", ".join(problems))

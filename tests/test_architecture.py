@@ -32,6 +32,7 @@ def test_import_contracts_are_kept():
 # One forbidden import per contract of .importlinter: each must make lint-imports fail.
 @pytest.mark.parametrize("module,line,contract", [
     ("demos/race.py", "import bench.ledger", "demos import nothing of bench or services"),
+    ("demos/fib.py", "import pyperf", "demos import nothing of bench or services"),
     ("services/__init__.py", "import demos", "services import nothing of bench or demos"),
     ("bench/harness/runner.py", "import bench.judge.load", "the harness (runs inside measured interpreters)"),
     ("bench/harness/pyperf_worker.py", "import tabulate", "the harness (runs inside measured interpreters)"),

@@ -1,14 +1,14 @@
-"""The ``gilbench`` command.  Runs in measured interpreters too: Python 3.9-compatible."""
+"""gilbench: the study note's claims about the GIL, free-threading, GC and multiprocessing, measured."""
 import argparse
-import datetime
 import importlib
 import json
-import os
 import pkgutil
 import sys
 
 import demos
 from bench import ledger
+from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of, run_command
+from bench.cli import pythons
 from bench.progress import progress
 
 
@@ -42,40 +42,18 @@ def _cmd_demo(args):
     return 0
 
 
-def _mode(args):
-    return "fast" if args.fast else "rigorous" if args.rigorous else "default"
-
-
-def _out_dir(args):
-    return args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
-
-
-def _add_mode_args(parser):
-    speed = parser.add_mutually_exclusive_group()
-    speed.add_argument("--fast", action="store_true", help="fewer trials and pyperf processes")
-    speed.add_argument("--rigorous", action="store_true", help="more trials and pyperf's --rigorous")
-
-
 def _cmd_run(args):
-    from bench.harness import runner, selection
-
-    try:
-        selected = selection.select(args.only)
-    except selection.SelectionError as exc:
-        return _fail(exc)
-    folder, errors = runner.run(selected, _out_dir(args), mode=_mode(args), ident=args.id)
-    print(folder)
-    if errors:
-        return _fail("%d workload(s) failed: %s; results of the others are in %s"
-                     % (len(errors), ", ".join(sorted(errors)), folder))
-    return 0
+    return run_command(args)
 
 
 def _cmd_report(args):
     from bench.judge.load import ResultsError
     from bench.publish import report
 
-    chapters = set(args.chapters.split(",")) if args.chapters else None
+    chapters = set(c.strip() for c in args.chapters.split(",")) if args.chapters else None
+    if chapters and not chapters <= set(ledger.CHAPTERS):
+        return _fail("unknown chapter(s) %s (chapters: %s)" % (", ".join(sorted(chapters - set(ledger.CHAPTERS))),
+                                                               ", ".join(ledger.CHAPTERS)))
     try:
         text = report.render(args.results, args.format, chapters)
     except ResultsError as exc:
@@ -100,13 +78,13 @@ def _cmd_matrix(args):
             chosen = discover.resolve([p for p in args.pythons.split(",") if p])
         else:
             chosen = discover.discover()
-            if not args.no_build and not any(i.free_threaded for i in chosen):
+            if not args.no_build and not matrix.twin_pairs(chosen):
                 chosen = matrix.with_free_threaded_twin(chosen)
     except (discover.InterpreterError, ValueError) as exc:
         return _fail(exc)
-    out = Path(_out_dir(args))
+    out = Path(out_dir_of(args))
     out.mkdir(parents=True, exist_ok=True)
-    outcomes = matrix.run_matrix(chosen, out, _mode(args), args.only)
+    outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only)
     print(matrix.summary(outcomes), file=sys.stderr)
     try:
         text = report.render(str(out))
@@ -136,11 +114,7 @@ def _parser():
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("run", help="observe and benchmark on the running interpreter")
-    _add_mode_args(p)
-    p.add_argument("--only", metavar="SELECTION",
-                   help="comma-separated chapters (%s) or workload names" % ", ".join(ledger.CHAPTERS))
-    p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
-    p.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil)")
+    add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("report", help="judge every claim from a results folder and print the table")
@@ -151,19 +125,14 @@ def _parser():
 
     p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")
     p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths (default: all found)")
-    _add_mode_args(p)
+    add_mode_arguments(p)
     p.add_argument("--only", metavar="SELECTION", help="as for run")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
     p.add_argument("--no-build", action="store_true",
-                   help="do not build a free-threaded twin when none is found")
+                   help="do not build a GIL / free-threaded twin pair when none is found")
     p.set_defaults(func=_cmd_matrix)
 
-    try:
-        from bench.cli import pythons
-    except ImportError:  # the interpreter tools are optional inside measured venvs
-        pythons = None
-    if pythons is not None:
-        pythons.register(sub)
+    pythons.register(sub)
     return parser
 
 
@@ -172,7 +141,13 @@ def main(argv=None):
     try:
         return args.func(args)
     except KeyboardInterrupt:
-        return _fail("interrupted")
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:  # `gilbench list | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
+    except OSError as exc:
+        return _fail(exc)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def register(subparsers) -> argparse.ArgumentParser:
     b.set_defaults(func=_build)
     ensure = actions.add_parser(
         "ensure-free-threaded",
-        help="build the GIL + free-threaded twin of the newest buildable version, unless a free-threaded build exists",
+        help="build the GIL + free-threaded twin of the newest buildable version, unless such a pair exists",
     )
     ensure.set_defaults(func=_ensure)
     link = actions.add_parser(
@@ -116,14 +116,14 @@ def _link(args) -> int:
 
 def _ensure(args) -> int:
     from bench.interpreters.discover import discover
-    from bench.interpreters.matrix import with_free_threaded_twin
+    from bench.interpreters.matrix import twin_pairs, with_free_threaded_twin
 
     try:
         found = discover()
-        have = [i for i in found if i.free_threaded]
-        if not have:
-            have = [i for i in with_free_threaded_twin(found) if i.free_threaded]
+        pairs = twin_pairs(found)
+        if not pairs:
+            pairs = twin_pairs(with_free_threaded_twin(found))
     except InterpreterError as exc:
         return _error(exc)
-    print("free-threaded: " + ", ".join(i.id for i in have))
+    print("twins (GIL, free-threaded): " + ", ".join("%s + %s" % (g.id, f.id) for g, f in pairs))
     return 0

@@ -59,7 +59,8 @@ def _fresh_meta(meta_path: Path, began: datetime.datetime, column: str) -> dict 
 
 def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
              selection: str | None) -> str:
-    cmd = [str(venv / "bin" / "python"), "-m", "bench", "run", "--out", str(out), "--id", column]
+    # The harness's own entry point: nothing of the host side is imported in the measured interpreter.
+    cmd = [str(venv / "bin" / "python"), "-m", "bench.harness", "--out", str(out), "--id", column]
     if mode != "default":
         cmd.append(f"--{mode}")
     if selection:
@@ -128,6 +129,17 @@ def summary(outcomes: list[Outcome]) -> str:
 _BUILDABLE = ("3.14", "3.13")
 
 
+def twin_pairs(found: list[Interpreter]) -> list[tuple[Interpreter, Interpreter]]:
+    """(GIL build, free-threaded build) pairs that gilbench built from one source with one set of flags.
+
+    Only builds from gilbench's own cache qualify: they are built as twins by construction (the
+    report checks flags and compiler again from each run's record).
+    """
+    cached = [i for i in found if i.origin == "cache"]
+    return [(g, f) for f in cached if f.free_threaded for g in cached
+            if not g.free_threaded and g.version == f.version]
+
+
 def with_free_threaded_twin(found: list[Interpreter]) -> list[Interpreter]:
     """``found`` plus a GIL / free-threaded twin built from one source (cached after the first time)."""
     from bench.interpreters import build
@@ -144,4 +156,5 @@ def with_free_threaded_twin(found: list[Interpreter]) -> list[Interpreter]:
 
         _progress("built " + ", ".join(b.id for b in built))
         return discover()  # ids are assigned over the whole set
-    raise InterpreterError("no free-threaded build found and none could be built (" + "; ".join(reasons) + ")")
+    raise InterpreterError("no free-threaded build with its GIL twin found, and none could be built ("
+                           + "; ".join(reasons) + ")")

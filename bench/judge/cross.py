@@ -66,5 +66,11 @@ def cross_verdict(claim, result, results, facts):
             "needs fib timings of a GIL build and its free-threaded twin (same source and flags) of %s in the "
             "same run (gilbench matrix)%s" % (result.meta.get("version"), ": " + "; ".join(why) if why else ""))
     verdict = evaluate(dataclasses.replace(claim, checks=present), metrics, facts)
-    verdict.why += " (columns run one after the other: unpaired)"
+    absent = [c.metric for c in claim.checks if c not in present]
+    if absent:
+        verdict.why += "; not measured in this run: %s" % ", ".join(absent)
+    # The interval covers the spread inside each column, not the machine's drift between columns
+    # run minutes apart: provisional, whatever the number of runs.
+    verdict.why += " (columns run one after the other: unpaired, drift between them not covered)"
+    verdict.provisional = True
     return verdict

@@ -60,15 +60,22 @@ def fmt(x):
 
 
 def describe(m):
-    """A measured value as a person reads it: '3/40 (2%..20%)', '0.91 [0.85, 0.97]', '512'."""
-    if m.is_count:
-        lo, hi = m.interval
-        if m.events == 0:
-            return "0/%d (<=%.1f%%)" % (m.n, 100 * hi)
-        return "%d/%d (%.1f%%..%.1f%%)" % (m.events, m.n, 100 * lo, 100 * hi)
-    if m.interval is None:
-        return fmt(m.value)
-    return "%s [%s, %s]" % (fmt(m.value), fmt(m.interval[0]), fmt(m.interval[1]))
+    """A measured value as a person reads it: '3/40 (1.6–20%)', '0.91 [0.85, 0.97]', '512'."""
+    return describe_value(m.value, m.interval, m.n, m.events)
+
+
+def describe_value(value, interval, n=None, events=None):
+    """The same, from a verdict's parts (the report's cells use it too)."""
+    if events is not None:
+        lo, hi = interval
+        if events == 0:
+            return "0/%d (≤%.2g%%)" % (n, 100 * hi)
+        return "%d/%d (%.2g–%.2g%%)" % (events, n, 100 * lo, 100 * hi)
+    if interval is None:
+        return fmt(value)
+    if not all(math.isfinite(x) for x in interval):
+        return "%s (no interval, n=%s)" % (fmt(value), n)
+    return "%s [%s, %s]" % (fmt(value), fmt(interval[0]), fmt(interval[1]))
 
 
 def condition_holds(cond, facts):
@@ -154,8 +161,9 @@ def judge(prediction, measured):
 
 def _reason(check, m, outcome):
     text = "%s = %s, predicted %s: %s" % (check.metric, describe(m), check.prediction, outcome)
-    if outcome == "inconclusive":
-        text += " (not seen in %d trials: the rate is only bounded below %.1f%%)" % (m.n, 100 * m.interval[1])
+    if m.is_count and m.events == 0:
+        # Decided or not, a count of zero bounds a rate; it never proves that something cannot happen.
+        text += " (not seen in %d trials: the rate is below %.2g%% at 95%%, not zero)" % (m.n, 100 * m.interval[1])
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text
@@ -184,10 +192,11 @@ def _deciding(checks, outcomes):
 
 
 def _parallel_gate(claim, facts):
-    """None, or why a parallel-speedup claim cannot be judged on this machine in this run.
+    """None, or (verdict, why) when a parallel-speedup claim cannot be judged in this run.
 
     ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
-    in the same run (a Measured, or None when that workload did not run).
+    in the same run (a Measured, or None when that workload did not run).  Its interval decides:
+    clearly at least x1.5, the claim is judged; clearly below, it is n/a; in between, undecided.
     """
     if "parallel" not in claim.applies.split():
         return None
@@ -195,11 +204,16 @@ def _parallel_gate(claim, facts):
     if machine is None:
         return ("not-measured", "needs the parallelism this machine delivered in the same run "
                 "(2 processes against 1 on the countdown): run the countdown workload too")
-    if machine.value < PARALLEL_MACHINE_SPEEDUP:
-        return ("n/a", "the machine delivered only x%s on 2 processes in this run (%s); below x%s it cannot "
+    lo, hi = _bounds(machine)
+    if lo >= PARALLEL_MACHINE_SPEEDUP:
+        return None
+    if hi < PARALLEL_MACHINE_SPEEDUP:
+        return ("n/a", "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
                 "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
-                % (fmt(machine.value), describe(machine), PARALLEL_MACHINE_SPEEDUP))
-    return None
+                % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+    return ("inconclusive", "the parallelism the machine delivered on 2 processes, x%s, straddles x%s: "
+            "threads cannot be judged against it in this run (a quieter machine or more rounds decide)"
+            % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
 
 
 def evaluate(claim, metrics, facts):
@@ -213,13 +227,16 @@ def evaluate(claim, metrics, facts):
     checks = [c for c in claim.checks if condition_holds(c.when, facts)]
     if not checks:
         return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")
-    missing = sorted({c.metric for c in claim.given + tuple(checks) if c.metric not in metrics})
+    given = [c for c in claim.given if condition_holds(c.when, facts)]
+    missing = sorted({c.metric for c in given + checks if c.metric not in metrics})
     if missing:
         return Verdict(claim.id, "not-measured", "no observation of %s" % ", ".join(missing))
     gate = _parallel_gate(claim, facts)
     if gate:
         return Verdict(claim.id, gate[0], gate[1])
     for check in claim.given:
+        if not condition_holds(check.when, facts):
+            continue
         m = metrics[check.metric]
         outcome = judge(check.prediction, m)
         if outcome != "holds":
@@ -244,6 +261,7 @@ def evaluate(claim, metrics, facts):
     m = metrics[decided.metric]
     evidence = {c.metric: metrics[c.metric].value for c in checks}
     evidence.update({k: metrics[k].value for k in claim.context if k in metrics})
+    machine = facts.get("machine_parallelism") if "parallel" in claim.applies.split() else None
+    provisional = any(metrics[c.metric].provisional for c in checks) or bool(machine and machine.provisional)
     return Verdict(claim.id, verdict, "; ".join(reasons), m.value, m.interval, m.n,
-                   any(metrics[c.metric].provisional for c in checks), m.events, decided.metric, evidence,
-                   m.method)
+                   provisional, m.events, decided.metric, evidence, m.method)

@@ -50,18 +50,26 @@ def _check_format(path, data):
     return got
 
 
+# Derived metrics made from pyperf timings, and those made from a demo's observations.
+_FROM_TIMINGS = ("mean", "ratio", "parallel_share")
+_FROM_OBSERVATIONS = ("count", "samples", "sample_mean")
+
+
 def _workload_of_benchmark():
     out = {}
     for workload in ledger.WORKLOADS:
         for _, spec in workload.derived:
-            if spec[0] in ("mean", "ratio", "parallel_share"):
+            if spec[0] in _FROM_TIMINGS:
                 for name in spec[1:]:
                     out[name] = workload.name
     return out
 
 
 def _runs_by_round(bench, paired):
-    """{round: mean of the run's values}; format 1 has no rounds: runs are keyed by position."""
+    """{round: mean of the run's values}; format 1 has no rounds: runs are keyed by position.
+
+    ValueError when a format-2 run has no round or a round appears twice: pairing would be a guess.
+    """
     out = {}
     position = 0
     for run in bench.get_runs():
@@ -70,6 +78,8 @@ def _runs_by_round(bench, paired):
             continue
         position += 1
         key = run.get_metadata().get("gilbench_round") if paired else position
+        if key is None or key in out:
+            raise ValueError("a run of %s has %s round number" % (bench.get_name(), "no" if key is None else "a repeated"))
         out[key] = sum(values) / len(values)
     return out
 
@@ -104,9 +114,9 @@ def _derive(spec, rounds, paired):
     if spec[0] == "ratio":
         return stats.paired_ratio([rounds[names[0]][r] for r in common], [rounds[names[1]][r] for r in common])
     base, parallel, machine = names
-    shares = [(rounds[base][r] / rounds[parallel][r] - 1) / (rounds[base][r] / rounds[machine][r] - 1)
-              for r in common if rounds[base][r] != rounds[machine][r]]
-    return stats.mean_interval(shares, "paired t on per-round shares")
+    # Gains over the base in each round: the threads' and the machine's (2 processes).
+    return stats.paired_share([rounds[base][r] / rounds[parallel][r] - 1 for r in common],
+                              [rounds[base][r] / rounds[machine][r] - 1 for r in common])
 
 
 def _bench_metrics(path, meta, result, paired):
@@ -120,20 +130,31 @@ def _bench_metrics(path, meta, result, paired):
     wanted = "1" if meta.get("gil_enabled") else "0"
     rounds = {}
     for bench in suite.get_benchmarks():
-        problem = _gil_problem(bench, wanted)
-        if problem:
-            workload = owner.get(bench.get_name(), bench.get_name())
-            result.dropped.setdefault(workload, "timings dropped: " + problem)
+        workload = owner.get(bench.get_name(), bench.get_name())
+        if workload in result.errors:
+            # It failed part-way: the rounds it finished may be the calm ones; judge none of them.
+            result.dropped.setdefault(workload, "timings of the rounds before it failed are not judged")
             continue
-        rounds[bench.get_name()] = _runs_by_round(bench, paired)
+        problem = _gil_problem(bench, wanted)
+        if not problem:
+            try:
+                rounds[bench.get_name()] = _runs_by_round(bench, paired)
+            except ValueError as exc:
+                problem = str(exc)
+        if problem:
+            result.dropped.setdefault(workload, "timings dropped: " + problem)
     # A workload with one dropped benchmark loses all its timings: its ratios would mix states.
     for name in [n for n in rounds if owner.get(n) in result.dropped]:
         del rounds[name]
     result.run_means = {name: list(by_round.values()) for name, by_round in rounds.items()}
     for workload in ledger.WORKLOADS:
         for metric, spec in workload.derived:
-            if spec[0] in ("mean", "ratio", "parallel_share"):
-                measured = _derive(spec, rounds, paired)
+            if spec[0] in _FROM_TIMINGS:
+                try:
+                    measured = _derive(spec, rounds, paired)
+                except ValueError as exc:
+                    result.dropped.setdefault(workload.name, "%s: %s" % (metric, exc))
+                    continue
                 if measured is not None:
                     result.metrics[metric] = measured
 
@@ -146,6 +167,11 @@ def _observed_metrics(observations, result):
             result.metrics[key] = Measured(value)
     for workload in ledger.WORKLOADS:
         for metric, spec in workload.derived:
+            if spec[0] not in _FROM_OBSERVATIONS:
+                continue
+            # A demo may also report a plain summary under the metric's own name (a median): it
+            # must never pass for the measurement with its interval.
+            result.metrics.pop(metric, None)
             try:
                 if spec[0] == "count" and spec[1] in observations and spec[2] in observations:
                     result.metrics[metric] = stats.count(observations[spec[1]], observations[spec[2]])
@@ -181,7 +207,8 @@ def _load_interpreter(folder):
 def load(run_dir):
     """All interpreters of a run folder (or a single interpreter's folder)."""
     if not os.path.isdir(run_dir):
-        raise ResultsError("results folder %s does not exist" % run_dir)
+        raise ResultsError("results folder %s %s" % (run_dir, "is not a folder" if os.path.exists(run_dir)
+                                                     else "does not exist"))
     if os.path.exists(os.path.join(run_dir, results_format.META)):
         folders = [run_dir]
     else:

@@ -7,19 +7,23 @@
   back-transformed: the interval of the geometric mean ratio.  Pairs cancel the machine's drift
   between rounds; values inside one worker process are averaged first, never counted as
   independent samples.
-- A difference of two paired quantities (a share of the machine's parallelism) gets a plain
-  t-interval on the per-pair values.
+- A share of two paired gains (the share of the machine's parallel gain that threads reach)
+  is the ratio of mean gains, with Fieller's interval (``paired_share``).
+- One value bounds nothing: its interval is unbounded, and no prediction is decided on it.
 - Columns measured at different times (two interpreters) cannot be paired: their ratio gets a
   Welch interval on the logarithms of the per-run means, and says it is unpaired.
 
 No scipy: the few quantiles needed are computed here and checked against published values in
-tests/test_stats.py.
+tests/test_judging.py.
 """
 import math
 from dataclasses import dataclass
 from typing import Optional, Sequence, Tuple
 
 CONFIDENCE = 0.95
+# The interval of a value known from one sample: it bounds nothing, so no prediction can be
+# decided on it (the evaluator says within-noise).  Shown as "no interval" in reports.
+_UNBOUNDED = (-math.inf, math.inf)
 # Fewer pairs than this and a verdict is provisional: a t-interval from 2-4 pairs is too wide
 # and too fragile to publish as settled.
 MIN_PAIRS = 5
@@ -47,10 +51,6 @@ class Measured:
     def provisional(self):
         """Too little data to be sure: an interval from fewer than MIN_PAIRS pairs or runs."""
         return self.interval is not None and not self.is_count and (self.n or 0) < MIN_PAIRS
-
-
-def exact(value):
-    return Measured(value)
 
 
 # --- counts ------------------------------------------------------------------------------
@@ -126,9 +126,11 @@ def mean_interval(samples: Sequence[float], method="paired t"):
     """The mean of independent samples (one per pair or run) with its t-interval."""
     xs = [float(x) for x in samples]
     _check_finite(xs)
+    if not xs:
+        raise ValueError("no values to take a mean of")
     m, sd = _mean_sd(xs)
     if len(xs) < 2:
-        return Measured(m, (m, m) if xs else None, len(xs), method=method + " (1 value: no spread)")
+        return Measured(m, _UNBOUNDED, 1, method=method + " (1 value: no interval)")
     half = t_quantile(len(xs) - 1) * sd / math.sqrt(len(xs))
     return Measured(m, (m - half, m + half), len(xs), method=method)
 
@@ -145,8 +147,48 @@ def ratio_of_pairs(ratios: Sequence[float]):
     if not all(_positive(r) for r in ratios):
         raise ValueError("ratios must be positive finite numbers")
     m = mean_interval([math.log(r) for r in ratios], "paired t on log ratios")
-    lo, hi = m.interval if m.interval else (m.value, m.value)
-    return Measured(math.exp(m.value), (math.exp(lo), math.exp(hi)), m.n, method=m.method)
+    lo, hi = m.interval
+    return Measured(math.exp(m.value), (_exp(lo), _exp(hi)), m.n, method=m.method)
+
+
+def _exp(x):
+    return math.exp(x) if math.isfinite(x) else (0.0 if x < 0 else math.inf)
+
+
+def paired_share(gains: Sequence[float], references: Sequence[float]):
+    """The ratio of mean gains x̄/ȳ over pairs (x_r, y_r), with Fieller's 95% interval.
+
+    Used for "the share of the machine's parallel gain that threads reach": x_r is the threads'
+    gain in round r, y_r the processes' gain in the same round.  A mean of per-round ratios
+    would blow up in a round where the reference gain is near 0; Fieller's interval is the set
+    of shares s for which the per-round contrast x_r - s*y_r has a mean compatible with 0 (a
+    paired t-test), so it is exact under normal errors and honest when y is small: when ȳ itself
+    is not clearly above 0, the interval is unbounded.
+    """
+    pairs = [(float(x), float(y)) for x, y in zip(gains, references)]
+    _check_finite([v for p in pairs for v in p])
+    n = len(pairs)
+    if n == 0:
+        raise ValueError("no pairs")
+    mx = sum(x for x, _ in pairs) / n
+    my = sum(y for _, y in pairs) / n
+    if my == 0:
+        return Measured(math.nan if mx == 0 else math.copysign(math.inf, mx), _UNBOUNDED, n, method="fieller")
+    value = mx / my
+    if n < 2:
+        return Measured(value, _UNBOUNDED, n, method="fieller (1 pair: no interval)")
+    sxx = sum((x - mx) ** 2 for x, _ in pairs) / (n - 1)
+    syy = sum((y - my) ** 2 for _, y in pairs) / (n - 1)
+    sxy = sum((x - mx) * (y - my) for x, y in pairs) / (n - 1)
+    t2 = t_quantile(n - 1) ** 2 / n
+    a = my * my - t2 * syy
+    b = mx * my - t2 * sxy
+    c = mx * mx - t2 * sxx
+    disc = b * b - a * c
+    if a <= 0 or disc < 0:  # the reference gain is not clearly non-zero: no bounded interval
+        return Measured(value, _UNBOUNDED, n, method="fieller (unbounded: the reference gain is within noise of 0)")
+    root = math.sqrt(disc)
+    return Measured(value, ((b - root) / a, (b + root) / a), n, method="fieller on paired gains")
 
 
 def unpaired_ratio(a_runs: Sequence[float], b_runs: Sequence[float]):
@@ -160,7 +202,7 @@ def unpaired_ratio(a_runs: Sequence[float], b_runs: Sequence[float]):
     value = math.exp(ma - mb)
     n = min(len(la), len(lb))
     if n < 2:
-        return Measured(value, (value, value), n, method="unpaired (1 run: no spread)")
+        return Measured(value, _UNBOUNDED, n, method="unpaired (1 run: no interval)")
     va, vb = sa ** 2 / len(la), sb ** 2 / len(lb)
     se = math.sqrt(va + vb)
     # Welch-Satterthwaite degrees of freedom (at least 1).

@@ -12,7 +12,7 @@ from bench.ledger import gc, gil, mem, mp, slow
 CHAPTERS = ("mem", "gc", "slow", "gil", "mp", "io")
 
 CLAIMS = mem.CLAIMS + gc.CLAIMS + slow.CLAIMS + gil.CLAIMS + mp.CLAIMS
-WORKLOADS = gil.WORKLOADS
+WORKLOADS = mem.WORKLOADS + gc.WORKLOADS + slow.WORKLOADS + gil.WORKLOADS + mp.WORKLOADS
 
 _BY_ID = {c.id: c for c in CLAIMS}
 _WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}

@@ -39,3 +39,6 @@ CLAIMS = (
     Claim("gc.can-disable", "gc", _SECTION, "The cyclic collector can be disabled; reference counting cannot.",
           "비활성화", (Check("gc.disable_stops_cyclic", "equals(1)"),)),
 )
+
+# No workload measures this chapter yet: its claims are not-measured, and say so.
+WORKLOADS = ()

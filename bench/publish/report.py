@@ -9,10 +9,12 @@ JSON report format history (later versions add keys, never remove them):
      (how its interval was made); "spread" is kept, as the interval's half-width.
 """
 import json
+import math
 
 from tabulate import tabulate
 
 from bench import ledger
+from bench.judge.evaluate import describe_value
 from bench.judge.load import load
 from bench.judge.verdicts import verdicts
 
@@ -40,13 +42,18 @@ def _interpreter_row(result):
 
 
 def _round(x):
-    return round(x, 6) if isinstance(x, float) else x
+    """JSON has no infinity or NaN: an unbounded end (or no value) is null."""
+    if isinstance(x, float):
+        return round(x, 6) if math.isfinite(x) else None
+    return x
 
 
-def to_json(results, table):
+def to_json(results, table, chapters=None):
     rows = []
     for result in results:
         for claim in ledger.CLAIMS:
+            if chapters and claim.chapter not in chapters:
+                continue
             v = table[result.id][claim.id]
             interval = [_round(x) for x in v.interval] if v.interval else None
             rows.append({"claim": v.claim, "interpreter": result.id, "verdict": v.verdict, "value": _round(v.value),
@@ -61,14 +68,7 @@ def _cell(v):
     text = _SYMBOL[v.verdict]
     if v.value is None:
         return text
-    if v.events is not None:
-        lo, hi = v.interval
-        if v.events == 0:
-            return text + " %d/%d (≤%.2g%%)" % (v.events, v.n, 100 * hi)
-        return text + " %d/%d (%.2g–%.2g%%)" % (v.events, v.n, 100 * lo, 100 * hi)
-    text += " %s" % ("%.3g" % v.value if isinstance(v.value, float) else v.value)
-    if v.interval:
-        text += " [%.3g, %.3g]" % tuple(v.interval)
+    text += " " + describe_value(v.value, v.interval, v.n, v.events)
     if v.provisional:
         text += " (provisional, n=%d)" % v.n
     return text
@@ -133,5 +133,5 @@ def render(run_dir, fmt="md", chapters=None):
     results = load(run_dir)
     table = verdicts(results)
     if fmt == "json":
-        return json.dumps(to_json(results, table), indent=2, default=str) + "\n"
+        return json.dumps(to_json(results, table, chapters), indent=2, default=str) + "\n"
     return to_markdown(results, table, chapters)
