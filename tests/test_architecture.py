@@ -35,7 +35,7 @@ def test_import_contracts_are_kept():
     ("demos/fib.py", "import pyperf", "demos import nothing of bench or services"),
     ("services/__init__.py", "import demos", "services import nothing of bench or demos"),
     ("bench/harness/runner.py", "import bench.judge.load", "the harness (runs inside measured interpreters)"),
-    ("bench/harness/pyperf_worker.py", "import tabulate", "the harness (runs inside measured interpreters)"),
+    ("bench/harness/pyperf_script.py", "import tabulate", "the harness (runs inside measured interpreters)"),
     ("bench/ledger/gil.py", "import bench.progress", "the ledger imports nothing but its own vocabulary"),
     ("bench/judge/load.py", "import bench.publish.report", "layers only point down"),
     ("bench/interpreters/matrix.py", "import bench.harness.runner", "layers only point down"),

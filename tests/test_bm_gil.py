@@ -76,7 +76,7 @@ def test_reversed_order_reverses_the_benchmarks(tmp_path):
 
 
 def test_gil_metadata_is_valid_pyperf_metadata(monkeypatch):
-    from bench.harness.pyperf_worker import gil_metadata
+    from bench.harness.pyperf_script import gil_metadata
     from pyperf._metadata import parse_metadata
 
     monkeypatch.delenv("PYTHON_GIL", raising=False)

@@ -21,6 +21,8 @@ import sys
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from bench.atomic import write_text_atomic
+
 MIN_VERSION = (3, 9)
 COMPLETE_MARKER = ".gilbench-complete"
 _PROBE_TIMEOUT_S = 30
@@ -163,9 +165,7 @@ def _probe_facts(exe: Path) -> dict | None:
     facts = {k: facts[k] for k in ("implementation", "version", "free_threaded", "configure_flags")}
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp = entry.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"stamp": stamp, "facts": facts}))
-        os.replace(tmp, entry)
+        write_text_atomic(entry, json.dumps({"stamp": stamp, "facts": facts}))
     except OSError:
         pass  # a read-only cache only costs speed
     return facts

@@ -50,7 +50,7 @@ def verdicts(results):
                 row[claim.id] = Verdict(claim.id, "not-measured", reason)
                 continue
             verdict = evaluate(claim, result.metrics, facts)
-            if verdict.verdict == "not-measured" and verdict.why.startswith("no observation"):
+            if verdict.verdict == "not-measured" and any(m not in result.metrics for m in claim.metrics()):
                 verdict.why += " (%s)" % _why_missing(claim, result)
             row[claim.id] = verdict
         out[result.id] = row

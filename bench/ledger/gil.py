@@ -109,7 +109,7 @@ CLAIMS = (
 
 # The workloads that measure this chapter: what `gilbench run` observes (a demo's observe())
 # and times (a pyperf script), and the metrics derived from the timings.
-_CD = "countdown[threads=1]"
+_MAIN_THREAD_COUNTDOWN = "countdown[threads=1]"
 
 WORKLOADS = (
     Workload(
@@ -142,20 +142,20 @@ WORKLOADS = (
         "countdown", "gil", "countdown.", demo="demos.countdown", script="bm_countdown.py",
         derived=(
             ("countdown.cpu_per_wall.threads2", sample_mean("countdown.cpu_per_wall.threads2_samples")),
-            ("countdown.single_mean_s", mean(_CD)),
-            ("countdown.ratio.threads2", ratio("countdown[threads=2]", _CD)),
-            ("countdown.ratio.threads4", ratio("countdown[threads=4]", _CD)),
-            ("countdown.ratio.processes2", ratio("countdown[processes=2]", _CD)),
-            ("countdown.ratio.processes4", ratio("countdown[processes=4]", _CD)),
-            ("countdown.speedup.threads2", ratio(_CD, "countdown[threads=2]")),
+            ("countdown.single_mean_s", mean(_MAIN_THREAD_COUNTDOWN)),
+            ("countdown.ratio.threads2", ratio("countdown[threads=2]", _MAIN_THREAD_COUNTDOWN)),
+            ("countdown.ratio.threads4", ratio("countdown[threads=4]", _MAIN_THREAD_COUNTDOWN)),
+            ("countdown.ratio.processes2", ratio("countdown[processes=2]", _MAIN_THREAD_COUNTDOWN)),
+            ("countdown.ratio.processes4", ratio("countdown[processes=4]", _MAIN_THREAD_COUNTDOWN)),
+            ("countdown.speedup.threads2", ratio(_MAIN_THREAD_COUNTDOWN, "countdown[threads=2]")),
             # Like against like: two worker threads against one worker thread.
             ("countdown.speedup.threads2_vs_worker", ratio("countdown[worker-threads=1]", "countdown[threads=2]")),
             ("countdown.speedup.processes2_vs_worker",
              ratio("countdown[worker-threads=1]", "countdown[processes=2]")),
             ("countdown.parallel_share.threads2",
              parallel_share("countdown[worker-threads=1]", "countdown[threads=2]", "countdown[processes=2]")),
-            ("countdown.main_over_worker", ratio(_CD, "countdown[worker-threads=1]")),
-            ("countdown.speedup.processes2", ratio(_CD, "countdown[processes=2]")),
+            ("countdown.main_over_worker", ratio(_MAIN_THREAD_COUNTDOWN, "countdown[worker-threads=1]")),
+            ("countdown.speedup.processes2", ratio(_MAIN_THREAD_COUNTDOWN, "countdown[processes=2]")),
             ("countdown.processes_vs_threads2", ratio("countdown[threads=2]", "countdown[processes=2]")),
         ),
     ),

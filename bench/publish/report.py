@@ -19,7 +19,7 @@ from bench.judge.load import load
 from bench.judge.verdicts import verdicts
 
 FORMAT = 2
-_SYMBOL = {"holds": "holds", "contradicted": "CONTRADICTED", "partly": "partly", "within-noise": "~ noise",
+_LABEL = {"holds": "holds", "contradicted": "CONTRADICTED", "partly": "partly", "within-noise": "~ noise",
            "inconclusive": "? undecided", "n/a": "n/a", "not-measured": "-"}
 
 
@@ -65,7 +65,7 @@ def to_json(results, table, chapters=None):
 
 
 def _cell(v):
-    text = _SYMBOL[v.verdict]
+    text = _LABEL[v.verdict]
     if v.value is None:
         return text
     text += " " + describe_value(v.value, v.interval, v.n, v.events)

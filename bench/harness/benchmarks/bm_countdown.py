@@ -2,7 +2,7 @@
 (plus one worker thread, to tell the main thread's own speed from the GIL's effect)."""
 import multiprocessing
 
-from bench.harness.pyperf_worker import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, make_runner
 from demos import countdown
 
 

@@ -1,5 +1,5 @@
 """pyperf: recursive fib(25) on one thread, to compare GIL and free-threaded builds."""
-from bench.harness.pyperf_worker import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, make_runner
 from demos.fib import fib
 
 _N = 25

@@ -1,5 +1,5 @@
 """pyperf: the cost of the note's racing threads and of its fixes (n=100,000 per thread)."""
-from bench.harness.pyperf_worker import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, make_runner
 from demos import race
 
 _N = 100_000

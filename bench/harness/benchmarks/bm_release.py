@@ -1,5 +1,5 @@
 """pyperf: work that releases the GIL (sha256, zlib) vs pure Python, a fixed total on 1, 2, 4 threads."""
-from bench.harness.pyperf_worker import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, make_runner
 from demos import gil_release
 
 
