@@ -192,28 +192,27 @@ def _deciding(checks, outcomes):
 
 
 def _parallel_gate(claim, facts):
-    """None, or (verdict, why) when a parallel-speedup claim cannot be judged in this run.
+    """(verdict or None, why): whether a parallel-speedup claim can be judged in this run.
 
     ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
-    in the same run (a Measured, or None when that workload did not run).  Its interval decides:
-    clearly at least x1.5, the claim is judged; clearly below, it is n/a; in between, undecided.
+    in the same run (a Measured, or None when that workload did not run).  Below x1.5 the
+    machine cannot show parallelism and the claim is n/a.  At x1.5 or more the claim is judged;
+    when the interval still reaches below x1.5 the verdict is provisional and says so.
     """
     if "parallel" not in claim.applies.split():
-        return None
+        return None, ""
     machine = facts.get("machine_parallelism")
     if machine is None:
-        return ("not-measured", "needs the parallelism this machine delivered in the same run "
-                "(2 processes against 1 on the countdown): run the countdown workload too")
-    lo, hi = _bounds(machine)
-    if lo >= PARALLEL_MACHINE_SPEEDUP:
-        return None
-    if hi < PARALLEL_MACHINE_SPEEDUP:
-        return ("n/a", "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
-                "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
-                % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
-    return ("inconclusive", "the parallelism the machine delivered on 2 processes, x%s, straddles x%s: "
-            "threads cannot be judged against it in this run (a quieter machine or more rounds decide)"
-            % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+        return "not-measured", ("needs the parallelism this machine delivered in the same run "
+                                "(2 processes against 1 on the countdown): run the countdown workload too")
+    if machine.value < PARALLEL_MACHINE_SPEEDUP:
+        return "n/a", ("the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
+                       "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
+                       % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+    if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
+        return None, ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
+                      % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+    return None, ""
 
 
 def evaluate(claim, metrics, facts):
@@ -231,9 +230,9 @@ def evaluate(claim, metrics, facts):
     missing = sorted({c.metric for c in given + checks if c.metric not in metrics})
     if missing:
         return Verdict(claim.id, "not-measured", "no observation of %s" % ", ".join(missing))
-    gate = _parallel_gate(claim, facts)
+    gate, gate_note = _parallel_gate(claim, facts)
     if gate:
-        return Verdict(claim.id, gate[0], gate[1])
+        return Verdict(claim.id, gate, gate_note)
     for check in claim.given:
         if not condition_holds(check.when, facts):
             continue
@@ -254,6 +253,8 @@ def evaluate(claim, metrics, facts):
         outcomes.append(outcome)
         reasons.append(_reason(check, m, outcome))
     verdict = _combine(outcomes)
+    if gate_note:
+        reasons.append(gate_note)
     shown = ["%s = %s" % (k, describe(metrics[k])) for k in claim.context if k in metrics]
     if shown:
         reasons.append("context: " + ", ".join(shown))
@@ -262,6 +263,7 @@ def evaluate(claim, metrics, facts):
     evidence = {c.metric: metrics[c.metric].value for c in checks}
     evidence.update({k: metrics[k].value for k in claim.context if k in metrics})
     machine = facts.get("machine_parallelism") if "parallel" in claim.applies.split() else None
-    provisional = any(metrics[c.metric].provisional for c in checks) or bool(machine and machine.provisional)
+    provisional = (any(metrics[c.metric].provisional for c in checks) or bool(machine and machine.provisional)
+                   or bool(gate_note))
     return Verdict(claim.id, verdict, "; ".join(reasons), m.value, m.interval, m.n,
                    provisional, m.events, decided.metric, evidence, m.method)
