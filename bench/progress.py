@@ -4,3 +4,9 @@ import sys
 
 def progress(message):
     print("gilbench: " + message, file=sys.stderr, flush=True)
+
+
+def fail(message):
+    """Bad input or a failed command: one line on stderr, and the exit status 2 to return."""
+    progress("error: %s" % message)
+    return 2

@@ -9,12 +9,7 @@ import demos
 from bench import ledger
 from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of, run_command
 from bench.cli import pythons
-from bench.progress import progress
-
-
-def _fail(message):
-    progress("error: %s" % message)
-    return 2
+from bench.progress import fail as _fail, progress
 
 
 def _cmd_list(args):

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from bench.interpreters.discover import InterpreterError
-from bench.progress import progress
+from bench.progress import fail as _fail, progress
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -48,18 +48,13 @@ def register(subparsers) -> argparse.ArgumentParser:
     return parser
 
 
-def _error(exc: Exception) -> int:
-    progress(f"error: {exc}")
-    return 2
-
-
 def _list(args) -> int:
     from bench.interpreters.discover import discover
 
     try:
         found = discover()
     except InterpreterError as exc:
-        return _error(exc)
+        return _fail(exc)
     if args.json:
         print(json.dumps([i.to_dict() for i in found], indent=2))
         return 0
@@ -80,7 +75,7 @@ def _build(args) -> int:
         built = build(args.version, free_threaded=args.free_threaded, twin=args.twin, source=args.source,
                       jobs=args.jobs)
     except InterpreterError as exc:
-        return _error(exc)
+        return _fail(exc)
     except KeyboardInterrupt:
         progress("build interrupted; nothing half-installed was left")
         return 130
@@ -124,6 +119,6 @@ def _ensure(args) -> int:
         if not pairs:
             pairs = twin_pairs(with_free_threaded_twin(found))
     except InterpreterError as exc:
-        return _error(exc)
+        return _fail(exc)
     print("twins (GIL, free-threaded): " + ", ".join("%s + %s" % (g.id, f.id) for g, f in pairs))
     return 0

@@ -9,7 +9,7 @@ import datetime
 import os
 
 from bench import ledger
-from bench.progress import progress
+from bench.progress import fail
 
 
 def add_mode_arguments(parser):
@@ -44,16 +44,13 @@ def run_command(args):
         selected = selection.select(args.only)
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
     except selection.SelectionError as exc:
-        progress("error: %s" % exc)
-        return 2
+        return fail(exc)
     except OSError as exc:
-        progress("error: cannot write the results: %s" % exc)
-        return 2
+        return fail("cannot write the results: %s" % exc)
     print(folder)
     if errors:
-        progress("error: %d workload(s) failed: %s; results of the others are in %s"
-                 % (len(errors), ", ".join(sorted(errors)), folder))
-        return 2
+        return fail("%d workload(s) failed: %s; results of the others are in %s"
+                    % (len(errors), ", ".join(sorted(errors)), folder))
     return 0
 
 
@@ -64,5 +61,5 @@ def main(argv=None):
     try:
         return run_command(parser.parse_args(argv))
     except KeyboardInterrupt:
-        progress("error: interrupted")
+        fail("interrupted")
         return 130

@@ -81,7 +81,7 @@ def _observe(workload, mode):
     return module.observe(**params)
 
 
-def _benchmark(workload, mode, bench_file, label):
+def _benchmark(workload, mode, bench_file):
     """Time ``workload`` in rounds appended to ``bench_file`` (see ``selection.ROUNDS``)."""
     script = os.path.join(_SCRIPTS_DIR, workload.script)
     rounds = ROUNDS[mode]
@@ -90,7 +90,7 @@ def _benchmark(workload, mode, bench_file, label):
         cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
         cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
         cmd += list((workload.script_args or {}).get(mode, ()))
-        _progress("      %s: round %d/%d (%s order)" % (label, i, rounds, order))
+        _progress("      %s: round %d/%d (%s order)" % (workload.name, i, rounds, order))
         # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
         with tempfile.TemporaryFile("w+") as output:
             code = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=output, stderr=subprocess.STDOUT)
@@ -120,21 +120,22 @@ def run(selected, out_dir, mode="fast", ident=None):
                     observed = _observe(workload, mode)
                     # The observations run in this process: values taken after an import switched
                     # the GIL would be filed under a state they were not taken in.
-                    if gil_enabled() != facts["gil_enabled"]:
+                    gil_now = gil_enabled()
+                    if gil_now != facts["gil_enabled"]:
                         dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
-                            "on" if gil_enabled() else "off")
+                            "on" if gil_now else "off")
                         _progress("      " + dropped[workload.name])
                     else:
                         observations.update(observed)
                 if workload.script:
-                    _benchmark(workload, mode, bench_file, workload.name)
+                    _benchmark(workload, mode, bench_file)
             except Exception as exc:  # one failing workload must not cost the others
                 errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
                 _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
             timings[workload.name] = round(time.perf_counter() - t0, 2)
             _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
-        # The observations ran in this process: had an import switched the GIL on, say so.
-        facts["gil_enabled_at_end"] = interpreter_facts()["gil_enabled"]
+        # Recorded in meta.json too, for the run as a whole.
+        facts["gil_enabled_at_end"] = gil_enabled()
         if facts["gil_enabled_at_end"] != facts["gil_enabled"]:
             errors["gil-state"] = "the GIL was switched %s during the run" % (
                 "on" if facts["gil_enabled_at_end"] else "off")

@@ -5,6 +5,7 @@ Every metric comes from a file of the run; nothing here knows what a claim's ans
 Timings are paired round by round (results format 2); format-1 folders are still read, and
 their ratios are unpaired and say so.
 """
+import dataclasses
 import json
 import math
 import os
@@ -108,7 +109,7 @@ def _derive(spec, rounds, paired):
         if spec[0] == "ratio":
             a, b = (list(rounds[n].values()) for n in names)
             m = stats.unpaired_ratio(a, b)
-            return Measured(m.value, m.interval, m.n, method=m.method + " (results format 1: not paired)")
+            return dataclasses.replace(m, method=m.method + " (results format 1: not paired)")
         return None  # a share of parallel gain needs pairs
     common = sorted(set.intersection(*(set(rounds[n]) for n in names)))
     if spec[0] == "ratio":
