@@ -30,6 +30,17 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Change:
+    """A known CPython change that makes a claim's verdict differ between versions.
+
+    Shown in the published table where the verdict changes ("when did it stop being true").
+    """
+    version: str  # the first CPython version with the change, e.g. "3.10"
+    what: str  # one line: what changed
+    reference: str  # where it is documented: a what's-new entry, PEP or CPython issue
+
+
+@dataclass(frozen=True)
 class Claim:
     id: str
     chapter: str
@@ -43,6 +54,7 @@ class Claim:
     context: Tuple[str, ...] = ()  # metrics shown as evidence without being judged
     departs: str = ""  # where our demo departs from the note's code, and why
     given: Tuple[Check, ...] = ()  # preconditions, judged like checks (see the module docstring)
+    changes: Tuple[Change, ...] = ()  # CPython changes that turn the verdict, oldest first
 
     def metrics(self):
         return tuple(c.metric for c in self.given + self.checks)
