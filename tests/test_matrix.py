@@ -116,3 +116,11 @@ def test_matrix_end_to_end_on_the_running_interpreter(tmp_path):
     assert not [l for l in proc.stdout.splitlines() if l.startswith("gilbench:")], proc.stdout[:2000]
     assert str(out) not in proc.stdout
     assert proc.stdout == (out / "report.md").read_text()
+
+
+def test_time_left_is_estimated_from_the_configurations_done():
+    from bench.interpreters.matrix import Outcome, _time_left
+
+    assert _time_left([], 9) == ""
+    done = [Outcome("a", True, 100.0), Outcome("b", True, 140.0)]
+    assert _time_left(done, 5) == ", about 6 min left"  # 3 more at 120 s each

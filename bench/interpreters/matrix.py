@@ -107,7 +107,7 @@ def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
     outcomes = []
     for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
         started = time.monotonic()
-        _progress(f"=== [{n}/{len(columns)}] {column} ({interp.path}) ===")
+        _progress(f"=== [{n}/{len(columns)}] {column} ({interp.path}){_time_left(outcomes, len(columns))} ===")
         try:
             venv = venv_for(interp)
             detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection)
@@ -116,6 +116,14 @@ def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
             _progress(f"{column} failed: {exc}")
             outcomes.append(Outcome(column, False, time.monotonic() - started, str(exc)))
     return outcomes
+
+
+def _time_left(done: list[Outcome], total: int) -> str:
+    """", about N min left" from the configurations done so far (each runs the same selection)."""
+    if not done:
+        return ""
+    per_column = sum(o.seconds for o in done) / len(done)
+    return f", about {per_column * (total - len(done)) / 60:.0f} min left"
 
 
 def summary(outcomes: list[Outcome]) -> str:
