@@ -10,7 +10,7 @@ import pytest
 from bench.snippets import backend
 from bench.snippets.compare import compare, matches
 from bench.snippets.execute import Column, run_block, statement_outputs
-from bench.snippets.extract import blocks_of
+from bench.snippets.extract import WHOLE_OUTPUT, blocks_of
 from bench.snippets.render import render, summary_counts
 from bench.snippets.runner import run_note
 
@@ -62,6 +62,15 @@ print("the end")
 from elasticsearch import Elasticsearch
 es = Elasticsearch("127.0.0.1:9200")
 ```
+
+```python
+print(1)
+print("x")
+"""
+1
+y
+"""
+```
 '''
 
 HOST = Column("host", sys.executable)
@@ -76,7 +85,7 @@ def test_every_fence_is_found_with_its_line_language_and_kind(blocks):
     assert [(b.number, b.line, b.language, b.kind) for b in blocks] == [
         (1, 3, "python", "script"), (2, 10, "python", "script"), (3, 17, "py", "script"),
         (4, 22, "c", "not Python"), (5, 26, "bash", "console"), (6, 38, "python", "script"),
-        (7, 43, "python", "script")]
+        (7, 43, "python", "script"), (8, 48, "python", "script")]
 
 
 def test_the_fence_indentation_is_removed_and_no_more(blocks):
@@ -115,6 +124,16 @@ def test_a_script_runs_and_its_comments_are_compared(blocks):
     assert (run.outcome, run.exit_code, run.stdout) == ("ok", 0, "2\na\n")
     rows = compare(blocks[0], run)
     assert [(r["printed"], r["verdict"]) for r in rows] == [("2", "same"), ("a", "differs")]
+
+
+def test_a_closing_docstring_of_a_printing_block_is_its_shown_output(blocks):
+    (shown,) = blocks[7].expectations()
+    assert (shown.line, shown.expected, shown.index) == (51, "1\ny", WHOLE_OUTPUT)
+    run = run_block(blocks[7], HOST, 60)
+    (row,) = compare(blocks[7], run)
+    assert (row["printed"], row["verdict"], row["first_difference"]) == ("1\nx", "differs", "output line 2: x")
+    # A block that prints nothing and ends with a string is explaining, not showing output.
+    assert blocks_of('```python\na = 1\n"""\n1\n"""\n```\n')[0].expectations() == []
 
 
 def test_a_failing_block_reports_the_last_line_of_its_traceback(blocks):
@@ -184,14 +203,14 @@ def test_the_note_on_the_host_python_in_markdown_and_json(tmp_path):
     note = tmp_path / "note.md"
     note.write_text(NOTE, encoding="utf-8")
     result = run_note(note, [HOST], 1.5, environ={})
-    assert summary_counts(result) == {"host": {"ok": 3, "fail": 1, "timeout": 1, "needs-backend": 1}}
+    assert summary_counts(result) == {"host": {"ok": 4, "fail": 1, "timeout": 1, "needs-backend": 1}}
     md = render(result, "md")
     for block in blocks_of(NOTE):
         assert "| %d " % block.number in md and "| %d " % block.line in md
     assert "**fail**: ValueError: boom" in md and "timed out after 1.5 s" in md and "✗ a" in md
     data = json.loads(render(result, "json"))
     assert [b["runs"]["host"]["outcome"] for b in data["blocks"]] == [
-        "ok", "fail", "timeout", "not-python", "ok", "ok", "needs-backend"]
+        "ok", "fail", "timeout", "not-python", "ok", "ok", "needs-backend", "ok"]
 
 
 def test_the_command_end_to_end_and_bad_input(tmp_path):

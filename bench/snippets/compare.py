@@ -8,7 +8,7 @@ among all output lines, and said so.  A console statement's output is its own (s
 from __future__ import annotations
 
 from bench.snippets.execute import Run
-from bench.snippets.extract import Block, Expectation
+from bench.snippets.extract import WHOLE_OUTPUT, Block, Expectation
 
 SAME, DIFFERS, NOT_PRINTED = "same", "differs", "not printed"
 
@@ -41,12 +41,25 @@ def compare(block: Block, run: Run) -> list[dict]:
     positional = len(lines) == len(block.print_lines())
     rows = []
     for e in block.expectations():
-        if positional and e.index < len(lines):
+        if e.index == WHOLE_OUTPUT:
+            rows.append(_whole_output_row(e, run.stdout))
+        elif positional and e.index < len(lines):
             rows.append(_row(e, lines[e.index]))
         else:
             found = next((ln for ln in lines if matches(e.expected, ln)), None)
             rows.append(_row(e, found, how="searched the output" if lines else ""))
     return rows
+
+
+def _whole_output_row(e: Expectation, stdout: str) -> dict:
+    """The block's output against the output its closing docstring shows; a difference names its first line."""
+    shown, printed = _normal(e.expected).splitlines(), _normal(stdout).splitlines()
+    row = _row(e, stdout.rstrip("\n") if stdout else None)
+    if row["verdict"] == DIFFERS:
+        k = next((i for i, (a, b) in enumerate(zip(shown, printed)) if a != b), min(len(shown), len(printed)))
+        row["first_difference"] = "output line %d: %s" % (
+            k + 1, printed[k] if k < len(printed) else "(no more output)")
+    return row
 
 
 def _console_printed(e: Expectation, run: Run):

@@ -21,13 +21,18 @@ _PRINT_CALL = re.compile(r"\bprint\s*\(")
 _OUTPUT_WORD = re.compile(r"^(?:출력|결과|output|prints?|=>|->)\s*:?\s*", re.IGNORECASE)
 
 
+# ``Expectation.index`` of a block's whole output (a closing docstring that shows it).
+WHOLE_OUTPUT = -1
+WHOLE_OUTPUT_CODE = "(the whole output, shown in the block's closing docstring)"
+
+
 @dataclass
 class Expectation:
     """A comment's word on what a line prints."""
     line: int          # line in the note
     code: str          # the line of code (prompt removed)
     expected: str      # what the comment (or the transcript) says it prints
-    index: int         # which print line (script) or statement (console) of the block, from 0
+    index: int         # which print line (script) or statement (console) of the block, from 0; or WHOLE_OUTPUT
 
 
 @dataclass
@@ -182,7 +187,26 @@ def _script_expectations(block: Block) -> list[Expectation]:
                 out.append(Expectation(block.line + 1 + n, code.strip(), expected_text(comment), prints))
         elif comment and not code.strip() and last_print and _OUTPUT_WORD.match(comment):
             out.append(Expectation(block.line + 1 + last_print[0], last_print[1], expected_text(comment), prints))
+    shown = _closing_docstring(block.source) if last_print else None
+    if shown:
+        out.append(Expectation(block.line + 1 + shown[0], WHOLE_OUTPUT_CODE, shown[1], WHOLE_OUTPUT))
     return out
+
+
+def _closing_docstring(source: str):
+    """(index of its first line, its text) when a printing block ends with a bare triple-quoted string.
+
+    The note shows a run's output that way (``print(ref_count)`` ... then ``\"\"\"4 [{...}]\"\"\"``);
+    a string that ends a block that prints nothing is an explanation, not output.
+    """
+    lines = source.rstrip().splitlines()
+    if len(lines) < 3 or lines[-1].strip() not in ('"""', "'''"):
+        return None
+    quote = lines[-1].strip()
+    start = max((n for n, ln in enumerate(lines[:-1]) if ln.strip() == quote), default=None)
+    if start is None or start == 0 or lines[start] != quote or not any(ln.strip() for ln in lines[:start]):
+        return None
+    return start, "\n".join(lines[start + 1:-1])
 
 
 def _console_expectations(block: Block) -> list[Expectation]:

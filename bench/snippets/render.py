@@ -46,7 +46,7 @@ def _outcome_cell(run: dict) -> str:
 def _printed_cell(row: dict) -> str:
     if row["printed"] is None:
         return "(not printed)"
-    return "%s %s" % (_MARK.get(row["verdict"], "?"), row["printed"])
+    return "%s %s" % (_MARK.get(row["verdict"], "?"), row.get("first_difference", row["printed"]))
 
 
 def _markdown(result: dict) -> str:
@@ -69,7 +69,7 @@ def _markdown(result: dict) -> str:
                      ["interpreter"] + list(_OUTCOME_WORDS.values()), tablefmt="github", disable_numparse=True),
             "", "## Every code block", "",
             tabulate([[b["number"], b["line"], b["language"] or "–", b["kind"], "`%s`" % _cell(b["first_line"], 50)]
-                      + [_cell(_outcome_cell(b["runs"][cid])) for cid in ids] for b in blocks],
+                      + [_cell(_outcome_cell(b["runs"][cid]), 100) for cid in ids] for b in blocks],
                      ["#", "line", "fence", "kind", "first line"] + ids, tablefmt="github", disable_numparse=True)]
     rows = []
     for b in blocks:
