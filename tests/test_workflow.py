@@ -1,6 +1,5 @@
 """The GitHub Actions workflow cannot run here: it is checked by actionlint and the workflow schema
 (each shown to catch a broken copy), and its matrix and merge step are what the project needs."""
-import os
 import re
 import shutil
 import subprocess
@@ -84,7 +83,7 @@ def test_the_matrix_covers_three_operating_systems_and_every_python():
 
 def test_each_job_uploads_its_results_and_the_last_one_merges_them():
     jobs = _workflow()["jobs"]
-    suite = [s for s in jobs["suite"]["steps"]]
+    suite = jobs["suite"]["steps"]
     runs = [s["run"] for s in suite if "run" in s]
     assert sum(r.startswith("gilbench run --fast --out results") for r in runs) == 2
     assert "python -m pytest -n auto" in runs
@@ -110,4 +109,3 @@ def test_the_lint_job_installs_what_this_test_needs():
     steps = _workflow()["jobs"]["lint"]["steps"]
     assert any("workflow-lint" in s.get("run", "") for s in steps)
     assert any(s.get("run", "") == "python -m pytest tests/test_workflow.py" for s in steps)
-    assert os.path.basename(__file__) == "test_workflow.py"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.children import run_in_group
+from bench.interpreters.discover import InterpreterError
 from bench.snippets import backend
 from bench.snippets.extract import Block
 
@@ -86,8 +87,11 @@ def run_block(block: Block, column: Column, timeout: float, environ=None) -> Run
         url = backend.backend_url(environ)
         if url is None:
             return Run("needs-backend", backend.NEEDS_BACKEND)
-        source, python, extra = backend.point_at_backend(source, url), _python_with_client(column), {
-            backend.ES_URL_ENV: url}
+        try:
+            python = _python_with_client(column)
+        except InterpreterError as exc:  # not the note's failure: the client could not be installed
+            return Run("needs-backend", "%s is set, but the client is missing: %s" % (backend.ES_URL_ENV, exc))
+        source, extra = backend.point_at_backend(source, url), {backend.ES_URL_ENV: url}
     with tempfile.TemporaryDirectory(prefix="gilbench-snippet-") as tmp:
         root = Path(tmp)
         work = root / "work"
