@@ -40,6 +40,11 @@ def _configurations(interp: Interpreter):
     return [(interp.id, {"PYTHON_GIL": "0"}, False), (interp.id + "-gil", {"PYTHON_GIL": "1"}, True)]
 
 
+def configurations(interp: Interpreter):
+    """The columns ``interp`` gets in a matrix: (column id, extra environment, GIL state it must have)."""
+    return _configurations(interp)
+
+
 def _utc_now_seconds() -> datetime.datetime:
     # meta.json's "started" has whole seconds; compare at that resolution.
     return datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)

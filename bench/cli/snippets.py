@@ -1,0 +1,54 @@
+"""`gilbench snippets NOTE.md`: every code block of a Markdown note, run as written on each interpreter."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bench.progress import fail as _fail
+
+_DEFAULT_TIMEOUT_S = 30.0
+
+
+def register(subparsers) -> argparse.ArgumentParser:
+    p = subparsers.add_parser(
+        "snippets", help="run every Python code block of a Markdown note on each interpreter and report",
+        description="Run every Python code block of NOTE (fenced, indented ones too; >>> transcripts as "
+        "interactive sessions) on each interpreter, each in a fresh scratch directory with a time limit, "
+        "and report which run as written, which fail (with the error), and what the note's comments say "
+        "a line prints against what it printed. Blocks that talk to Elasticsearch run only when ES_URL "
+        "names the I/O backend.")
+    p.add_argument("note", metavar="NOTE.md")
+    p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths, as for matrix (default: all found)")
+    p.add_argument("--timeout", metavar="S", type=float, default=_DEFAULT_TIMEOUT_S,
+                   help="time limit per block and interpreter, seconds (default: %(default)g)")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.set_defaults(func=_cmd_snippets)
+    return p
+
+
+def _cmd_snippets(args) -> int:
+    from bench.interpreters import discover
+    from bench.snippets.execute import columns_for
+    from bench.snippets.render import render
+    from bench.snippets.runner import run_note
+
+    note = Path(args.note)
+    if not note.is_file():
+        return _fail("%s: no such file" % args.note)
+    if not args.timeout > 0:
+        return _fail("--timeout must be a positive number of seconds, not %g" % args.timeout)
+    try:
+        note.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return _fail("%s: cannot read it as UTF-8 text (%s)" % (args.note, exc))
+    try:
+        chosen = (discover.resolve([p for p in args.pythons.split(",") if p]) if args.pythons
+                  else discover.discover())
+    except discover.InterpreterError as exc:
+        return _fail(exc)
+    if not chosen:
+        return _fail("no interpreter found (see gilbench pythons)")
+    result = run_note(note, columns_for(chosen), args.timeout)
+    sys.stdout.write(render(result, args.format))
+    return 0
