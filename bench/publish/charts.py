@@ -14,12 +14,13 @@ from collections import namedtuple
 from bench.publish import view
 
 Chart = namedtuple("Chart", "name title caption png")
-Skipped = namedtuple("Skipped", "name title why")
+Skipped = namedtuple("Skipped", "name title why needs")
 
 _DPI = 100
 _INSTALL = "matplotlib is not installed (pip install 'gilbench[charts]')"
 # "(0.4598 s -> 0.8524 s)" in a claim's note_figure: the note's single- and multi-thread times.
 _NOTE_TIMES = re.compile(r"\(([\d.]+) s -> ([\d.]+) s\)")
+_NO_DATA = "no data in this report"
 _FT_PATTERN = re.compile(r"^mp\.ft\.(.+)\.scaling$")
 
 
@@ -30,11 +31,11 @@ def make(data):
         import matplotlib  # noqa: F401  (first, so that a blocked matplotlib is seen even when _draw is cached)
         from bench.publish import _draw
     except ImportError:
-        return [], [Skipped(p["name"], p["title"], p.get("why") or _INSTALL) for p in plans]
+        return [], [Skipped(p["name"], p["title"], p.get("why") or _INSTALL, p["needs"]) for p in plans]
     charts, skipped = [], []
     for p in plans:
         if p.get("why"):
-            skipped.append(Skipped(p["name"], p["title"], p["why"]))
+            skipped.append(Skipped(p["name"], p["title"], p["why"], p["needs"]))
             continue
         fig = getattr(_draw, p["kind"])(p)
         buf = io.BytesIO()
@@ -63,14 +64,14 @@ def _note_speedup(data, claim):
     return None
 
 
-def _series(data, families, ks):
-    """{family label: {column: [(k, value, lo, hi), ...]}} for metrics named families[label] % k.
+def _series(data, families):
+    """{family label: {column: [(k, value, lo, hi), ...]}} for the metrics named name % k.
 
-    A family is a list of (format, invert) tried in order, so a speedup metric is preferred and
-    a time ratio stands in for it (inverted) where the speedup is not in the report."""
+    A family is (label, [(name, invert), ...], ks): names tried in order, so a speedup metric is
+    preferred and a time ratio stands in for it (inverted) where the speedup is not in the report."""
     metrics = view.metrics(data)
     out = {}
-    for label, names in families:
+    for label, names, ks in families:
         per_column = {}
         for col in view.columns(data):
             points = []
@@ -87,15 +88,15 @@ def _series(data, families, ks):
     return out
 
 
-def _scaling_plan(name, title, data, families, ks, ylabel, note_claim=None, ceiling=None):
-    plan = {"name": name, "title": title, "kind": "scaling", "ylabel": ylabel,
-            "series": _series(data, families, ks), "columns": view.columns(data),
+def _scaling_plan(name, title, data, families, ylabel, note_claim=None, ceiling=None):
+    keys = sorted({n % k for _, names, ks in families for n, _ in names for k in ks} | {ceiling} - {None})
+    plan = {"name": name, "title": title, "kind": "scaling", "ylabel": ylabel, "needs": keys,
+            "series": _series(data, families), "columns": view.columns(data),
             "interpreters": view.interpreters(data)}
     cpus = {i.get("cpu_count") for i in plan["interpreters"].values()}
     plan["cpus"] = cpus.pop() if len(cpus) == 1 else None  # one machine: where more workers cannot help
-    keys = sorted({n % k for _, names in families for n, _ in names for k in ks})
     if not plan["series"]:
-        plan["why"] = "no data: the report has none of %s" % ", ".join(keys)
+        plan["why"] = _NO_DATA
         return plan
     plan["note"] = _note_speedup(data, note_claim) if note_claim else None
     plan["ceiling"] = {}
@@ -104,47 +105,49 @@ def _scaling_plan(name, title, data, families, ks, ylabel, note_claim=None, ceil
             if metric == ceiling and m.get("value"):
                 plan["ceiling"][col] = _point(m)
     plan["caption"] = ("Speedup over one worker (1 = no gain; the dotted line is perfect scaling), "
-                       "95%% intervals as error bars. From %s." % ", ".join(keys + ([ceiling] if ceiling else [])))
+                       "95%% intervals as error bars. From %s." % ", ".join(keys))
     return plan
 
 
 def _cpu_plan(data):
-    fams = [("threads", [("countdown.speedup.threads%d", False), ("countdown.ratio.threads%d", True)]),
-            ("processes", [("countdown.speedup.processes%d", False), ("countdown.ratio.processes%d", True)])]
-    return _scaling_plan("cpu-scaling", "CPU-bound countdown: threads vs processes", data, fams, (2, 4),
+    fams = [("threads", [("countdown.speedup.threads%d", False), ("countdown.ratio.threads%d", True)], (2, 4)),
+            ("processes", [("countdown.speedup.processes%d", False), ("countdown.ratio.processes%d", True)], (2, 4))]
+    return _scaling_plan("cpu-scaling", "CPU-bound countdown: threads vs processes", data, fams,
                          "speedup over one thread", note_claim="gil.countdown-threads-slower")
 
 
 def _mp_plan(data):
-    fams = [("threads", [("mp.workers.threads%d", False)]), ("processes", [("mp.workers.processes%d", False)])]
+    fams = [("threads", [("mp.workers.threads%d", False)], (2, 4)),
+            ("processes", [("mp.workers.processes%d", False)], (2, 4))]
     return _scaling_plan("mp-workers", "Multiprocessing chapter: workers as threads vs processes", data, fams,
-                         (2, 4), "speedup over one worker")
+                         "speedup over one worker")
 
 
 def _io_plan(data):
-    fams = [("threads", [("io.speedup.threads%d", False)]), ("processes", [("io.speedup.processes%d", False)]),
-            ("asyncio", [("io.speedup.asyncio%d", False)])]
+    ks = (2, 4, 8, 16)
+    fams = [("threads", [("io.speedup.threads%d", False)], ks), ("processes", [("io.speedup.processes%d", False)], ks),
+            ("asyncio", [("io.speedup.asyncio%d", False)], (16,))]
     return _scaling_plan("io-scaling", "I/O-bound requests: 1 to 16 workers, and the client's CPU ceiling", data,
-                         fams, (2, 4, 8, 16), "speedup over one thread", note_claim="gil.io-threads-faster",
+                         fams, "speedup over one thread", note_claim="gil.io-threads-faster",
                          ceiling="io.ceiling.threads")
 
 
 def _release_plan(data):
-    fams = [(work, [("release.%s.speedup%%d" % work, False)]) for work in ("sha256", "zlib", "python")]
+    fams = [(work, [("release.%s.speedup%%d" % work, False)], (2, 4)) for work in ("sha256", "zlib", "python")]
     return _scaling_plan("gil-release", "Threads on C code that releases the GIL (sha256, zlib) vs pure Python",
-                         data, fams, (2, 4), "speedup over one thread")
+                         data, fams, "speedup over one thread")
 
 
 def _ft_plan(data):
     plan = {"name": "ft-patterns", "title": "Free-threading: scaling by access pattern", "kind": "grouped_bars",
-            "ylabel": "scaling (multi-thread speedup)", "groups": [], "bars": {}}
+            "ylabel": "scaling (multi-thread speedup)", "groups": [], "bars": {}, "needs": ["mp.ft.<pattern>.scaling"]}
     found = {}
     for (col, metric), m in view.metrics(data).items():
         match = _FT_PATTERN.match(metric or "")
         if match and m.get("value") is not None:
             found.setdefault(match.group(1), {})[col] = _point(m)
     if not found:
-        plan["why"] = "no data: the report has no mp.ft.<pattern>.scaling metric"
+        plan["why"] = _NO_DATA
         return plan
     plan["groups"] = sorted(found)
     plan["bars"] = {col: [found[g].get(col) for g in plan["groups"]]
@@ -162,9 +165,10 @@ def _single_plan(data):
         if bars:
             panels.append((metric, label, bars))
     plan = {"name": "single-thread", "title": "Single-thread speed by interpreter (lower is faster)",
-            "kind": "version_bars", "panels": panels, "interpreters": view.interpreters(data)}
+            "kind": "version_bars", "panels": panels, "interpreters": view.interpreters(data),
+            "needs": ["fib.seconds", "countdown.single_mean_s"]}
     if not panels:
-        plan["why"] = "no data: the report has neither fib.seconds nor countdown.single_mean_s"
+        plan["why"] = _NO_DATA
     else:
         plan["caption"] = "Mean time per run, 95%% intervals as error bars. From %s." % ", ".join(
             p[0] for p in panels)
@@ -181,9 +185,10 @@ def _size_plan(data):
             measured.setdefault(key, []).append(col)
     plan = {"name": "size-classes", "title": "Size classes: the note's 8-byte steps vs measured blocks",
             "kind": "size_classes", "note": [(r, -(-r // 8) * 8) for r in range(1, 513)],
-            "measured": [(cols, list(key)) for key, cols in measured.items()]}
+            "measured": [(cols, list(key)) for key, cols in measured.items()],
+            "needs": ["observations[interpreter]['mem.size_classes.measured']"]}
     if not measured:
-        plan["why"] = "no data: no interpreter observed mem.size_classes.measured"
+        plan["why"] = _NO_DATA
     else:
         plan["caption"] = ("Block size pymalloc hands out per requested size. The note's table (8-byte steps up to "
                            "512 B) vs observations[...]['mem.size_classes.measured']; a gap: not served by pymalloc.")
@@ -197,9 +202,9 @@ def _model_plan(data):
         if rows:
             panels.append((col, rows))
     plan = {"name": "model-arenas", "title": "The note's arena model vs the real one vs measurement",
-            "kind": "model", "panels": panels}
+            "kind": "model", "panels": panels, "needs": ["observations[interpreter]['mem.model.rows']"]}
     if not panels:
-        plan["why"] = "no data: no interpreter observed mem.model.rows"
+        plan["why"] = _NO_DATA
     else:
         plan["caption"] = ("Per workload: the note's model's prediction, the model with the real constants, and "
                            "what was measured. From observations[...]['mem.model.rows'].")

@@ -23,7 +23,7 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#f3f3f3;position:sticky;top:0}
 tr.chapter th{background:#e4e9f2;text-align:left}
-td.cell{min-width:80px;font-size:12px}td.claim{min-width:230px;max-width:320px}
+td.cell{min-width:70px;font-size:12px}td.claim{min-width:200px;max-width:300px}table.timings td{font-size:11px}
 .wide{overflow-x:auto}
 .holds{background:#e3f4e1}.contradicted{background:#f9dcdc}.partly{background:#fbf0d2}
 .within-noise{background:#eef0f3}.inconclusive{background:#f1ecf7}.na{color:#888}.nm{color:#aaa}
@@ -77,10 +77,11 @@ def _interval(iv):
     return '<span class="iv num">[%s, %s]</span>' % (_num(iv[0]), _num(iv[1] if len(iv) > 1 else None))
 
 
-def _table(head, rows):
-    out = ["<table><thead><tr>" + "".join("<th>%s</th>" % h for h in head) + "</tr></thead><tbody>"]
+def _table(head, rows, css=""):
+    out = ['<div class="wide"><table class="%s"><thead><tr>' % css
+           + "".join("<th>%s</th>" % h for h in head) + "</tr></thead><tbody>"]
     out += ["<tr>" + "".join("<td>%s</td>" % c for c in row) + "</tr>" for row in rows]
-    return out + ["</tbody></table>"]
+    return out + ["</tbody></table></div>"]
 
 
 def _interpreters(data):
@@ -140,13 +141,21 @@ def _claims(data):
             reason = "%s: %s (%s)" % (_e(change.get("version")), _e(change.get("what")), _e(change.get("reference")))
         out.append("<tr>" + first + '<td class="note">%s</td>' % _e(row.get("note_figure") or "")
                    + "".join(_cell(cells.get(c)) for c in cols)
-                   + "<td>%s</td><td><small>%s</small></td></tr>" % (_e(row.get("changed_at") or ""), reason))
+                   + "<td>%s</td><td><small>%s</small></td></tr>" % (_changed(row), reason))
     out.append("</tbody></table></div>")
     if unmeasured:
         out.append("<p><b>Not measured on any interpreter in this run</b> (%d claims): %s</p>"
                    % (len(unmeasured), ", ".join(
                        '<span title="%s">%s</span>' % (_e(r.get("claim_text")), _e(r.get("claim"))) for r in unmeasured)))
     return out
+
+
+def _changed(row):
+    if not row.get("changed_at"):
+        return ""
+    if row.get("changed_from"):
+        return "%s &rarr; <b>%s</b>" % (_e(row["changed_from"]), _e(row["changed_at"]))
+    return "<b>%s</b>" % _e(row["changed_at"])
 
 
 def _legend(data):
@@ -165,7 +174,8 @@ def _chart_section(charts, skipped):
                    % (_e(chart.name), uri, _e(chart.title), _e(chart.title), _e(chart.caption)))
     if skipped:
         out.append("<p><b>Charts skipped</b></p><ul>%s</ul>" % "".join(
-            '<li id="skipped-%s"><b>%s</b> (%s): %s</li>' % (_e(s.name), _e(s.title), _e(s.name), _e(s.why))
+            '<li id="skipped-%s"><b>%s</b> (%s): %s <small>(drawn from %s)</small></li>'
+            % (_e(s.name), _e(s.title), _e(s.name), _e(s.why), _e(", ".join(s.needs)))
             for s in skipped))
     return out
 
@@ -187,8 +197,9 @@ def _timings(data):
         for c in cols:
             t = by_bench[bench].get(c)
             row.append("&ndash;" if not t or t.get("mean_s") is None else
-                       '<span class="num">%s s</span> %s <small>n=%s</small>'
+                       '<span class="num">%s s</span><br>%s <small>n=%s</small>'
                        % (_num(t["mean_s"]), _interval(t.get("interval")), _e(t.get("n"))))
         rows.append(row)
-    return out + ["<p><small>Mean seconds per run, 95% interval, n runs.</small></p>"] + _table(
-        ["benchmark"] + [_e(c) for c in cols], rows)
+    return out + ["<p><small>pyperf's timings: mean seconds, [low, high] as the report gives them (format 3: mean "
+                  "&plusmn; standard deviation of the n values).</small></p>"] + _table(
+        ["benchmark"] + [_e(c) for c in cols], rows, "timings")

@@ -48,7 +48,14 @@ def metrics(data):
 
 
 def observations(data):
-    return data.get("observations") or {}
+    """{column: {observation key: value}}.  Format 3 keeps each column's observations.json as
+    recorded ({"format", "errors", "dropped", "observations": {...}}): the inner dict is taken."""
+    out = {}
+    for col, obs in (data.get("observations") or {}).items():
+        if isinstance(obs, dict) and isinstance(obs.get("observations"), dict) and "format" in obs:
+            obs = obs["observations"]
+        out[col] = obs if isinstance(obs, dict) else {}
+    return out
 
 
 def timings(data):
