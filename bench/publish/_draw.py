@@ -10,13 +10,10 @@ _WIDTH = 12.0
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
             "#17becf", "#393b79", "#637939")
 _NOTE = dict(marker="*", markersize=16, color="black", linestyle="none", zorder=5)
-_FONT = {"font.family": "DejaVu Sans", "font.size": 10}
 
 
 def _figure(height):
-    import matplotlib
-
-    matplotlib.rcParams.update(_FONT)
+    # matplotlib's default font (DejaVu Sans) ships with it: the same glyphs on every machine.
     fig = Figure(figsize=(_WIDTH, height), dpi=100)
     FigureCanvasAgg(fig)
     return fig
@@ -27,6 +24,14 @@ def _style(col, index, interpreters):
     no_gil = bool(info.get("free_threaded")) and info.get("gil_enabled") is False
     return {"color": _COLOURS[index % len(_COLOURS)], "linestyle": "--" if no_gil else "-",
             "marker": "s" if no_gil else "o", "label": col + (" (GIL off)" if no_gil else "")}
+
+
+def _short(x):
+    """4980000 -> '4.98M', 8192 -> '8.19k', 85 -> '85'."""
+    for size, unit in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= size:
+            return "%.3g%s" % (x / size, unit)
+    return "%.3g" % x
 
 
 def _errors(points):
@@ -130,39 +135,58 @@ def version_bars(plan):
 
 def size_classes(plan):
     fig = _figure(5.0)
-    ax = fig.subplots()
-    ax.step([r for r, _ in plan["note"]], [b for _, b in plan["note"]], where="post", color="black",
-            linewidth=2.5, alpha=0.35, label="the note's table (8-byte steps)")
-    for i, (cols, rows) in enumerate(plan["measured"]):
-        xs = [r for r, _ in rows]
-        ys = [b if b is not None else float("nan") for _, b in rows]
-        ax.step(xs, ys, where="post", color=_COLOURS[i % len(_COLOURS)], linewidth=1.2,
-                label="measured: " + ", ".join(cols))
-    ax.set_xlabel("requested bytes")
-    ax.set_ylabel("block size (bytes)")
-    ax.grid(True, alpha=0.3)
-    _legend(fig, [ax])
+    # The whole range, and the first 96 bytes where 8- and 16-byte steps can be told apart by eye.
+    axes = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1, 2]})
+    for ax, limit in zip(axes, (96, None)):
+        note = [(r, b) for r, b in plan["note"] if limit is None or r <= limit]
+        ax.step([r for r, _ in note], [b for _, b in note], where="post", color="black", linewidth=3, alpha=0.3,
+                label="the note's table (8-byte steps)")
+        for i, (cols, rows) in enumerate(plan["measured"]):
+            rows = [(r, b) for r, b in rows if limit is None or r <= limit]
+            ax.step([r for r, _ in rows], [b if b is not None else float("nan") for _, b in rows], where="post",
+                    color=_COLOURS[i % len(_COLOURS)], linewidth=1.3, marker="." if limit else None,
+                    label="measured: " + ", ".join(cols))
+        ax.set_xlabel("requested bytes" + (" (first %d)" % limit if limit else ""))
+        ax.grid(True, alpha=0.3)
+    axes[0].set_ylabel("block size (bytes)")
+    _legend(fig, [axes[1]])
     fig.suptitle(plan["title"])
     return fig
 
 
 def model(plan):
-    panels = plan["panels"]
-    fig = _figure(1.0 + 3.6 * len(panels))
-    axes = fig.subplots(len(panels), 1, squeeze=False)[:, 0]
+    """One small panel per (workload, quantity): their scales differ (blocks, pools, arenas, bytes)."""
+    keys, values = [], {}
+    for col, rows in plan["panels"]:
+        for r in rows:
+            key = (r.get("workload"), r.get("quantity"))
+            if key not in values:
+                keys.append(key)
+                values[key] = []
+            values[key].append((col, r))
+    ncols = 2
+    nrows = -(-len(keys) // ncols)
+    fig = _figure(1.2 + 2.9 * nrows)
+    axes = fig.subplots(nrows, ncols, squeeze=False).ravel()
     kinds = (("note_prediction", "the note's model", "#bbbbbb"), ("real_prediction", "model, real constants",
                                                                    "#1f77b4"), ("measured", "measured", "#d62728"))
-    for ax, (col, rows) in zip(axes, panels):
-        labels = ["%s\n%s" % (r.get("workload"), r.get("quantity")) for r in rows]
-        for j, (key, label, colour) in enumerate(kinds):
-            xs = [i + (j - 1) * 0.27 for i, r in enumerate(rows) if r.get(key) is not None]
-            ys = [r[key] for r in rows if r.get(key) is not None]
-            ax.bar(xs, ys, 0.27, label=label, color=colour)
-        ax.set_xticks(range(len(rows)))
-        ax.set_xticklabels(labels, fontsize=8)
-        ax.set_title(col)
+    for ax, key in zip(axes, keys):
+        cols = values[key]
+        for j, (field, label, colour) in enumerate(kinds):
+            xs = [i + (j - 1) * 0.27 for i, (_, r) in enumerate(cols) if r.get(field) is not None]
+            ys = [r[field] for _, r in cols if r.get(field) is not None]
+            bars = ax.bar(xs, ys, 0.27, label=label, color=colour)
+            ax.bar_label(bars, labels=[_short(y) for y in ys], fontsize=7)  # a zero is a bar of no height: the label says 0
+        ax.margins(y=0.18)
+        ax.set_xticks(range(len(cols)))
+        ax.set_xticklabels([c for c, _ in cols], fontsize=8, rotation=30 if len(cols) > 4 else 0, ha="right"
+                           if len(cols) > 4 else "center")
+        ax.set_title("%s: %s" % key, fontsize=9)
         ax.grid(True, axis="y", alpha=0.3)
-    _legend(fig, list(axes))
+    for ax in axes[len(keys):]:
+        ax.set_visible(False)
+    _legend(fig, list(axes[:1]))
     fig.suptitle(plan["title"])
-    fig.subplots_adjust(hspace=0.6)
+    height = 1.2 + 2.9 * nrows  # inches: title and legend keep their room whatever the row count
+    fig.subplots_adjust(hspace=0.55, wspace=0.2, top=1 - 0.8 / height, bottom=0.9 / height)
     return fig
