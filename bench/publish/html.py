@@ -16,19 +16,19 @@ _MARK = {"holds": ("&#10003;", "holds"), "contradicted": ("&#10007;", "contradic
          "within-noise": ("&#8776;", "within-noise"), "inconclusive": ("?", "inconclusive"), "n/a": ("n/a", "na"),
          "not-measured": ("&ndash;", "nm")}
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:24px;color:#222;
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:16px;color:#222;
  max-width:1600px}
 h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#f3f3f3;position:sticky;top:0}
 tr.chapter th{background:#e4e9f2;text-align:left}
-td.cell{min-width:70px;font-size:12px}td.claim{min-width:200px;max-width:300px}table.timings td{font-size:11px}
+td.cell{min-width:64px;font-size:12px}td.claim{min-width:170px;max-width:260px}td.note{max-width:90px}table.timings td{font-size:11px}td.changed{min-width:90px;max-width:170px;font-size:12px}
 .wide{overflow-x:auto}
 .holds{background:#e3f4e1}.contradicted{background:#f9dcdc}.partly{background:#fbf0d2}
 .within-noise{background:#eef0f3}.inconclusive{background:#f1ecf7}.na{color:#888}.nm{color:#aaa}
 .mark{font-weight:bold;margin-right:4px}.num{font-variant-numeric:tabular-nums}
-.iv{color:#555;font-size:11px;white-space:nowrap}.prov{color:#a60;font-size:11px}
+.iv{color:#555;font-size:10.5px}.prov{color:#a60;font-size:11px}
 .note{font-style:italic;color:#444}small{color:#666}
 figure{margin:16px 0}figcaption{font-size:13px;color:#444;max-width:1200px}
 img{max-width:100%;height:auto;border:1px solid #eee}
@@ -116,7 +116,7 @@ def _cell(cell):
 def _claims(data):
     cols = view.columns(data)
     rows = view.table(data)
-    head = ["claim", "the note's figure"] + [_e(c) for c in cols] + ["changed at", "why it changed"]
+    head = ["claim", "the note's figure"] + [_e(c) for c in cols] + ["changed at (why)"]
     out = ["<h2>Claims</h2>",
            "<p><small>Each cell: verdict mark, the value it turned on and its 95% interval (counts: events/trials). "
            "Hover a cell or open <i>why</i> for the reasons.</small></p>",
@@ -138,10 +138,11 @@ def _claims(data):
         change = row.get("change") or {}
         reason = ""
         if change:
-            reason = "%s: %s (%s)" % (_e(change.get("version")), _e(change.get("what")), _e(change.get("reference")))
+            reason = "<br><small>%s: %s (%s)</small>" % (
+                _e(change.get("version")), _e(change.get("what")), _e(change.get("reference")))
         out.append("<tr>" + first + '<td class="note">%s</td>' % _e(row.get("note_figure") or "")
                    + "".join(_cell(cells.get(c)) for c in cols)
-                   + "<td>%s</td><td><small>%s</small></td></tr>" % (_changed(row), reason))
+                   + '<td class="changed">%s%s</td></tr>' % (_changed(row), reason))
     out.append("</tbody></table></div>")
     if unmeasured:
         out.append("<p><b>Not measured on any interpreter in this run</b> (%d claims): %s</p>"
