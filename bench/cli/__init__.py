@@ -57,11 +57,8 @@ def _cmd_report(args):
         from bench.publish import html
 
         text, skipped = html.render(json.loads(text), args.charts_dir)
-        reasons = {}
-        for s in skipped:
-            reasons.setdefault(s.why, []).append(s.name)
-        for why, names in reasons.items():
-            progress("charts skipped (%s): %s" % (why, ", ".join(names)))
+        for line in html.skipped_lines(skipped):
+            progress(line)
     sys.stdout.write(text)
     return 0
 

@@ -176,7 +176,8 @@ def model(plan):
             xs = [i + (j - 1) * 0.27 for i, (_, r) in enumerate(cols) if r.get(field) is not None]
             ys = [r[field] for _, r in cols if r.get(field) is not None]
             bars = ax.bar(xs, ys, 0.27, label=label, color=colour)
-            ax.bar_label(bars, labels=[_short(y) for y in ys], fontsize=7)  # a zero is a bar of no height: the label says 0
+            # A zero is a bar of no height: the label says 0.
+            ax.bar_label(bars, labels=[_short(y) for y in ys], fontsize=7)
         ax.margins(y=0.18)
         ax.set_xticks(range(len(cols)))
         ax.set_xticklabels([c for c, _ in cols], fontsize=8, rotation=30 if len(cols) > 4 else 0, ha="right"

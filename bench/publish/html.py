@@ -23,7 +23,8 @@ table{border-collapse:collapse;font-size:13px;margin:8px 0}
 th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
 th{background:#f3f3f3;position:sticky;top:0}
 tr.chapter th{background:#e4e9f2;text-align:left}
-td.cell{min-width:64px;font-size:12px}td.claim{min-width:170px;max-width:260px}td.note{max-width:90px}table.timings td{font-size:11px}td.changed{min-width:90px;max-width:170px;font-size:12px}
+td.cell{min-width:64px;font-size:12px}td.claim{min-width:170px;max-width:260px}td.note{max-width:90px}
+table.timings td{font-size:11px}td.changed{min-width:90px;max-width:170px;font-size:12px}
 .wide{overflow-x:auto}
 .holds{background:#e3f4e1}.contradicted{background:#f9dcdc}.partly{background:#fbf0d2}
 .within-noise{background:#eef0f3}.inconclusive{background:#f1ecf7}.na{color:#888}.nm{color:#aaa}
@@ -55,6 +56,14 @@ def render(data, charts_dir=None):
     parts += _interpreters(data) + _claims(data) + _legend(data) + _chart_section(charts, skipped)
     parts += _timings(data) + ["</body></html>"]
     return "\n".join(parts) + "\n", skipped
+
+
+def skipped_lines(skipped):
+    """One line per reason, naming the charts it kept off the page (for stderr)."""
+    reasons = {}
+    for s in skipped:
+        reasons.setdefault(s.why, []).append(s.name)
+    return ["charts skipped (%s): %s" % (why, ", ".join(names)) for why, names in reasons.items()]
 
 
 def _e(x):
@@ -145,9 +154,10 @@ def _claims(data):
                    + '<td class="changed">%s%s</td></tr>' % (_changed(row), reason))
     out.append("</tbody></table></div>")
     if unmeasured:
+        names = ", ".join('<span title="%s">%s</span>' % (_e(r.get("claim_text")), _e(r.get("claim")))
+                          for r in unmeasured)
         out.append("<p><b>Not measured on any interpreter in this run</b> (%d claims): %s</p>"
-                   % (len(unmeasured), ", ".join(
-                       '<span title="%s">%s</span>' % (_e(r.get("claim_text")), _e(r.get("claim"))) for r in unmeasured)))
+                   % (len(unmeasured), names))
     return out
 
 
