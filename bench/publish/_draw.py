@@ -88,24 +88,24 @@ def grouped_bars(plan):
     fig = _figure(5.0)
     ax = fig.subplots()
     cols = list(plan["bars"])
+    order = {col: i for i, col in enumerate(plan["columns"])}
     width = 0.8 / max(1, len(cols))
     for i, col in enumerate(cols):
-        xs, ys, lo, hi = [], [], [], []
-        for g, point in enumerate(plan["bars"][col]):
-            if point is None:
-                continue
-            v, low, high = point
-            xs.append(g + (i - (len(cols) - 1) / 2) * width)
-            ys.append(v)
-            lo.append(v - low if low is not None else 0)
-            hi.append(high - v if high is not None else 0)
-        ax.bar(xs, ys, width, yerr=[lo, hi], capsize=2, label=col, color=_COLOURS[i % len(_COLOURS)])
-    ax.axhline(1.0, color="grey", linewidth=0.8)
+        points = [(g + (i - (len(cols) - 1) / 2) * width,) + p for g, p in enumerate(plan["bars"][col]) if p]
+        style = _style(col, order[col], plan["interpreters"])
+        rects = ax.bar([p[0] for p in points], [p[1] for p in points], width, yerr=_errors(points), capsize=2,
+                       label=style["label"], color=style["color"])
+        if style["linestyle"] == "--":
+            for rect in rects:
+                rect.set_hatch("//")
+    ax.axhline(1.0, color="green", linewidth=1, linestyle=":", label="1: scales")
+    ax.axhline(2.0, color="red", linewidth=1, linestyle=":", label="2: serialised")
     ax.set_xticks(range(len(plan["groups"])))
-    ax.set_xticklabels(plan["groups"])
+    ax.set_xticklabels(plan["groups"], rotation=15 if len(plan["groups"]) > 5 else 0)
     ax.set_ylabel(plan["ylabel"])
     ax.grid(True, axis="y", alpha=0.3)
     _legend(fig, [ax])
+    fig.subplots_adjust(bottom=0.22)  # room for slanted pattern names above the legend
     fig.suptitle(plan["title"])
     return fig
 

@@ -140,7 +140,8 @@ def _release_plan(data):
 
 def _ft_plan(data):
     plan = {"name": "ft-patterns", "title": "Free-threading: scaling by access pattern", "kind": "grouped_bars",
-            "ylabel": "scaling (multi-thread speedup)", "groups": [], "bars": {}, "needs": ["mp.ft.<pattern>.scaling"]}
+            "ylabel": "time(2 threads, each the full work) / time(1 thread)", "groups": [], "bars": {},
+            "needs": ["mp.ft.<pattern>.scaling"], "columns": view.columns(data), "interpreters": view.interpreters(data)}
     found = {}
     for (col, metric), m in view.metrics(data).items():
         match = _FT_PATTERN.match(metric or "")
@@ -152,7 +153,9 @@ def _ft_plan(data):
     plan["groups"] = sorted(found)
     plan["bars"] = {col: [found[g].get(col) for g in plan["groups"]]
                     for col in view.columns(data) if any(col in found[g] for g in found)}
-    plan["caption"] = "From mp.ft.<pattern>.scaling, 95% intervals as error bars."
+    plan["caption"] = ("CPython's Tools/ftscalingbench access patterns: 1 = two threads did twice the work in the same "
+                       "time (scales), 2 = they took turns (serialised). From mp.ft.<pattern>.scaling, 95% intervals "
+                       "as error bars.")
     return plan
 
 
