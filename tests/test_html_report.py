@@ -100,7 +100,8 @@ def _synthetic():
     """A made-up report (not measured: it only exercises the drawing) with the keys of the charts
     whose workloads are not built yet."""
     cols = ["3.12.1", "3.13.5t"]
-    interpreters = [{"id": "3.12.1", "column": "3.12.1", "free_threaded": False, "gil_enabled": True, "cpu_count": 2},
+    interpreters = [{"id": "3.12.1", "column": "3.12.1", "free_threaded": False, "gil_enabled": True, "cpu_count": 2,
+                     "errors": {"io": "the backend <down>"}},
                     {"id": "3.13.5t", "column": "3.13.5t", "free_threaded": True, "gil_enabled": False,
                      "cpu_count": 2}]
     metrics = []
@@ -156,6 +157,7 @@ def test_every_text_of_the_report_is_escaped():
     assert "a &quot;quoted&quot; &lt;why&gt;" in page
     assert "PEP 703" in page and "3.12.1 &rarr; <b>3.13.5t</b>" in page  # when it stopped being true, and why
     assert "io[threads=2]" in page  # the timing table
+    assert "Workloads that failed" in page and "the backend &lt;down&gt;" in page
 
 
 def test_the_note_figure_comes_from_the_claim_and_is_labelled_as_the_notes():

@@ -141,7 +141,8 @@ def _release_plan(data):
 def _ft_plan(data):
     plan = {"name": "ft-patterns", "title": "Free-threading: scaling by access pattern", "kind": "grouped_bars",
             "ylabel": "time(2 threads, each the full work) / time(1 thread)", "groups": [], "bars": {},
-            "needs": ["mp.ft.<pattern>.scaling"], "columns": view.columns(data), "interpreters": view.interpreters(data)}
+            "needs": ["mp.ft.<pattern>.scaling"], "columns": view.columns(data),
+            "interpreters": view.interpreters(data)}
     found = {}
     for (col, metric), m in view.metrics(data).items():
         match = _FT_PATTERN.match(metric or "")

@@ -100,9 +100,17 @@ def _interpreters(data):
         gil_text = "ON" if gil else ("off" if gil is False else "?")
         rows.append([_e(view.column(i)), _e(i.get("version")), _e(i.get("host") or "this machine"), _e(i.get("build")),
                      "free-threaded" if i.get("free_threaded") else "GIL build", _e(gil_text),
-                     _e(i.get("cpu_count")), _e(i.get("mode")), _e(i.get("io_backend") or "none (no I/O workload)")])
-    head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "mode", "I/O backend"]
-    return ["<h2>Interpreters</h2>"] + _table(head, rows)
+                     _e(i.get("cpu_count")), _e(i.get("mode")), _e(i.get("io_backend") or "none (no I/O workload)"),
+                     _e(i.get("started"))])
+    head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "mode", "I/O backend", "started"]
+    out = ["<h2>Interpreters</h2>"] + _table(head, rows)
+    # What a run could not measure, as the Markdown report lists it: a failed workload, dropped values.
+    for key, title in (("errors", "Workloads that failed"), ("dropped", "Values dropped")):
+        items = ["<li><b>%s</b>: %s: %s</li>" % (_e(view.column(i)), _e(w), _e(why))
+                 for i in data.get("interpreters") or [] for w, why in sorted((i.get(key) or {}).items())]
+        if items:
+            out += ["<h3>%s</h3>" % title, "<ul>%s</ul>" % "".join(items)]
+    return out
 
 
 def _cell(cell):
