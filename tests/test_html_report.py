@@ -166,6 +166,12 @@ def test_the_note_figure_comes_from_the_claim_and_is_labelled_as_the_notes():
     assert plan["ceiling"]["3.13.5t"][0] == 4.5
 
 
+def test_charts_dir_without_html_is_refused_in_one_line(capsys, tmp_path):
+    assert main(["report", _RECORDED, "--format", "md", "--charts-dir", str(tmp_path)]) != 0
+    err = capsys.readouterr().err
+    assert "--charts-dir goes with --format html" in err and len(err.strip().splitlines()) == 1
+
+
 @pytest.mark.slow
 def test_headless_chromium_renders_the_page(capsys, tmp_path):
     pytest.importorskip("matplotlib")

@@ -49,6 +49,8 @@ def _cmd_report(args):
     if chapters and not chapters <= set(ledger.CHAPTERS):
         return _fail("unknown chapter(s) %s (chapters: %s)" % (", ".join(sorted(chapters - set(ledger.CHAPTERS))),
                                                                ", ".join(ledger.CHAPTERS)))
+    if args.charts_dir and args.format != "html":
+        return _fail("--charts-dir goes with --format html")
     try:
         text = report.render(args.results, "json" if args.format == "html" else args.format, chapters)
     except ResultsError as exc:
