@@ -13,7 +13,7 @@ TOXFLAGS ?=
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q -e '.[test,tox,lint]'
+	$(BIN)/python -m pip install -q -e '.[test,tox,lint,charts]'
 	touch $(STAMP)
 
 venv: $(STAMP)

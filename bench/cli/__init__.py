@@ -50,10 +50,18 @@ def _cmd_report(args):
     if chapters and not chapters <= set(ledger.CHAPTERS):
         return _fail("unknown chapter(s) %s (chapters: %s)" % (", ".join(sorted(chapters - set(ledger.CHAPTERS))),
                                                                ", ".join(ledger.CHAPTERS)))
+    if args.charts_dir and args.format != "html":
+        return _fail("--charts-dir goes with --format html")
     try:
-        text = report.render(args.results, args.format, chapters)
+        text = report.render(args.results, "json" if args.format == "html" else args.format, chapters)
     except ResultsError as exc:
         return _fail(exc)
+    if args.format == "html":
+        from bench.publish import html
+
+        text, skipped = html.render(json.loads(text), args.charts_dir)
+        for line in html.skipped_lines(skipped):
+            progress(line)
     sys.stdout.write(text)
     return 0
 
@@ -115,8 +123,9 @@ def _parser():
 
     p = sub.add_parser("report", help="judge every claim from a results folder and print the table")
     p.add_argument("results", metavar="DIR")
-    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--format", choices=("md", "json", "html"), default="md")
     p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")

@@ -1,1 +1,1 @@
-"""Publishing: renderers of verdicts (Markdown and JSON today; HTML and charts to come)."""
+"""Publishing: renderers of verdicts (Markdown, JSON, and one HTML page with its charts)."""
