@@ -154,17 +154,18 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     return out
 
 
-def _arenas_by_address(objects, pool_size, pools_per_arena):
+def _arenas_by_address(objects, pool_size):
     """Indexes of ``objects`` grouped as [arena][pool] -> [index], from their addresses.
 
     Pools are aligned to their size, so an object's pool is ``id // pool_size``; objects filled
     in order take the pools of an arena one after the other, and a new arena starts where the
-    next pool is not the one above (or the arena is full)."""
+    next pool is not the one above (mmap hands out arenas downwards here; two arenas that meet
+    upwards make one long group, which the caller drops)."""
     arenas, pool, last = [], None, None
     for i, obj in enumerate(objects):
         here = id(obj) // pool_size
         if here != last:
-            if last is None or here != last + 1 or len(arenas[-1]) == pools_per_arena:
+            if last is None or here != last + 1:
                 arenas.append([])
             pool = []
             arenas[-1].append(pool)
@@ -183,19 +184,20 @@ def _churn(real, request, block, arenas, filler):
     Only whole arenas of the workload's own objects take part (found from the addresses).
     """
     per_pool = _memmodel.blocks_per_pool(real, request)
-    pools = real["pools_per_arena"]
-    holder = [None] * ((arenas + 2) * per_pool * pools)
+    most = real["arena_size"] // real["pool_size"]
+    holder = [None] * ((arenas + 2) * per_pool * most)
     _fill_holes(request, block, filler)
     for i in range(len(holder)):
         holder[i] = _bytes_of_request(request)
-    layout = [a for a in _arenas_by_address(holder, real["pool_size"], pools)
-              if len(a) == pools and all(len(p) == per_pool for p in a)][:arenas]
+    # Whole arenas only: an arena that mmap handed out aligned holds one pool more.
+    layout = [a for a in _arenas_by_address(holder, real["pool_size"])[1:-1]
+              if len(a) in (most - 1, most) and all(len(p) == per_pool for p in a)][:arenas]
     arenas = len(layout) - len(layout) % 2
     layout = layout[:arenas]
     addresses = [id(holder[a[0][0]]) for a in layout]
     free_pools = []
     for j, arena in enumerate(layout):
-        freed = arena[:pools // 2] if j % 2 == 0 else arena[1:]
+        freed = arena[:len(arena) // 2] if j % 2 == 0 else arena[1:]
         for pool in freed:
             for i in pool:
                 holder[i] = None
