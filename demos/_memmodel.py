@@ -25,8 +25,9 @@ def from_stats(stats):
     pools_in_use = sum(row["pools"] for row in classes.values())
     header = stats.get("bytes_lost_to_pool_headers", 0) // pools_in_use if pools_in_use else 0
     arenas = stats.get("arenas") or stats.get("arenas_current") or 1
-    # An arena that mmap does not hand out pool-aligned loses its first partial pool.
-    lost_pools = int(round(stats.get("bytes_lost_to_arena_alignment", 0) / float(arenas) / stats["pool_size"]))
+    # An arena that mmap does not hand out pool-aligned loses a pool (the partial ones at its ends);
+    # most do, so one lost anywhere counts for every arena.
+    lost_pools = int(math.ceil(stats.get("bytes_lost_to_arena_alignment", 0) / float(arenas) / stats["pool_size"]))
     return {"threshold": stats["threshold"], "step": step, "pool_size": stats["pool_size"],
             "arena_size": stats["arena_size"], "pool_header": header,
             "pools_per_arena": stats["arena_size"] // stats["pool_size"] - lost_pools,
