@@ -178,3 +178,40 @@ def test_model_section(tmp_path):
     assert "+280%" in text and "| 19 " in text
     assert "**3.13.5t**: not measured: mimalloc, not pymalloc" in text
     assert model_vs_measurement(results, chapters=["gil"]) == []
+
+
+# --- the pyperf scripts (one value each: they run, and they name the benchmarks the ledger pairs) ----
+
+_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+@pytest.mark.parametrize("script,names", [
+    ("bm_alloc.py", {"alloc_free[request=48]", "alloc_free[request=600]", "alloc_free[object]"}),
+    ("bm_slow.py", {"add[python-loop]", "add[builtin-sum]"}),
+])
+def test_pyperf_scripts_name_what_the_ledger_pairs(script, names, tmp_path):
+    pyperf = pytest.importorskip("pyperf")
+    out = tmp_path / "out.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, os.path.join(_ROOT, "bench", "harness", "benchmarks", script),
+                           "--debug-single-value", "-q", "-o", str(out)], cwd=str(tmp_path), env=env,
+                          capture_output=True, text=True, timeout=110)
+    assert proc.returncode == 0, proc.stderr
+    got = {b.get_name() for b in pyperf.BenchmarkSuite.load(str(out)).get_benchmarks()}
+    assert got == names
+    from bench import ledger
+    paired = {n for w in ledger.WORKLOADS if w.script == script for _, spec in w.derived for n in spec[1:]}
+    assert paired <= got
+
+
+def test_pymalloc_claims_are_na_with_the_allocator_named_where_it_is_not_pymalloc():
+    from bench import ledger
+    from bench.judge.evaluate import evaluate
+    from bench.judge.stats import Measured
+
+    facts = {"version": "3.13.5", "gil_enabled": False, "pymalloc": False, "allocator": "mimalloc"}
+    claim = ledger.get("mem.pool-size")
+    v = evaluate(claim, {"mem.pool_size_bytes": Measured(16384)}, facts)
+    assert v.verdict == "n/a" and "mimalloc" in v.why
+    v = evaluate(claim, {"mem.pool_size_bytes": Measured(16384)}, dict(facts, pymalloc=True, allocator="pymalloc"))
+    assert v.verdict == "contradicted"
