@@ -114,9 +114,10 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     s1 = _State(block)
     row = s1.stats["classes"][block]
     before = s0["classes"].get(block, {})
-    out["alloc"] = {"blocks_per_pool": (row["in_use"] + row["avail"]) // row["pools"],
-                    "pools": s1.pools - before.get("pools", 0) - s0.get("unused_pools", 0), "arenas": s1.arenas - s0["arenas_current"],
-                    "bytes": _diff(s1.rss, rss0)}
+    # The filling took every pool that was free at s0: the workload's pools are the rest.
+    pools = s1.pools - before.get("pools", 0) - s0.get("unused_pools", 0)
+    out["alloc"] = {"blocks_per_pool": (row["in_use"] + row["avail"]) // row["pools"], "pools": pools,
+                    "arenas": s1.arenas - s0["arenas_current"], "bytes": _diff(s1.rss, rss0)}
     for i in range(n):
         holder[i] = None
     s2 = _State(block)

@@ -186,7 +186,7 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 @pytest.mark.parametrize("script,names", [
-    ("bm_alloc.py", {"alloc_free[request=48]", "alloc_free[request=600]", "alloc_free[object]"}),
+    ("bm_alloc.py", {"alloc_free[bytes=15]", "alloc_free[bytes=567]", "alloc_free[object]"}),
     ("bm_slow.py", {"add[python-loop]", "add[builtin-sum]"}),
 ])
 def test_pyperf_scripts_name_what_the_ledger_pairs(script, names, tmp_path):

@@ -101,8 +101,8 @@ WORKLOADS = (
         params={"fast": {}, "default": {"n": 300000, "churn_arenas": 12},
                 "rigorous": {"n": 1000000, "churn_arenas": 16, "probe_count": 128}},
         derived=(
-            ("mem.alloc.raw_over_small", ratio("alloc_free[request=600]", "alloc_free[request=48]")),
-            ("mem.alloc.object_over_small", ratio("alloc_free[object]", "alloc_free[request=48]")),
+            ("mem.alloc.raw_over_small", ratio("alloc_free[bytes=567]", "alloc_free[bytes=15]")),
+            ("mem.alloc.object_over_small", ratio("alloc_free[object]", "alloc_free[bytes=15]")),
         ),
     ),
 )
