@@ -23,7 +23,17 @@ def _object_api():
     return malloc, free
 
 
-def block_for(request, count, stats_before=None):
+def _rising_class(before, after_text, count):
+    after = _mallocstats.parse(after_text)
+    best, rise = None, 0
+    for size, row in after["classes"].items():
+        delta = row["in_use"] - before["classes"].get(size, {}).get("in_use", 0)
+        if delta > rise:
+            best, rise = size, delta
+    return best if rise >= count else None
+
+
+def block_for(request, count):
     """The block size a ``request``-byte PyObject_Malloc lands in, or None (not a pymalloc class).
 
     ``count`` blocks are allocated at once (addresses kept in a C array, so that no Python int
@@ -31,7 +41,7 @@ def block_for(request, count, stats_before=None):
     ``count`` is the one.  A request above the threshold moves no class: None.
     """
     malloc, free = _object_api()
-    before = stats_before or _mallocstats.snapshot()
+    before = _mallocstats.snapshot()
     held = (ctypes.c_void_p * count)()
     try:
         for i in range(count):
@@ -41,13 +51,18 @@ def block_for(request, count, stats_before=None):
         for i in range(count):
             if held[i]:
                 free(held[i])
-    after = _mallocstats.parse(after_text)
-    best, rise = None, 0
-    for size, row in after["classes"].items():
-        delta = row["in_use"] - before["classes"].get(size, {}).get("in_use", 0)
-        if delta > rise:
-            best, rise = size, delta
-    return best if rise >= count else None
+    return _rising_class(before, after_text, count)
+
+
+def object_block_for(request, count):
+    """The same for Python objects: ``count`` bytes objects whose allocation asks for ``request`` bytes."""
+    held = [None] * max(count, 128)  # over 512 bytes itself: the list's items go to the raw allocator
+    before = _mallocstats.snapshot()
+    for i in range(count):
+        held[i] = _bytes_of_request(request)
+    after_text = _mallocstats.capture()
+    del held
+    return _rising_class(before, after_text, count)
 
 
 def size_class_table(requests, count=64):

@@ -114,6 +114,8 @@ def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_aren
                 "mem.arena_size_bytes": stats["arena_size"], "mem.pool_header_bytes": real["pool_header"],
                 "mem.pools_per_arena": real["pools_per_arena"]})
     obs.update(_class_facts(_pymalloc_probe.size_class_table(sizes or _NOTE_SIZES, probe_count)))
+    # The same request made by a Python object (a bytes object of 41 bytes in all, header included).
+    obs["mem.block_for_41_byte_object"] = _pymalloc_probe.object_block_for(_NOTE_EXAMPLE, probe_count)
     measured = _pymalloc_probe.workloads(n, request, k_small, k_big, churn_arenas)
     obs.update(_model_metrics(_model_rows(real, measured, n, request, k_small, k_big), measured))
     return obs
@@ -143,9 +145,9 @@ def main():
     for request, block in r["mem.size_classes.measured"]:
         if block != note_block(request):
             print("  %8d  %10s  %10s" % (request, _fmt(note_block(request)), _fmt(block)))
-    print("  (%d of %d request sizes differ; 41 B -> %s B measured, the note says 48 B)"
-          % (r["mem.size_classes.differ_from_note"], len(r["mem.size_classes.measured"]),
-             _fmt(r["mem.block_for_41_bytes"])))
+    print("  (%d of %d request sizes differ; 41 B -> %s B measured (a 41-byte bytes object: %s B), the note "
+          "says 48 B)" % (r["mem.size_classes.differ_from_note"], len(r["mem.size_classes.measured"]),
+                          _fmt(r["mem.block_for_41_bytes"]), _fmt(r["mem.block_for_41_byte_object"])))
     print()
     print("model vs measurement (note's constants, this interpreter's constants, measured):")
     print("  %-44s %-22s %12s %12s %12s" % ("workload", "quantity", "note", "real", "measured"))

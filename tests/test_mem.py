@@ -144,6 +144,7 @@ def test_pymalloc_observes_blocks_and_rows():
     assert r["mem.size_classes.measured"] == [[1, 16], [17, 32], [41, 48], [512, 512], [513, None]]
     assert r["mem.small_threshold_bytes"] == 512
     assert r["mem.block_for_41_bytes"] == 48
+    assert r["mem.block_for_41_byte_object"] == 48
     assert r["mem.object_header_words"] == 2.0
     keys = {"workload", "quantity", "note_prediction", "real_prediction", "measured", "note_error", "real_error"}
     assert r["mem.model.rows"] and all(set(row) == keys for row in r["mem.model.rows"])
