@@ -121,6 +121,20 @@ def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_aren
     return obs
 
 
+def _differing_runs(table):
+    """(first, last, note's block, measured block) for each run of consecutive requests that differ alike."""
+    runs = []
+    for request, block in table:
+        note = note_block(request)
+        if block == note:
+            continue
+        if runs and runs[-1][1] == request - 1 and runs[-1][2:] == (note, block):
+            runs[-1] = (runs[-1][0], request, note, block)
+        else:
+            runs.append((request, request, note, block))
+    return runs
+
+
 def _fmt(value):
     return "-" if value is None else str(value)
 
@@ -141,10 +155,9 @@ def main():
     print()
     print("block a request lands in (measured from the allocator's per-class counters), where it differs "
           "from the note's table:")
-    print("  %8s  %10s  %10s" % ("request", "note", "measured"))
-    for request, block in r["mem.size_classes.measured"]:
-        if block != note_block(request):
-            print("  %8d  %10s  %10s" % (request, _fmt(note_block(request)), _fmt(block)))
+    print("  %10s  %10s  %10s" % ("request", "note", "measured"))
+    for first, last, note, block in _differing_runs(r["mem.size_classes.measured"]):
+        print("  %10s  %10s  %10s" % ("%d-%d" % (first, last) if last > first else first, _fmt(note), _fmt(block)))
     print("  (%d of %d request sizes differ; 41 B -> %s B measured (a 41-byte bytes object: %s B), the note "
           "says 48 B)" % (r["mem.size_classes.differ_from_note"], len(r["mem.size_classes.measured"]),
                           _fmt(r["mem.block_for_41_bytes"]), _fmt(r["mem.block_for_41_byte_object"])))

@@ -138,6 +138,11 @@ def test_note_table():
     assert [pymalloc.note_block(n) for n in (1, 41, 512, 513)] == [8, 48, 512, None]
 
 
+def test_differing_requests_are_shown_as_runs():
+    table = [[n, 16 * -(-n // 16)] for n in range(1, 33)] + [[513, None]]
+    assert pymalloc._differing_runs(table) == [(1, 8, 8, 16), (17, 24, 24, 32)]
+
+
 @pytest.mark.skipif(_mallocstats.allocator_in_use() != "pymalloc", reason="needs pymalloc serving this process")
 def test_pymalloc_observes_blocks_and_rows():
     r = pymalloc.observe(n=20000, k_big=10000, churn_arenas=4, sizes=[1, 17, 41, 512, 513])
