@@ -23,6 +23,7 @@ from bench.atomic import write_text_atomic
 from bench.children import run_in_group
 from bench.harness.selection import PYPERF_ARGS, ROUNDS
 from bench.progress import progress as _progress
+from demos._mallocstats import allocator_in_use
 from demos._util import gil_enabled
 
 _SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "benchmarks")
@@ -40,7 +41,11 @@ def interpreter_facts():
         "free_threaded": free_threaded,
         "gil_enabled": gil_enabled(),
         "python_gil_env": os.environ.get("PYTHON_GIL"),
-        "pymalloc": bool(sysconfig.get_config_var("WITH_PYMALLOC")),
+        # The allocator that really serves this process, read from its own statistics: a
+        # free-threaded build (mimalloc) or PYTHONMALLOC=malloc is not pymalloc, whatever it was built with.
+        "allocator": allocator_in_use(),
+        "pymalloc": allocator_in_use() == "pymalloc",
+        "pymalloc_built": bool(sysconfig.get_config_var("WITH_PYMALLOC")),
         "configure_flags": sysconfig.get_config_var("CONFIG_ARGS") or "",
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),

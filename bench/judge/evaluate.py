@@ -215,6 +215,13 @@ def _parallel_gate(claim, facts):
     return None, ""
 
 
+def _allocator_note(applies, facts):
+    """Which allocator the run found instead of pymalloc, when that is why a claim is n/a."""
+    if "pymalloc" in applies.split() and not facts.get("pymalloc") and facts.get("allocator"):
+        return " (the run's allocator is %s)" % facts["allocator"]
+    return ""
+
+
 def evaluate(claim, metrics, facts):
     """Judge one claim on one interpreter.
 
@@ -222,7 +229,8 @@ def evaluate(claim, metrics, facts):
     (``version``, ``gil_enabled``, ...).  Every outcome comes from these two inputs.
     """
     if claim.applies and not condition_holds(claim.applies, facts):
-        return Verdict(claim.id, "n/a", "applies only where %s; not the case on this interpreter" % claim.applies)
+        return Verdict(claim.id, "n/a", "applies only where %s; not the case on this interpreter%s"
+                       % (claim.applies, _allocator_note(claim.applies, facts)))
     checks = [c for c in claim.checks if condition_holds(c.when, facts)]
     if not checks:
         return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")

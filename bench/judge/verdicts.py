@@ -7,7 +7,8 @@ from bench.ledger.vocabulary import MACHINE_PARALLELISM
 
 def facts_of(result):
     """What the evaluator may know of an interpreter: its build, and the machine in this run."""
-    facts = {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc", "cpus_usable")}
+    facts = {k: result.meta.get(k) for k in ("version", "gil_enabled", "free_threaded", "pymalloc", "allocator",
+                                          "cpus_usable")}
     facts["machine_parallelism"] = result.metrics.get(MACHINE_PARALLELISM)
     return facts
 

@@ -1,16 +1,31 @@
-"""Why Python is slow (CLAIMS.md section 3). Judged once the memory chapter's workloads are
-built; until then every claim here is ``not-measured``."""
-from bench.ledger.vocabulary import Check, Claim
+"""Why Python is slow (CLAIMS.md section 3): its claims and the workloads that measure them."""
+from bench.ledger.vocabulary import Check, Claim, Workload, mean, ratio
 
 _SECTION = "Python은 왜 느린가?"
 
 CLAIMS = (
     Claim("slow.dynamic-typing", "slow", _SECTION,
           "Every operation looks up its operands' types at run time, so a + b costs far more than in C.",
-          "dynamic typing", (Check("slow.python_over_c_sum", "above(10.0)"),)),
+          "dynamic typing", (Check("slow.python_over_c_sum", "above(10.0)"),),
+          context=("slow.python_loop_s", "slow.builtin_sum_s"),
+          departs="The C side is sum() over the same list of 500,000 ints (its loop runs in C, adding machine "
+                  "integers while they fit); the Python side is total = total + x in a for loop. Paired pyperf "
+                  "rounds."),
     Claim("slow.boxed-ints", "slow", _SECTION, "There are no primitive values: an int is a full object behind a pointer.",
-          "primitive", (Check("slow.bytes_per_int_list_over_array", "above(2.0)"),)),
+          "primitive", (Check("slow.bytes_per_int_list_over_array", "above(2.0)"),),
+          context=("slow.int_size_bytes", "slow.small_int_size_bytes", "slow.bytes_per_int_list",
+                   "slow.bytes_per_int_array"),
+          departs="Bytes per element from tracemalloc (what the allocator was asked for): a list of 200,000 "
+                  "distinct ints against array('q') of as many."),
 )
 
-# No workload measures this chapter yet: its claims are not-measured, and say so.
-WORKLOADS = ()
+WORKLOADS = (
+    Workload(
+        "boxing", "slow", "slow.", demo="demos.boxing", script="bm_slow.py",
+        derived=(
+            ("slow.python_over_c_sum", ratio("add[python-loop]", "add[builtin-sum]")),
+            ("slow.python_loop_s", mean("add[python-loop]")),
+            ("slow.builtin_sum_s", mean("add[builtin-sum]")),
+        ),
+    ),
+)

@@ -17,6 +17,7 @@ from bench import ledger
 from bench.judge.evaluate import describe_value
 from bench.judge.load import load
 from bench.judge.verdicts import verdicts
+from bench.publish.model_section import model_vs_measurement
 
 FORMAT = 2
 _LABEL = {"holds": "holds", "contradicted": "CONTRADICTED", "partly": "partly", "within-noise": "~ noise",
@@ -97,6 +98,7 @@ def to_markdown(results, table, chapters=None):
                  "inside the interval. '? undecided': too few trials to decide (0/n only bounds a rate). "
                  "'-': not measured. The note's figures are the note's, not ours.")
     lines += _across(ids, table, chapters)
+    lines += model_vs_measurement(results, chapters)
     lines += ["", "## Why", ""]
     for rid in ids:
         for claim in ledger.CLAIMS:

@@ -1,0 +1,15 @@
+"""pyperf: ``total = total + x`` in a Python loop against ``sum()`` over the same list (its loop in C)."""
+from bench.harness.pyperf_script import bench_all, make_runner
+from demos.boxing import python_sum
+
+# 500,000 ints above the small-int cache: the Python loop takes 10 ms or more per call.
+_N = 500000
+_VALUES = list(range(10 ** 6, 10 ** 6 + _N))
+
+
+def main():
+    bench_all(make_runner(), [("add[python-loop]", python_sum, _VALUES), ("add[builtin-sum]", sum, _VALUES)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"""pymalloc as the note describes it, against what the allocator of this interpreter does.
+
+The note (section "Python의 memory 관리 방식"): requests of 512 bytes or less go to pymalloc,
+in 64 size classes 8 bytes apart (a 41-byte request takes a 48-byte block); a pool is one
+4 KiB page, an arena 256 KiB; freed blocks are kept for reuse, and memory goes back to the OS
+only a whole arena at a time; usable arenas are sorted so that fuller ones are used first.
+
+Everything here is read from the allocator's own counters (``sys._debugmallocstats()``) and
+from /proc: the block a request really lands in, for every request size; the constants the
+allocator reports; and workloads set beside the note's model run twice, with the note's
+constants and with this interpreter's (``demos._memmodel``).  A free-threaded build uses
+mimalloc: the pymalloc measurements are then not taken, and the observation says why.
+"""
+import struct
+import sys
+
+from demos import _mallocstats, _memmodel
+from demos._util import print_header
+
+_NOTE_SIZES = list(range(1, 513)) + [513, 520, 600, 1024, 4096]
+_NOTE_EXAMPLE = 41
+
+
+def note_block(request):
+    """The block the note's table gives a request (8-byte classes up to 512), or None."""
+    return _memmodel.block_size(_memmodel.NOTE, request)
+
+
+def _class_facts(table):
+    blocks = sorted({b for _, b in table if b is not None})
+    steps = [blocks[0]] + [b - a for a, b in zip(blocks, blocks[1:])] if blocks else []
+    landed = [n for n, b in table if b is not None]
+    measured = dict((n, b) for n, b in table)
+    return {
+        "mem.size_classes.measured": table,
+        "mem.size_class_count": len(blocks),
+        "mem.size_class_step_bytes": min(steps) if steps else None,
+        # The largest request that landed in a pymalloc class (None above: the raw allocator).
+        "mem.small_threshold_bytes": max(landed) if landed else None,
+        "mem.block_for_41_bytes": measured.get(_NOTE_EXAMPLE),
+        "mem.size_classes.differ_from_note": sum(1 for n, b in table if b != note_block(n)),
+    }
+
+
+def _row(workload, quantity, note, real, measured):
+    return {"workload": workload, "quantity": quantity, "note_prediction": note, "real_prediction": real,
+            "measured": measured, "note_error": _memmodel.relative_error(note, measured),
+            "real_error": _memmodel.relative_error(real, measured)}
+
+
+def _model_rows(real, m, n, request, k_small, k_big):
+    note = _memmodel.NOTE
+    rows = []
+    alloc_note, alloc_real = _memmodel.allocate(note, n, request), _memmodel.allocate(real, n, request)
+    what = "%d objects of %d B" % (n, request)
+    for quantity in ("blocks_per_pool", "pools", "arenas"):
+        rows.append(_row(what, quantity, alloc_note[quantity], alloc_real[quantity], m["alloc"][quantity]))
+    rows.append(_row(what, "bytes (RSS growth)", alloc_note["bytes"], alloc_real["bytes"], m["alloc"]["bytes"]))
+    cases = (("free all", None, "free_all"), ("free all but 1 in %d" % k_small, k_small, "keep_small"),
+             ("free all but 1 in %d" % k_big, k_big, "keep_big"))
+    for label, k, key in cases:
+        back_note, back_real = _memmodel.returnable(note, n, request, k), _memmodel.returnable(real, n, request, k)
+        rows.append(_row(label, "arenas returned", back_note, back_real, m[key]["arenas_returned"]))
+        rows.append(_row(label, "bytes returned (RSS)", back_note * note["arena_size"],
+                         back_real * real["arena_size"], m[key]["bytes_returned"]))
+    rows.append(_row("re-allocate the freed blocks", "arenas added", 0, 0, m["keep_small"]["arenas_added_on_refill"]))
+    churn = m["churn"]
+    kept = 1 if real["keeps_one_free_arena"] and churn["fullest_first"] else 0
+    rows.append(_row("churn: refill, then empty the sparse arenas", "arenas returned", churn["fullest_first"],
+                     churn["fullest_first"] - kept, churn["arenas_returned"]))
+    return rows
+
+
+def _model_metrics(rows, m):
+    alloc = [r for r in rows if r["quantity"] == "arenas" and r["workload"].endswith(" B")][0]
+    out = {
+        "mem.model.rows": rows,
+        "mem.model_arena_error": abs(alloc["note_error"]),
+        "mem.model_real_arena_error": abs(alloc["real_error"]),
+        "mem.fragmented_arenas_freed": m["keep_small"]["arenas_returned"],
+        "mem.arenas_added_on_refill": m["keep_small"]["arenas_added_on_refill"],
+        "mem.arena_order.returned": m["churn"]["arenas_returned"],
+        "mem.arena_order.address_order_model": m["churn"]["address_order"],
+        "mem.arena_order.fullest_first_model": m["churn"]["fullest_first"],
+    }
+    if m["alloc"]["arenas"]:
+        out["mem.free_all_arenas_returned_share"] = m["free_all"]["arenas_returned"] / float(m["alloc"]["arenas"])
+    grown, back = m["keep_small"]["bytes_grown"], m["keep_small"]["bytes_returned"]
+    if grown and back is not None:
+        out["mem.rss_returned_share_after_block_free"] = back / float(grown)
+    if m["churn"]["address_order"]:
+        out["mem.arenas_freed_vs_address_order"] = m["churn"]["arenas_returned"] / float(m["churn"]["address_order"])
+    return out
+
+
+def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_arenas=8, probe_count=64,
+            sizes=None):
+    """Object header, allocator constants, the size-class table and the model's workloads."""
+    pointer = struct.calcsize("P")
+    obs = {"mem.object_size_bytes": sys.getsizeof(object()), "mem.pointer_bytes": pointer,
+           "mem.object_header_words": sys.getsizeof(object()) / float(pointer)}
+    kind = _mallocstats.allocator_in_use()
+    obs["mem.allocator"] = kind
+    obs["mem.pymalloc_in_use"] = int(kind == "pymalloc")
+    if kind != "pymalloc":
+        obs["mem.not_measured"] = "this process's allocator is %s, not pymalloc: no pymalloc counters to read" % kind
+        return obs
+    from demos import _pymalloc_probe  # ctypes: only where pymalloc's counters are read
+
+    stats = _mallocstats.snapshot()
+    real = _memmodel.from_stats(stats)
+    obs.update({"mem.small_threshold_reported": stats["threshold"], "mem.size_class_count_reported":
+                stats["class_count"], "mem.pool_size_bytes": stats["pool_size"],
+                "mem.arena_size_bytes": stats["arena_size"], "mem.pool_header_bytes": real["pool_header"],
+                "mem.pools_per_arena": real["pools_per_arena"]})
+    obs.update(_class_facts(_pymalloc_probe.size_class_table(sizes or _NOTE_SIZES, probe_count)))
+    # The same request made by a Python object (a bytes object of 41 bytes in all, header included).
+    obs["mem.block_for_41_byte_object"] = _pymalloc_probe.object_block_for(_NOTE_EXAMPLE, probe_count)
+    measured = _pymalloc_probe.workloads(n, request, k_small, k_big, churn_arenas)
+    obs.update(_model_metrics(_model_rows(real, measured, n, request, k_small, k_big), measured))
+    return obs
+
+
+def _differing_runs(table):
+    """(first, last, note's block, measured block) for each run of consecutive requests that differ alike."""
+    runs = []
+    for request, block in table:
+        note = note_block(request)
+        if block == note:
+            continue
+        if runs and runs[-1][1] == request - 1 and runs[-1][2:] == (note, block):
+            runs[-1] = (runs[-1][0], request, note, block)
+        else:
+            runs.append((request, request, note, block))
+    return runs
+
+
+def _fmt(value):
+    return "-" if value is None else str(value)
+
+
+def main():
+    print_header("pymalloc: the note's size classes and memory model against this allocator "
+                 "(note section: Python의 memory 관리 방식)")
+    r = observe()
+    print("bare object(): %d bytes = %g machine words (the note: 2 fields, refcount and type)"
+          % (r["mem.object_size_bytes"], r["mem.object_header_words"]))
+    if not r["mem.pymalloc_in_use"]:
+        print("allocator: %s. %s." % (r["mem.allocator"], r["mem.not_measured"]))
+        return
+    print("allocator reports: threshold %d B in %d classes, pools of %d B, arenas of %d B (%d pools each)"
+          % (r["mem.small_threshold_reported"], r["mem.size_class_count_reported"], r["mem.pool_size_bytes"],
+             r["mem.arena_size_bytes"], r["mem.pools_per_arena"]))
+    print("the note says:     threshold 512 B in 64 classes, pools of 4096 B, arenas of 262144 B")
+    print()
+    print("block a request lands in (measured from the allocator's per-class counters), where it differs "
+          "from the note's table:")
+    print("  %10s  %10s  %10s" % ("request", "note", "measured"))
+    for first, last, note, block in _differing_runs(r["mem.size_classes.measured"]):
+        print("  %10s  %10s  %10s" % ("%d-%d" % (first, last) if last > first else first, _fmt(note), _fmt(block)))
+    print("  (%d of %d request sizes differ; 41 B -> %s B measured (a 41-byte bytes object: %s B), the note "
+          "says 48 B)" % (r["mem.size_classes.differ_from_note"], len(r["mem.size_classes.measured"]),
+                          _fmt(r["mem.block_for_41_bytes"]), _fmt(r["mem.block_for_41_byte_object"])))
+    print()
+    print("model vs measurement (note's constants, this interpreter's constants, measured):")
+    print("  %-44s %-22s %12s %12s %12s" % ("workload", "quantity", "note", "real", "measured"))
+    for row in r["mem.model.rows"]:
+        print("  %-44s %-22s %12s %12s %12s" % (row["workload"], row["quantity"], _fmt(row["note_prediction"]),
+                                                 _fmt(row["real_prediction"]), _fmt(row["measured"])))
+
+
+if __name__ == "__main__":
+    main()
