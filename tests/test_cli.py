@@ -51,7 +51,7 @@ def test_run_then_report(tmp_path):
     proc = _gilbench("report", str(out), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    assert report["format"] == 2 and [i["id"] for i in report["interpreters"]] == ["here"]
+    assert report["format"] == 3 and [i["id"] for i in report["interpreters"]] == ["here"]
     by_claim = {v["claim"]: v for v in report["verdicts"]}
     for v in report["verdicts"]:
         # format 1's keys, and format 2's

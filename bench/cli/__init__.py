@@ -50,7 +50,7 @@ def _cmd_report(args):
         return _fail("unknown chapter(s) %s (chapters: %s)" % (", ".join(sorted(chapters - set(ledger.CHAPTERS))),
                                                                ", ".join(ledger.CHAPTERS)))
     try:
-        text = report.render(args.results, args.format, chapters)
+        text = report.render(args.results, args.format, chapters, why=args.why)
     except ResultsError as exc:
         return _fail(exc)
     sys.stdout.write(text)
@@ -112,10 +112,11 @@ def _parser():
     add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("report", help="judge every claim from a results folder and print the table")
-    p.add_argument("results", metavar="DIR")
+    p = sub.add_parser("report", help="judge every claim from results folders (several: merged) and print the table")
+    p.add_argument("results", metavar="DIR", nargs="+", help="results folders; several are merged by host and interpreter")
     p.add_argument("--format", choices=("md", "json"), default="md")
     p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")
