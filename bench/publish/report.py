@@ -31,6 +31,7 @@ JSON report format history (later versions add keys, never remove them):
   Numbers that JSON cannot hold (an unbounded interval end, NaN) are null.
 """
 import json
+import math
 import os
 
 from tabulate import tabulate
@@ -101,6 +102,15 @@ def _metric_rows(results, chapters):
     return rows
 
 
+def _finite(data):
+    """``data`` with every number JSON cannot hold (inf, NaN) as null, at any depth."""
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return None if isinstance(data, float) and not math.isfinite(data) else data
+
+
 def _observations(result):
     # Read again, whole: the loader kept only what the judge needs, and it has read this file already.
     with open(os.path.join(result.folder, results_format.OBSERVATIONS)) as f:
@@ -156,7 +166,8 @@ def render(run_dirs, fmt="md", chapters=None, why=False):
     results = merge.load_all(run_dirs)
     table = merge.judge(results)
     if fmt == "json":
-        return json.dumps(to_json(results, table, chapters), indent=2, default=str) + "\n"
+        # Observations are as recorded, but JSON holds no infinity: every one left becomes null.
+        return json.dumps(_finite(to_json(results, table, chapters)), indent=2, default=str, allow_nan=False) + "\n"
     if fmt != "md":
         raise ResultsError("unknown report format %r" % fmt)
     return to_markdown(results, table, chapters, why)

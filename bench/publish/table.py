@@ -126,7 +126,7 @@ def to_markdown(table_rows, columns, why=False):
         body = [[r["claim"], r["note_figure"] or ""] + [r["cells"][c]["text"] for c in columns] + [_changed_text(r)]
                 for r in table_rows if r["chapter"] == chapter and (why or r["claim"] not in unmeasured)]
         if body:
-            lines += ["### %s" % ledger.get(body[0][0]).section, "", tabulate(body, head, tablefmt="github"), ""]
+            lines += ["### %s (%s)" % (ledger.get(body[0][0]).section, chapter), "", tabulate(body, head, tablefmt="github"), ""]
     if unmeasured and not why:
         lines += ["Not measured on any interpreter (%d claims; `--why` lists them with the reason): %s."
                   % (len(unmeasured), ", ".join(unmeasured)), ""]
