@@ -196,6 +196,17 @@ def test_the_same_interpreter_on_two_hosts_gets_two_columns(tmp_path):
     assert "host-b/" + ident in md and "| host " in md
 
 
+def test_the_command_merges_folders_given_one_after_the_other():
+    proc = _gilbench("report", _RUN_A, _RUN_B, "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(i["version"] for i in json.loads(proc.stdout)["interpreters"]) == ["3.11.7", "3.9.18"]
+
+
+def test_a_run_of_another_ledger_alone_is_read_and_says_so(tmp_path):
+    other = _copy(_RUN_A, tmp_path / "other", ledger="0123456789abcdef")
+    assert "measured with another ledger (fingerprint 0123456789abcdef" in report.render([other])
+
+
 def test_the_same_interpreter_of_the_same_host_twice_is_refused():
     with pytest.raises(ResultsError, match="both hold interpreter"):
         report.render([_RUN_A, _RUN_A])

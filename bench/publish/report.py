@@ -161,13 +161,19 @@ def to_markdown(results, table, chapters=None, why=False):
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
+def report_dict(run_dirs, chapters=None):
+    """The JSON report (the schema above) of one results folder or several merged, as a dict."""
+    results = merge.load_all(run_dirs)
+    # Observations are as recorded, but JSON holds no infinity: every one left becomes null.
+    return _finite(to_json(results, merge.judge(results), chapters))
+
+
 def render(run_dirs, fmt="md", chapters=None, why=False):
     """The report of one results folder or several merged (``ResultsError``: one line to show)."""
+    if fmt == "json":
+        return json.dumps(report_dict(run_dirs, chapters), indent=2, default=str, allow_nan=False) + "\n"
     results = merge.load_all(run_dirs)
     table = merge.judge(results)
-    if fmt == "json":
-        # Observations are as recorded, but JSON holds no infinity: every one left becomes null.
-        return json.dumps(_finite(to_json(results, table, chapters)), indent=2, default=str, allow_nan=False) + "\n"
     if fmt != "md":
         raise ResultsError("unknown report format %r" % fmt)
     return to_markdown(results, table, chapters, why)
