@@ -87,18 +87,25 @@ def _verdict_rows(results, table, chapters):
     return rows
 
 
-def _metric_rows(results, chapters):
+def _metric_row(column, name, m):
+    return {"interpreter": column, "metric": name, "value": json_number(m.value),
+            "interval": [json_number(x) for x in m.interval] if m.interval else None,
+            "n": m.n, "method": m.method, "events": m.events}
+
+
+def _metric_rows(results, table, chapters):
     keep = _workloads(chapters)
     rows = []
     for result in results:
         for name in sorted(result.metrics):
             producer = ledger.producer(name)
-            if keep is not None and (producer is None or producer.name not in keep):
-                continue
-            m = result.metrics[name]
-            rows.append({"interpreter": result.id, "metric": name, "value": json_number(m.value),
-                         "interval": [json_number(x) for x in m.interval] if m.interval else None,
-                         "n": m.n, "method": m.method, "events": m.events})
+            if keep is None or (producer is not None and producer.name in keep):
+                rows.append(_metric_row(result.id, name, result.metrics[name]))
+        # Metrics comparing two columns (a build against its twin) live in their verdicts only.
+        for claim in _claims(chapters):
+            v = table[result.id][claim.id]
+            if claim.scope == "cross" and v.metric and v.value is not None and v.metric not in result.metrics:
+                rows.append(_metric_row(result.id, v.metric, v))
     return rows
 
 
@@ -121,7 +128,7 @@ def to_json(results, table, chapters=None):
     return {"format": FORMAT, "interpreters": [_interpreter_row(r) for r in results],
             "verdicts": _verdict_rows(results, table, chapters),
             "table": verdict_table.rows(results, table, chapters),
-            "metrics": _metric_rows(results, chapters),
+            "metrics": _metric_rows(results, table, chapters),
             "timings": timings.rows(results, _workloads(chapters)),
             "observations": {r.id: _observations(r) for r in results},
             "legend": dict(verdict_table.LEGEND)}

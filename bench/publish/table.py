@@ -7,6 +7,8 @@ truth, so they neither start nor end a run; a flip between two noisy cells is ne
 as a change.  Where the ledger records a CPython change (``Claim.changes``) made between the
 two columns' versions, the table gives its one-line reason and reference.
 """
+import math
+
 from tabulate import tabulate
 
 from bench import ledger
@@ -34,9 +36,9 @@ def _claims(chapters):
 
 
 def json_number(x):
-    """JSON has no infinity or NaN: an unbounded end (or no value) is null."""
+    """Six significant digits; JSON has no infinity or NaN: an unbounded end (or no value) is null."""
     if isinstance(x, float):
-        return round(x, 6) if x == x and abs(x) != float("inf") else None
+        return float("%.6g" % x) if math.isfinite(x) else None
     return x
 
 
@@ -128,7 +130,7 @@ def to_markdown(table_rows, columns, why=False):
         if body:
             lines += ["### %s (%s)" % (ledger.get(body[0][0]).section, chapter), "", tabulate(body, head, tablefmt="github"), ""]
     if unmeasured and not why:
-        lines += ["Not measured on any interpreter (%d claims; `--why` lists them with the reason): %s."
+        lines += ["Not measured on any interpreter (%d claim(s); `--why` lists them with the reason): %s."
                   % (len(unmeasured), ", ".join(unmeasured)), ""]
     changed = [r for r in table_rows if r["changed_at"]]
     if changed:

@@ -13,6 +13,7 @@ from tabulate import tabulate
 
 from bench.harness import results_format
 from bench.judge.load import ResultsError
+from bench.publish.table import json_number
 
 MEANING = ("Times: pyperf's mean ± standard deviation of every value of every round (n values), read from each "
            "column's bench.json with pyperf; the ± is the spread of the values, not a confidence interval. "
@@ -46,22 +47,17 @@ def _benchmarks(results):
     return out
 
 
-def _seconds(x):
-    """Six significant digits: the table shows three; microsecond benchmarks keep theirs."""
-    return float("%.6g" % x)
-
-
 def _interval(bench):
     if bench.get_nvalue() < 2:
         return None  # one value has no spread
     mean, stdev = bench.mean(), bench.stdev()
-    return [_seconds(mean - stdev), _seconds(mean + stdev)]
+    return [json_number(mean - stdev), json_number(mean + stdev)]
 
 
 def rows(results, workloads=None):
     """The JSON report's "timings": one row per column and pyperf benchmark."""
     return [{"interpreter": column, "benchmark": bench.get_name(), "workload": workload_of(bench.get_name()),
-             "mean_s": _seconds(bench.mean()), "interval": _interval(bench), "n": bench.get_nvalue()}
+             "mean_s": json_number(bench.mean()), "interval": _interval(bench), "n": bench.get_nvalue()}
             for column, bench in _benchmarks(results)
             if workloads is None or workload_of(bench.get_name()) in workloads]
 
