@@ -42,7 +42,7 @@ def test_run_then_report(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
     meta = json.loads((folder / "meta.json").read_text())
     for key in ("executable", "version", "free_threaded", "gil_enabled", "configure_flags", "cpu_count",
-                "io_backend", "mode", "format"):
+                "io_backend", "mode", "format", "host", "ledger"):
         assert key in meta
     show = subprocess.run([sys.executable, "-m", "pyperf", "show", str(folder / "bench.json")],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)

@@ -14,21 +14,25 @@ JSON report format history (later versions add keys, never remove them):
      "interpreters": every row adds "host" (recorded by the run; "" before results format 3),
         "column" (the unique column id: the interpreter id, or "host/id" when the columns come
         from more than one host) and "ledger" (the run's ledger fingerprint); rows in table order.
-     "table": [{"claim", "chapter", "claim_text", "note_figure" (the note's figure, or null),
+     "table": [{"claim", "chapter", "section" (the note's heading), "claim_text",
+        "note_figure" (the note's figure, or null),
         "cells": {column: {"verdict", "value", "interval" ([low, high] or null), "n",
                            "provisional", "why", "events" (counts: k of n, else null),
                            "text" (the cell as the Markdown shows it)}},
-        "changed_at": the column where the verdict first changes, or null,
+        "changed_at": the column where a decided verdict (holds, contradicted, partly) first differs
+                      from the one before it, walking one host's columns in order, or null,
         "changed_from": the decided column just before it, or null,
         "change": {"version", "what", "reference"} (the ledger's CPython change behind it) or null}]
         in chapter order; every claim of the selected chapters, measured or not.
      "metrics": [{"interpreter": column, "metric", "value", "interval", "n", "method", "events"}]:
-        every metric the judge loaded for a column (judged or shown as context).
+        every metric the judge loaded for a column (judged or shown as context), and for claims judged
+        across columns the metric comparing the column with its twin.
      "timings": [{"interpreter": column, "benchmark", "workload", "mean_s", "interval", "n"}]: from
         pyperf; "interval" is [mean - stdev, mean + stdev] of the n values (null for one value).
      "observations": {column: the column's observations.json, as recorded}.
      "legend": {verdict: one-line meaning}.
-  Numbers that JSON cannot hold (an unbounded interval end, NaN) are null.
+  Numbers have six significant digits; those JSON cannot hold (an unbounded interval end, NaN)
+  are null.
 """
 import json
 import math

@@ -104,7 +104,7 @@ def rows(results, table, chapters=None):
     out = []
     for claim in _claims(chapters):
         before, column, change = changed_at(claim, results, table)
-        out.append({"claim": claim.id, "chapter": claim.chapter, "claim_text": claim.claim,
+        out.append({"claim": claim.id, "chapter": claim.chapter, "section": claim.section, "claim_text": claim.claim,
                     "note_figure": claim.note_figure, "cells": {r.id: _cell(table[r.id][claim.id]) for r in results},
                     "changed_at": column, "changed_from": before,
                     "change": {"version": change.version, "what": change.what, "reference": change.reference}
