@@ -1,5 +1,5 @@
 """Honest uncertainty, on synthetic inputs: counts as counts, paired ratios, the machine's
-parallelism, GIL states per run, true reasons for every gap, the JSON report format 2."""
+parallelism, GIL states per run, true reasons for every gap, the JSON report."""
 import json
 import math
 
@@ -245,11 +245,11 @@ def test_an_unknown_results_format_is_one_clear_error(tmp_path):
         load(str(tmp_path))
 
 
-def test_json_report_format_2_and_markdown_counts(tmp_path):
+def test_json_report_and_markdown_counts(tmp_path):
     obs = {"race.note.nonzero": 0, "race.note.trials": 40, "race.call.nonzero": 7, "race.call.trials": 40}
     _write_folder(tmp_path / "3.12.1", [], obs, selection=("race",))
     doc = json.loads(report.render(str(tmp_path), "json"))
-    assert doc["format"] == 2
+    assert doc["format"] == 3
     v = {row["claim"]: row for row in doc["verdicts"]}["gil.race-reproducible"]
     assert v["verdict"] == "inconclusive" and (v["events"], v["n"]) == (0, 40) and v["provisional"] is False
     assert v["interval"][0] == 0.0 and v["interval"][1] == pytest.approx(0.0881, abs=5e-4)

@@ -53,7 +53,7 @@ def _cmd_report(args):
     if args.charts_dir and args.format != "html":
         return _fail("--charts-dir goes with --format html")
     try:
-        text = report.render(args.results, "json" if args.format == "html" else args.format, chapters)
+        text = report.render(args.results, "json" if args.format == "html" else args.format, chapters, why=args.why)
     except ResultsError as exc:
         return _fail(exc)
     if args.format == "html":
@@ -121,10 +121,11 @@ def _parser():
     add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("report", help="judge every claim from a results folder and print the table")
-    p.add_argument("results", metavar="DIR")
+    p = sub.add_parser("report", help="judge every claim from results folders (several: merged) and print the table")
+    p.add_argument("results", metavar="DIR", nargs="+", help="results folders; several are merged by host and interpreter")
     p.add_argument("--format", choices=("md", "json", "html"), default="md")
     p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
     p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
     p.set_defaults(func=_cmd_report)
 

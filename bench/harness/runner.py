@@ -147,6 +147,8 @@ def run(selected, out_dir, mode="fast", ident=None):
         meta = dict(facts, format=results_format.FORMAT, id=ident, mode=mode, started=started, finished=_now(),
                     selection=[w.name for w in selected], workload_seconds=timings, rounds=ROUNDS[mode],
                     load_start=load_start, load_end=_load_average(),
+                    # Format 3: what a merge of results folders is keyed on and checked against.
+                    host=platform.node(), ledger=results_format.ledger_fingerprint(),
                     # No workload of the GIL chapter talks to a search backend.
                     io_backend=None)
         _write_json(os.path.join(staging, results_format.META), meta)

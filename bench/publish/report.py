@@ -1,4 +1,7 @@
-"""Render verdicts: a Markdown claim table (tabulate) or the JSON report.
+"""Render verdicts of one or more results folders: Markdown (tabulate) or the JSON report.
+
+The pieces: ``merge`` (several folders -> columns keyed by host and interpreter), ``table``
+(the verdict table and "when did it stop being true"), ``timings`` (pyperf's numbers).
 
 JSON report format history (later versions add keys, never remove them):
   1: {"format": 1, "interpreters": [...], "verdicts": [{"claim", "interpreter", "verdict",
@@ -7,21 +10,44 @@ JSON report format history (later versions add keys, never remove them):
      exact fact), "n" (pairs, runs or trials behind it), "provisional" (fewer than 5 pairs),
      "events" (for counts: events of n trials), "metric" (what the value is) and "method"
      (how its interval was made); "spread" is kept, as the interval's half-width.
+  3: several results folders merged; a verdict's "interpreter" is its column id.  Adds:
+     "interpreters": every row adds "host" (recorded by the run; "" before results format 3),
+        "column" (the unique column id: the interpreter id, or "host/id" when the columns come
+        from more than one host) and "ledger" (the run's ledger fingerprint); rows in table order.
+     "table": [{"claim", "chapter", "section" (the note's heading), "claim_text",
+        "note_figure" (the note's figure, or null),
+        "cells": {column: {"verdict", "value", "interval" ([low, high] or null), "n",
+                           "provisional", "why", "events" (counts: k of n, else null),
+                           "text" (the cell as the Markdown shows it)}},
+        "changed_at": the column where a decided verdict (holds, contradicted, partly) first differs
+                      from the one before it, walking one host's columns in order, or null,
+        "changed_from": the decided column just before it, or null,
+        "change": {"version", "what", "reference"} (the ledger's CPython change behind it) or null}]
+        in chapter order; every claim of the selected chapters, measured or not.
+     "metrics": [{"interpreter": column, "metric", "value", "interval", "n", "method", "events"}]:
+        every metric the judge loaded for a column (judged or shown as context), and for claims judged
+        across columns the metric comparing the column with its twin.
+     "timings": [{"interpreter": column, "benchmark", "workload", "mean_s", "interval", "n"}]: from
+        pyperf; "interval" is [mean - stdev, mean + stdev] of the n values (null for one value).
+     "observations": {column: the column's observations.json, as recorded}.
+     "legend": {verdict: one-line meaning}.
+  Numbers have six significant digits; those JSON cannot hold (an unbounded interval end, NaN)
+  are null.
 """
 import json
 import math
+import os
 
 from tabulate import tabulate
 
 from bench import ledger
-from bench.judge.evaluate import describe_value
-from bench.judge.load import load
-from bench.judge.verdicts import verdicts
+from bench.harness import results_format
+from bench.judge.load import ResultsError
+from bench.publish import merge, table as verdict_table, timings
+from bench.publish.table import json_number
 from bench.publish.model_section import model_vs_measurement
 
-FORMAT = 2
-_LABEL = {"holds": "holds", "contradicted": "CONTRADICTED", "partly": "partly", "within-noise": "~ noise",
-           "inconclusive": "? undecided", "n/a": "n/a", "not-measured": "-"}
+FORMAT = 3
 
 
 def _interpreter_row(result):
@@ -31,109 +57,135 @@ def _interpreter_row(result):
     else:
         build = "GIL build"
     return {
-        "id": result.id, "version": m.get("version"), "build": build, "executable": m.get("executable"),
+        "id": m.get("id") or os.path.basename(result.folder), "column": result.id, "host": merge.host_of(result),
+        "version": m.get("version"), "build": build, "executable": m.get("executable"),
         "free_threaded": m.get("free_threaded"), "gil_enabled": m.get("gil_enabled"),
         "python_gil_env": m.get("python_gil_env"), "configure_flags": m.get("configure_flags"),
         "cpu_count": m.get("cpu_count"), "mode": m.get("mode"), "io_backend": m.get("io_backend"),
         "started": m.get("started"), "errors": result.errors, "dropped": result.dropped,
         "rounds": m.get("rounds"), "load_start": m.get("load_start"), "load_end": m.get("load_end"),
         "compiler": m.get("compiler"), "mp_start_method": m.get("mp_start_method"),
-        "results_format": m.get("format"),
+        "results_format": m.get("format"), "ledger": m.get("ledger"),
     }
 
 
-def _round(x):
-    """JSON has no infinity or NaN: an unbounded end (or no value) is null."""
-    if isinstance(x, float):
-        return round(x, 6) if math.isfinite(x) else None
-    return x
+def _claims(chapters):
+    return [c for c in ledger.CLAIMS if not chapters or c.chapter in chapters]
 
 
-def to_json(results, table, chapters=None):
+def _workloads(chapters):
+    """Names of the workloads of the selected chapters (None: all)."""
+    return {w.name for w in ledger.WORKLOADS if w.chapter in chapters} if chapters else None
+
+
+def _verdict_rows(results, table, chapters):
     rows = []
     for result in results:
-        for claim in ledger.CLAIMS:
-            if chapters and claim.chapter not in chapters:
-                continue
+        for claim in _claims(chapters):
             v = table[result.id][claim.id]
-            interval = [_round(x) for x in v.interval] if v.interval else None
-            rows.append({"claim": v.claim, "interpreter": result.id, "verdict": v.verdict, "value": _round(v.value),
-                         "spread": _round((v.interval[1] - v.interval[0]) / 2) if v.interval else None,
+            interval = [json_number(x) for x in v.interval] if v.interval else None
+            rows.append({"claim": v.claim, "interpreter": result.id, "verdict": v.verdict, "value": json_number(v.value),
+                         "spread": json_number((v.interval[1] - v.interval[0]) / 2) if v.interval else None,
                          "interval": interval, "n": v.n, "provisional": v.provisional, "events": v.events,
                          "metric": v.metric, "method": v.method, "note_figure": claim.note_figure, "why": v.why,
                          "evidence": v.evidence})
-    return {"format": FORMAT, "interpreters": [_interpreter_row(r) for r in results], "verdicts": rows}
+    return rows
 
 
-def _cell(v):
-    text = _LABEL[v.verdict]
-    if v.value is None:
-        return text
-    text += " " + describe_value(v.value, v.interval, v.n, v.events)
-    if v.provisional:
-        text += " (provisional, n=%d)" % v.n
-    return text
+def _metric_row(column, name, m):
+    return {"interpreter": column, "metric": name, "value": json_number(m.value),
+            "interval": [json_number(x) for x in m.interval] if m.interval else None,
+            "n": m.n, "method": m.method, "events": m.events}
 
 
-def to_markdown(results, table, chapters=None):
-    ids = [r.id for r in results]
-    lines = ["# gilbench: the study note's claims, measured", ""]
-    head = [["interpreter", "build", "mode", "rounds", "CPUs", "load (start, end)", "I/O backend", "configure flags"]]
+def _metric_rows(results, table, chapters):
+    keep = _workloads(chapters)
+    rows = []
+    for result in results:
+        for name in sorted(result.metrics):
+            producer = ledger.producer(name)
+            if keep is None or (producer is not None and producer.name in keep):
+                rows.append(_metric_row(result.id, name, result.metrics[name]))
+        # Metrics comparing two columns (a build against its twin) live in their verdicts only.
+        for claim in _claims(chapters):
+            v = table[result.id][claim.id]
+            if claim.scope == "cross" and v.metric and v.value is not None and v.metric not in result.metrics:
+                rows.append(_metric_row(result.id, v.metric, v))
+    return rows
+
+
+def _finite(data):
+    """``data`` with every number JSON cannot hold (inf, NaN) as null, at any depth."""
+    if isinstance(data, dict):
+        return {k: _finite(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_finite(v) for v in data]
+    return None if isinstance(data, float) and not math.isfinite(data) else data
+
+
+def _observations(result):
+    # Read again, whole: the loader kept only what the judge needs, and it has read this file already.
+    with open(os.path.join(result.folder, results_format.OBSERVATIONS)) as f:
+        return json.load(f)
+
+
+def to_json(results, table, chapters=None):
+    return {"format": FORMAT, "interpreters": [_interpreter_row(r) for r in results],
+            "verdicts": _verdict_rows(results, table, chapters),
+            "table": verdict_table.rows(results, table, chapters),
+            "metrics": _metric_rows(results, table, chapters),
+            "timings": timings.rows(results, _workloads(chapters)),
+            "observations": {r.id: _observations(r) for r in results},
+            "legend": dict(verdict_table.LEGEND)}
+
+
+def _machines(results):
+    """The table of what produced each column."""
+    several_hosts = len({merge.host_of(r) for r in results}) > 1
+    head = ["column"] + (["host"] if several_hosts else []) + [
+        "build", "mode", "rounds", "CPUs", "load (start, end)", "I/O backend", "configure flags"]
+    body = []
     for r in results:
         i = _interpreter_row(r)
         load = "%s, %s" % ((i["load_start"] or ["?"])[0], (i["load_end"] or ["?"])[0])
-        head.append([i["id"], i["build"], i["mode"], i["rounds"] or "-", i["cpu_count"], load,
-                     i["io_backend"] or "none (no I/O workload)",
-                     (i["configure_flags"] or "")[:60]])
-    lines += [tabulate(head[1:], head[0], tablefmt="github"), ""]
-    body = []
-    for claim in ledger.CLAIMS:
-        if chapters and claim.chapter not in chapters:
-            continue
-        body.append([claim.id, claim.note_figure or ""] + [_cell(table[rid][claim.id]) for rid in ids])
-    lines += [tabulate(body, ["claim", "the note's figure"] + ids, tablefmt="github"), ""]
-    lines.append("Cells: verdict, then the value it turned on: a ratio or time with its 95% interval "
-                 "[low, high] (paired t over rounds; from fewer than 5 pairs: provisional), or a count "
-                 "'k/n (interval of the rate)' (exact Clopper-Pearson). '~ noise': the prediction's bound lies "
-                 "inside the interval. '? undecided': too few trials to decide (0/n only bounds a rate). "
-                 "'-': not measured. The note's figures are the note's, not ours.")
-    lines += _across(ids, table, chapters)
+        body.append([i["column"]] + ([i["host"]] if several_hosts else []) + [
+            i["build"], i["mode"], i["rounds"] or "-", i["cpu_count"], load,
+            i["io_backend"] or "none (no I/O workload)", (i["configure_flags"] or "")[:60]])
+    return [tabulate(body, head, tablefmt="github"), ""]
+
+
+def to_markdown(results, table, chapters=None, why=False):
+    columns = [r.id for r in results]
+    lines = ["# gilbench: the study note's claims, measured", ""]
+    lines += _machines(results)
+    note = merge.ledger_note(results)
+    if note:
+        lines += [note, ""]
+    lines += ["## The claims", ""] + verdict_table.to_markdown(verdict_table.rows(results, table, chapters), columns, why)
     lines += model_vs_measurement(results, chapters)
-    lines += ["", "## Why", ""]
-    for rid in ids:
-        for claim in ledger.CLAIMS:
-            v = table[rid][claim.id]
-            if chapters and claim.chapter not in chapters:
-                continue
-            lines.append("- **%s** on %s: %s — %s" % (v.claim, rid, v.verdict, v.why))
+    lines += [""] + timings.to_markdown(results, _workloads(chapters))
     errors = [(r.id, w, e) for r in results for w, e in r.errors.items()]
     if errors:
         lines += ["", "## Workloads that failed", ""] + ["- %s: %s: %s" % e for e in errors]
     dropped = [(r.id, w, e) for r in results for w, e in r.dropped.items()]
     if dropped:
         lines += ["", "## Values dropped", ""] + ["- %s: %s: %s" % e for e in dropped]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def _across(ids, table, chapters):
-    """Claims whose verdict differs between interpreters: where each verdict was found."""
-    if len(ids) < 2:
-        return []
-    out = ["", "## Across interpreters", ""]
-    for claim in ledger.CLAIMS:
-        if chapters and claim.chapter not in chapters:
-            continue
-        groups = {}
-        for rid in ids:
-            groups.setdefault(table[rid][claim.id].verdict, []).append(rid)
-        if len(groups) > 1:
-            out.append("- **%s**: " % claim.id + "; ".join("%s on %s" % (v, ", ".join(r)) for v, r in groups.items()))
-    return out if len(out) > 3 else []
+def report_dict(run_dirs, chapters=None):
+    """The JSON report (the schema above) of one results folder or several merged, as a dict."""
+    results = merge.load_all(run_dirs)
+    # Observations are as recorded, but JSON holds no infinity: every one left becomes null.
+    return _finite(to_json(results, merge.judge(results), chapters))
 
 
-def render(run_dir, fmt="md", chapters=None):
-    results = load(run_dir)
-    table = verdicts(results)
+def render(run_dirs, fmt="md", chapters=None, why=False):
+    """The report of one results folder or several merged (``ResultsError``: one line to show)."""
     if fmt == "json":
-        return json.dumps(to_json(results, table, chapters), indent=2, default=str) + "\n"
-    return to_markdown(results, table, chapters)
+        return json.dumps(report_dict(run_dirs, chapters), indent=2, default=str, allow_nan=False) + "\n"
+    results = merge.load_all(run_dirs)
+    table = merge.judge(results)
+    if fmt != "md":
+        raise ResultsError("unknown report format %r" % fmt)
+    return to_markdown(results, table, chapters, why)
