@@ -64,6 +64,7 @@ _TINY = {
     "demos.race": dict(trials=2, n=1000, big_n=2000, big_trials=1, small_trials=1, fix_trials=1),
     "demos.switching": dict(duration=0.05),
     "demos.countdown": dict(n=20000),
+    "demos.gc_pause": dict(trials=2, containers=20000),
 }
 
 
