@@ -82,7 +82,7 @@ def _timed_collection():
     return start, time.perf_counter()
 
 
-def observe(trials=6, containers=400000):
+def observe(trials=6, containers=200000):
     heap = build_heap(containers)
     gc.collect()
     windows, controls = [], []
