@@ -66,8 +66,10 @@ CLAIMS = (
           (Check("gc.refcount.increment_assign", "above(0)"), Check("gc.refcount.increment_argument", "above(0)"),
            Check("gc.refcount.increment_list", "above(0)")),
           given=(Check("gc.refcount.fresh_object_immortal", "equals(0)"),),
-          departs="Measured on a fresh object() (mortal on every build). The note says the count rises, not by how "
-                  "much: passing an argument adds 2 on 3.9 and 1 from 3.11, so each rise is judged, not a +1."),
+          context=("gc.refcount.increment_assign", "gc.refcount.increment_argument", "gc.refcount.increment_list"),
+          departs="Measured on a fresh object() (mortal on every build). Judged: that each rises. The note also says "
+                  "'1 per reference'; the rises are shown: passing the object to a Python function adds 2 on 3.9 "
+                  "(the call holds it twice while it runs) and 1 on later versions."),
     Claim("gc.refcount-immediate", "gc", _SECTION,
           "An object is freed the moment its count reaches 0, even with the cyclic GC disabled.",
           "0이 될 경우",
@@ -77,7 +79,7 @@ CLAIMS = (
           departs="A weakref callback and __del__ on an object whose last reference is deleted under gc.disable()."),
     Claim("gc.cycles-need-gc", "gc", _SECTION,
           "A reference cycle is not freed by reference counting; only the cyclic collector frees it.",
-          "순환 참조",
+          "cyclic references에는 작동하지 않는다",
           (Check("gc.cyclic.cycle_survives_del", "equals(1)"), Check("gc.cyclic.cycle_freed_by_collect", "equals(1)")),
           context=("gc.cyclic.disabled.cycles_alive", "gc.cyclic.disabled.cycles",
                    "gc.cyclic.disabled.freed_by_collect_after"),
