@@ -105,7 +105,9 @@ CLAIMS = (
           "threshold를 초과하면",
           (Check("gc.cyclic.trigger_over_threshold", "between(0.9,1.1)",
                  why="new containers made before the first automatic collection, over the young threshold; above "
-                     "1.1 the collector waited for more than its threshold"),),
+                     "1.1 the collector waited for more than its threshold (the free-threaded collector counts each "
+                     "thread's allocations in batches of 512 and also waits until the young count passes a quarter "
+                     "of the long-lived objects: Python/gc_free_threading.c, gc_should_collect)"),),
           given=(Check("gc.cyclic.collection_seen", "equals(1)"),),
           context=("gc.cyclic.threshold0", "gc.cyclic.threshold1", "gc.cyclic.threshold2",
                    "gc.cyclic.allocations_to_collection", "gc.cyclic.first_automatic_generation"),
