@@ -37,7 +37,8 @@ _INCREMENTAL = Change("3.14", "incremental collector: two generations (young, ol
 _REFCOUNT_CHANGES = (_IMMORTAL, _MORTAL_INTERNED, _FT_IMMORTAL)
 
 _NOT_GENERATIONAL = ("the generation gc.get_objects(n) lists a survivor in; -1: listed in every generation or in none, "
-                     "as by a collector without generations")
+                     "as by a collector without generations; 2 after one collection: moved straight to the old "
+                     "generation, as by a collector with a young and an old generation only")
 
 CLAIMS = (
     Claim("gc.refcount-script", "gc", _SECTION, "var = 'memory'; sys.getrefcount(var) prints 4 in a script.",
