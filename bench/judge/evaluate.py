@@ -220,19 +220,19 @@ def _parallel_gate(claim, facts):
 def _unless(claim, checks, metrics, facts):
     """An ``n/a`` verdict when one of the claim's ``unless`` checks holds, else None.
 
-    The cell shows the value the claim's first check would have judged (the printed count, say),
-    the reason says why it is not judged.
+    The cell shows no value (what was measured is not what the claim is about); the reason gives
+    the check's ``why``, its value, and the values the claim's checks would have judged.
     """
     for check in claim.unless:
         if not condition_holds(check.when, facts):
             continue
         m = metrics[check.metric]
         if judge(check.prediction, m) == "holds":
-            shown = metrics[checks[0].metric]
-            why = "%s (%s = %s; %s = %s, not judged)" % (check.why, check.metric, describe(m), checks[0].metric,
-                                                         describe(shown))
-            return Verdict(claim.id, "n/a", why, shown.value, shown.interval, shown.n, False, shown.events,
-                           checks[0].metric, {check.metric: m.value, checks[0].metric: shown.value})
+            shown = [c.metric for c in checks] + [k for k in claim.context if k in metrics]
+            values = ", ".join("%s = %s" % (k, describe(metrics[k])) for k in dict.fromkeys(shown))
+            why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, describe(m), values)
+            return Verdict(claim.id, "n/a", why, metric=check.metric,
+                           evidence={k: metrics[k].value for k in [check.metric] + shown})
     return None
 
 
