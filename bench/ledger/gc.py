@@ -34,7 +34,10 @@ _THRESHOLD_2000 = Change("3.13", "default young threshold 700 -> 2000 (gc.get_th
 _INCREMENTAL = Change("3.14", "incremental collector: two generations (young, old), gc.collect(1) collects the young "
                               "generation and an increment of the old one, gc.get_objects(1) is empty",
                       "What's New in Python 3.14, gc; gh-108362")
+_GENERATIONAL_BACK = Change("3.15", "the incremental collector is replaced by a forward port of 3.13's generational "
+                                    "one (merged on main in April 2026)", "gh-142516 (GH-148746)")
 _REFCOUNT_CHANGES = (_IMMORTAL, _MORTAL_INTERNED, _FT_IMMORTAL)
+_COLLECTOR_CHANGES = (_FT_COLLECTOR, _INCREMENTAL, _GENERATIONAL_BACK)
 
 _NOT_GENERATIONAL = ("the generation gc.get_objects(n) lists a survivor in; -1: listed in every generation or in none, "
                      "as by a collector without generations; 2 after one collection: moved straight to the old "
@@ -100,7 +103,7 @@ CLAIMS = (
           note_figure="3", context=("gc.cyclic.young_collection_spares_old", "gc.pause.young_over_full"),
           departs="Where a surviving container sits (gc.get_objects(generation)) after one and two collections; "
                   "gc.get_count() has three entries on every build, so the count alone proves nothing.",
-          changes=(_FT_COLLECTOR, _INCREMENTAL)),
+          changes=_COLLECTOR_CHANGES),
     Claim("gc.threshold-trigger", "gc", _SECTION, "A collection runs when a generation's count passes its threshold.",
           "threshold를 초과하면",
           (Check("gc.cyclic.trigger_over_threshold", "between(0.9,1.1)",
@@ -124,7 +127,7 @@ CLAIMS = (
                             "generations to include"),),
           context=("gc.cyclic.collect0.frees_aged",),
           departs="Garbage cycles made just now and ones that survived a collection, freed or not by gc.collect(n).",
-          changes=(_FT_COLLECTOR, _INCREMENTAL)),
+          changes=_COLLECTOR_CHANGES),
     Claim("gc.stop-the-world", "gc", _SECTION, "While the cyclic collector runs, everything else stops.",
           "다른 모든 작업은 정지된다",
           (Check("gc.pause.other_thread_share", "below(0.1)", "gil-on",
@@ -142,7 +145,7 @@ CLAIMS = (
                   "collection's time during which the counter moved (the switch interval is 1 s while it runs, so "
                   "a GIL build hands the GIL over only where the main thread lets go of it). Pause times are "
                   "timed with pyperf.",
-          changes=(_FT_COLLECTOR, _INCREMENTAL)),
+          changes=_COLLECTOR_CHANGES),
     Claim("gc.can-disable", "gc", _SECTION, "The cyclic collector can be disabled; reference counting cannot.",
           "비활성화",
           (Check("gc.cyclic.disable_stops_cyclic", "equals(1)"),
