@@ -171,22 +171,31 @@ def observe():
 def _shown(r, key, snippet=None):
     value = r["gc.refcount.%s" % key]
     if r["gc.refcount.%s_immortal" % (snippet or key)]:
-        return "%d  <- not a count: 'memory' is immortal here (PEP 683), its count is a fixed marker" % value
+        return "%d  (immortal: a marker, not a count)" % value
     return str(value)
 
 
 def main():
     print_header("Reference counts as the note ran them (note section: Python의 Garbage Collection)")
     r = observe()
-    print("the note's snippet                                   the note   measured here")
-    print("  script: var = 'memory'; getrefcount(var)          4          %s" % _shown(r, "script"))
-    print("  interactive console (python -i, typed in)          2          %s%s"
-          % (_shown(r, "repl"), "" if r["gc.refcount.repl_interactive"] else "  (the console did not start!)"))
-    print("  exec(compile(\"var = 'memory'\", ...))             2          %s" % _shown(r, "exec"))
-    print("  bar = foo                                          5          %s" % _shown(r, "alias"))
-    print("  bar = None                                         4          %s" % _shown(r, "unalias", "alias"))
-    print("  lst = list()                                       2          %d" % r["gc.refcount.list"])
-    print("  lst.append(lst)                                    3          %d" % r["gc.refcount.list_self"])
+    rows = [
+        ("script: var = 'memory'; getrefcount(var)", "4", _shown(r, "script")),
+        ("interactive console (python -i, typed in)", "2", _shown(r, "repl") + (
+            "" if r["gc.refcount.repl_interactive"] else "  (the console did not start!)")),
+        ("exec(compile(\"var = 'memory'\", ...))", "2", _shown(r, "exec")),
+        ("bar = foo", "5", _shown(r, "alias")),
+        ("bar = None", "4", _shown(r, "unalias", "alias")),
+        ("lst = list()", "2", str(r["gc.refcount.list"])),
+        ("lst.append(lst)", "3", str(r["gc.refcount.list_self"])),
+    ]
+    print("  %-44s %-9s %s" % ("the note's snippet", "the note", "measured here"))
+    for row in rows:
+        print("  %-44s %-9s %s" % row)
+    if any(r["gc.refcount.%s_immortal" % k] for k in ("script", "repl", "exec", "alias")):
+        print()
+        print("'memory' is immortal on this interpreter (PEP 683: interned strings on 3.12, and on free-threaded")
+        print("builds): sys.getrefcount reports a fixed marker that no reference changes, so the note's counts")
+        print("cannot be seen here. The list is not immortal: its counts are real.")
     print()
     print("the count of a fresh object() rises by: assignment +%d, passing as an argument +%d, list insertion +%d"
           % (r["gc.refcount.increment_assign"], r["gc.refcount.increment_argument"], r["gc.refcount.increment_list"]))
