@@ -195,7 +195,7 @@ def main():
         print()
         print("'memory' is immortal on this interpreter (PEP 683: interned strings on 3.12, and on free-threaded")
         print("builds): sys.getrefcount reports a fixed marker that no reference changes, so the note's counts")
-        print("cannot be seen here. The list is not immortal: its counts are real.")
+        print("cannot be seen here.")
     print()
     print("the count of a fresh object() rises by: assignment +%d, passing as an argument +%d, list insertion +%d"
           % (r["gc.refcount.increment_assign"], r["gc.refcount.increment_argument"], r["gc.refcount.increment_list"]))
