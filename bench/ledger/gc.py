@@ -30,7 +30,7 @@ _FT_COLLECTOR = Change("3.13", "free-threaded build: the cyclic collector keeps 
                                "looks at the whole heap) and stops all threads while it runs",
                        "PEP 703, 'Garbage Collection (Cycle Collection)'")
 _THRESHOLD_2000 = Change("3.13", "default young threshold 700 -> 2000 (gc.get_threshold() is (2000, 10, 10))",
-                         "Include/internal/pycore_runtime_init.h of 3.12 vs 3.13; gh-108362")
+                         "Include/internal/pycore_runtime_init.h: .threshold = 700 in 3.12, 2000 in 3.13")
 _INCREMENTAL = Change("3.14", "incremental collector: two generations (young, old), gc.collect(1) collects the young "
                               "generation and an increment of the old one, gc.get_objects(1) is empty",
                       "What's New in Python 3.14, gc; gh-108362")
