@@ -39,9 +39,8 @@ _GENERATIONAL_BACK = Change("3.15", "the incremental collector is replaced by a 
 _REFCOUNT_CHANGES = (_IMMORTAL, _MORTAL_INTERNED, _FT_IMMORTAL)
 _COLLECTOR_CHANGES = (_FT_COLLECTOR, _INCREMENTAL, _GENERATIONAL_BACK)
 
-_NOT_GENERATIONAL = ("the generation gc.get_objects(n) lists a survivor in; -1: listed in every generation or in none, "
-                     "as by a collector without generations; 2 after one collection: moved straight to the old "
-                     "generation, as by a collector with a young and an old generation only")
+_NOT_GENERATIONAL = ("where gc.get_objects(n) lists a survivor; -1: in every generation or none (no generations); "
+                     "2 after one collection: straight to an old generation (young and old only)")
 
 CLAIMS = (
     Claim("gc.refcount-script", "gc", _SECTION, "var = 'memory'; sys.getrefcount(var) prints 4 in a script.",
@@ -107,10 +106,9 @@ CLAIMS = (
     Claim("gc.threshold-trigger", "gc", _SECTION, "A collection runs when a generation's count passes its threshold.",
           "threshold를 초과하면",
           (Check("gc.cyclic.trigger_over_threshold", "between(0.9,1.1)",
-                 why="new containers made before the first automatic collection, over the young threshold; above "
-                     "1.1 the collector waited for more than its threshold (the free-threaded collector counts each "
-                     "thread's allocations in batches of 512 and also waits until the young count passes a quarter "
-                     "of the long-lived objects: Python/gc_free_threading.c, gc_should_collect)"),),
+                 why="containers made before the first automatic collection, over the young threshold; the "
+                     "free-threaded collector counts allocations per thread in batches of 512 and also waits for the "
+                     "young count to pass a quarter of the long-lived objects (Python/gc_free_threading.c)"),),
           given=(Check("gc.cyclic.collection_seen", "equals(1)"),),
           context=("gc.cyclic.threshold0", "gc.cyclic.threshold1", "gc.cyclic.threshold2",
                    "gc.cyclic.allocations_to_collection", "gc.cyclic.first_automatic_generation"),
