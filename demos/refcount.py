@@ -15,9 +15,12 @@ and this demo says so instead of reporting it as one.
 """
 import gc
 import os
+import re
+import select
 import subprocess
 import sys
 import tempfile
+import time
 import weakref
 
 from demos._util import print_header
@@ -94,6 +97,61 @@ def run_repl(lines, probe_name=None):
     return values, immortal, interactive
 
 
+def run_tty(lines, timeout=20.0):
+    """Type ``lines`` into the console a person gets: the interpreter on a pseudo-terminal.
+
+    On 3.13+ this is the new interactive shell (PyREPL), before it the classic console.  The
+    count is printed with a marker (``print('@', sys.getrefcount(var))``), because a terminal
+    echoes what is typed, with escape codes.  Returns the printed count, or None when this
+    platform has no pty or the session did not print it within ``timeout`` seconds.
+    """
+    try:
+        import pty
+        master, slave = pty.openpty()
+    except (ImportError, OSError):
+        return None
+    env = dict(_child_env(), TERM="xterm")
+    try:
+        child = subprocess.Popen([sys.executable, "-q"], stdin=slave, stdout=slave, stderr=slave, env=env,
+                                 close_fds=True, start_new_session=True)
+    finally:
+        os.close(slave)
+    output = b""
+    try:
+        def read_until(pattern, seconds):
+            nonlocal output
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                found = re.search(pattern, output)
+                if found:
+                    return found
+                ready, _, _ = select.select([master], [], [], 0.05)
+                if ready:
+                    try:
+                        chunk = os.read(master, 4096)
+                    except OSError:  # the child closed the terminal
+                        return re.search(pattern, output)
+                    if not chunk:
+                        return re.search(pattern, output)
+                    output += chunk
+            return None
+
+        if not read_until(rb">>> ", timeout / 2):
+            return None
+        for line in lines:
+            os.write(master, line.encode() + b"\r")
+        found = read_until(rb"@ (\d+)\r?\n", timeout / 2)
+        os.write(master, b"exit()\r")
+        return int(found.group(1)) if found else None
+    finally:
+        try:
+            child.wait(5)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(5)
+        os.close(master)
+
+
 def _is_immortal(obj):
     probe = getattr(sys, "_is_immortal", None)
     if probe is not None:
@@ -154,6 +212,10 @@ def observe():
     repl, immortal, interactive = run_repl(REPL_LINES, "var")
     out.update({"gc.refcount.repl": repl[0], "gc.refcount.repl_immortal": immortal,
                 "gc.refcount.repl_interactive": int(interactive)})
+    tty = run_tty(REPL_LINES[:2] + ("print('@', sys.getrefcount(var))",))
+    out["gc.refcount.repl_tty_ran"] = int(tty is not None)
+    if tty is not None:
+        out["gc.refcount.repl_tty"] = tty
     (ex,), immortal = run_script(EXEC, "var")
     out.update({"gc.refcount.exec": ex, "gc.refcount.exec_immortal": immortal})
     (alias, unalias), immortal = run_script(ALIAS, "foo")
@@ -182,6 +244,8 @@ def main():
         ("script: var = 'memory'; getrefcount(var)", "4", _shown(r, "script")),
         ("interactive console (python -i, typed in)", "2", _shown(r, "repl") + (
             "" if r["gc.refcount.repl_interactive"] else "  (the console did not start!)")),
+        ("the console on a terminal (pty)", "2", "(no pty here)" if not r["gc.refcount.repl_tty_ran"] else
+         _shown(r, "repl_tty", "repl")),
         ("exec(compile(\"var = 'memory'\", ...))", "2", _shown(r, "exec")),
         ("bar = foo", "5", _shown(r, "alias")),
         ("bar = None", "4", _shown(r, "unalias", "alias")),

@@ -51,6 +51,10 @@ def test_refcount_facts_on_this_interpreter(refcounts):
     assert refcounts["gc.refcount.freed_at_del_with_gc_disabled"] == 1
     assert refcounts["gc.refcount.finalizer_ran_at_del"] == 1
     assert refcounts["gc.refcount.repl_interactive"] == 1
+    if sys.platform.startswith("linux"):
+        # The console on a pseudo-terminal counts the same object the same way.
+        assert refcounts["gc.refcount.repl_tty_ran"] == 1
+        assert refcounts["gc.refcount.repl_tty"] == refcounts["gc.refcount.repl"]
     if not refcounts["gc.refcount.script_immortal"]:
         # A mortal 'memory': one reference from the variable, one from getrefcount's argument, at least.
         assert refcounts["gc.refcount.script"] >= 2 and refcounts["gc.refcount.repl"] >= 2

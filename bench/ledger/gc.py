@@ -51,8 +51,11 @@ CLAIMS = (
           # The driver must really have run the console's loop (sys.ps1 set, prompts printed).
           given=(Check("gc.refcount.repl_interactive", "equals(1)"),),
           unless=(_immortal("gc.refcount.repl_immortal"),), changes=_REFCOUNT_CHANGES,
-          departs="Typed into `python -i -q` through its stdin: the console's own read-eval-print loop, "
-                  "each line compiled apart as the note's console did."),
+          context=("gc.refcount.repl_tty",),
+          departs="Judged: the lines typed into `python -i -q` through its stdin, the console's own "
+                  "read-eval-print loop, each line compiled apart as the note's console did. Shown beside it: "
+                  "the same lines typed on a pseudo-terminal into the console a person gets (3.13's new shell), "
+                  "the count printed after a marker."),
     Claim("gc.refcount-exec", "gc", _SECTION, "Under exec(compile(...)) the snippet prints 2.",
           "exec", (Check("gc.refcount.exec", "equals(2)"),), note_figure="2",
           unless=(_immortal("gc.refcount.exec_immortal"),), changes=_REFCOUNT_CHANGES),
