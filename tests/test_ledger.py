@@ -67,6 +67,7 @@ _TINY = {
     "demos.countdown": dict(n=20000),
     "demos.pymalloc": dict(n=20000, k_big=10000, churn_arenas=4, sizes=[1, 17, 41, 512, 513]),
     "demos.boxing": dict(n=2000),
+    "demos.gc_pause": dict(trials=2, containers=20000),
 }
 
 

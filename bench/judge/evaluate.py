@@ -161,6 +161,8 @@ def judge(prediction, measured):
 
 def _reason(check, m, outcome):
     text = "%s = %s, predicted %s: %s" % (check.metric, describe(m), check.prediction, outcome)
+    if check.why:
+        text += " (%s)" % check.why
     if m.is_count and m.events == 0:
         # Decided or not, a count of zero bounds a rate; it never proves that something cannot happen.
         text += " (not seen in %d trials: the rate is below %.2g%% at 95%%, not zero)" % (m.n, 100 * m.interval[1])
@@ -222,6 +224,25 @@ def _allocator_note(applies, facts):
     return ""
 
 
+def _unless(claim, checks, metrics, facts):
+    """An ``n/a`` verdict when one of the claim's ``unless`` checks holds, else None.
+
+    The cell shows no value (what was measured is not what the claim is about); the reason gives
+    the check's ``why``, its value, and the values the claim's checks would have judged.
+    """
+    for check in claim.unless:
+        if not condition_holds(check.when, facts):
+            continue
+        m = metrics[check.metric]
+        if judge(check.prediction, m) == "holds":
+            shown = [c.metric for c in checks] + [k for k in claim.context if k in metrics]
+            values = ", ".join("%s = %s" % (k, describe(metrics[k])) for k in dict.fromkeys(shown))
+            why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, describe(m), values)
+            return Verdict(claim.id, "n/a", why, metric=check.metric,
+                           evidence={k: metrics[k].value for k in [check.metric] + shown})
+    return None
+
+
 def evaluate(claim, metrics, facts):
     """Judge one claim on one interpreter.
 
@@ -235,12 +256,16 @@ def evaluate(claim, metrics, facts):
     if not checks:
         return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")
     given = [c for c in claim.given if condition_holds(c.when, facts)]
-    missing = sorted({c.metric for c in given + checks if c.metric not in metrics})
+    unless = [c for c in claim.unless if condition_holds(c.when, facts)]
+    missing = sorted({c.metric for c in given + unless + checks if c.metric not in metrics})
     if missing:
         return Verdict(claim.id, "not-measured", "no observation of %s" % ", ".join(missing))
     gate, gate_note = _parallel_gate(claim, facts)
     if gate:
         return Verdict(claim.id, gate, gate_note)
+    moot = _unless(claim, checks, metrics, facts)
+    if moot:
+        return moot
     for check in claim.given:
         if not condition_holds(check.when, facts):
             continue

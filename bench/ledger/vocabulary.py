@@ -10,7 +10,9 @@ claim whose ``applies`` does not hold is ``n/a``.  ``parallel`` in ``applies`` j
 only where 2 processes reached a real speedup in the same run (``MACHINE_PARALLELISM``), so
 that a busy machine never passes for the GIL.  ``given`` checks are preconditions: a fix is
 shown only where the unfixed code fails in the same run; when a precondition does not hold,
-the claim is ``inconclusive`` with that reason.  ``scope="cross"`` marks claims judged by
+the claim is ``inconclusive`` with that reason.  ``unless`` checks are the reverse: when one
+holds, the claim is ``n/a`` and its ``why`` says what the measurement found instead (an immortal
+object, a collector without generations).  ``scope="cross"`` marks claims judged by
 comparing interpreters of one matrix run.
 
 Metric keys lead to their producer in one hop: a metric starts with its workload's ``prefix``
@@ -27,6 +29,7 @@ class Check:
     metric: str
     prediction: str
     when: str = ""
+    why: str = ""  # shown with this check's outcome: what the measured value means (or cannot show) here
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,12 @@ class Claim:
     departs: str = ""  # where our demo departs from the note's code, and why
     given: Tuple[Check, ...] = ()  # preconditions, judged like checks (see the module docstring)
     changes: Tuple[Change, ...] = ()  # CPython changes that turn the verdict, oldest first
+    # Checks that, when they hold, make the claim n/a for a measured reason (their ``why``): the
+    # object the note counts is immortal here, say, so its printed count is a marker, not a count.
+    unless: Tuple[Check, ...] = ()
 
     def metrics(self):
-        return tuple(c.metric for c in self.given + self.checks)
+        return tuple(c.metric for c in self.given + self.checks + self.unless)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,46 @@
+"""pyperf: cyclic-collector pauses on a container-heavy heap.
+
+A full collection (``gc.collect()``) of a heap of 200,000 live containers, and 20 young
+collections (``gc.collect(0)``) on the same heap: on a generational collector a young collection looks at
+the new objects only, so its pause does not grow with the heap; a collector without
+generations looks at the whole heap every time.
+"""
+import gc
+
+from bench.harness.pyperf_script import bench_all, make_runner
+from demos.gc_pause import build_heap
+
+HEAP = 200000
+_YOUNG_CALLS = 20
+# One heap per size, built on a benchmark's first call (pyperf's warm-up): a worker process
+# runs one benchmark, so only the heap it times is alive in it.
+_heaps = {}
+
+
+def _heap(containers):
+    if containers not in _heaps:
+        _heaps[containers] = build_heap(containers)
+        gc.collect()
+    return _heaps[containers]
+
+
+def full_collection(containers):
+    _heap(containers)
+    gc.collect()
+
+
+def young_collections(containers):
+    _heap(containers)
+    for _ in range(_YOUNG_CALLS):
+        gc.collect(0)
+
+
+def main():
+    bench_all(make_runner(), [
+        ("gc_pause[full,containers=%d]" % HEAP, full_collection, HEAP),
+        ("gc_pause[young-x%d,containers=%d]" % (_YOUNG_CALLS, HEAP), young_collections, HEAP),
+    ])
+
+
+if __name__ == "__main__":
+    main()

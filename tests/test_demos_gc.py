@@ -1,0 +1,163 @@
+"""The refcount and cyclic-collector demos: documented keys, and the deterministic facts.
+
+Facts asserted here hold on every CPython this project measures (a cycle outlives ``del`` and a
+collection frees it; reference counting frees at zero with the collector off).  No duration is
+asserted, nor any share of a thread's progress: both depend on the machine.
+"""
+import gc
+import json
+import os
+import subprocess
+import sys
+import weakref
+from pathlib import Path
+
+import pytest
+
+from demos import gc_cycles, gc_pause, refcount
+
+_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _flat_json(result):
+    for key, value in result.items():
+        assert isinstance(key, str)
+        assert isinstance(value, (int, float)) or (
+            isinstance(value, list) and all(isinstance(x, (int, float)) for x in value)), (key, value)
+    json.dumps(result)
+
+
+@pytest.fixture(scope="module")
+def refcounts():
+    return refcount.observe()
+
+
+def test_refcount_keys_and_types(refcounts):
+    _flat_json(refcounts)
+    for snippet in ("script", "repl", "exec", "alias"):
+        assert refcounts["gc.refcount.%s_immortal" % snippet] in (0, 1)
+    for key in ("script", "repl", "exec", "alias", "unalias", "list", "list_self", "alias_delta", "unalias_delta",
+                "increment_assign", "increment_argument", "increment_list", "freed_at_del_with_gc_disabled",
+                "finalizer_ran_at_del", "weakref_fired_at_del", "gc_was_disabled", "repl_interactive"):
+        assert isinstance(refcounts["gc.refcount." + key], int), key
+
+
+def test_refcount_facts_on_this_interpreter(refcounts):
+    # A list is never immortal: the note's list snippet reads 2 then 3 on every build.
+    assert (refcounts["gc.refcount.list"], refcounts["gc.refcount.list_self"]) == (2, 3)
+    assert refcounts["gc.refcount.increment_assign"] == 1
+    assert refcounts["gc.refcount.increment_list"] == 1
+    assert refcounts["gc.refcount.increment_argument"] >= 1
+    assert refcounts["gc.refcount.freed_at_del_with_gc_disabled"] == 1
+    assert refcounts["gc.refcount.finalizer_ran_at_del"] == 1
+    assert refcounts["gc.refcount.repl_interactive"] == 1
+    if sys.platform.startswith("linux"):
+        # The console on a pseudo-terminal counts the same object the same way.
+        assert refcounts["gc.refcount.repl_tty_ran"] == 1
+        assert refcounts["gc.refcount.repl_tty"] == refcounts["gc.refcount.repl"]
+    if not refcounts["gc.refcount.script_immortal"]:
+        # A mortal 'memory': one reference from the variable, one from getrefcount's argument, at least.
+        assert refcounts["gc.refcount.script"] >= 2 and refcounts["gc.refcount.repl"] >= 2
+
+
+def test_the_repl_driver_runs_a_real_interactive_interpreter():
+    # A bare expression is echoed only by the console's read-eval-print loop, never by a script.
+    values, _, interactive = refcount.run_repl(["40 + 2", "import sys", "print(sys.flags.interactive)"])
+    assert interactive
+    assert values == [42, 1]
+    script_values, _ = refcount.run_script("import sys\n40 + 2\nprint(int(hasattr(sys, 'ps1')))\n")
+    assert script_values == [0]
+
+
+def test_immortality_is_detected_not_reported_as_a_count():
+    # None is immortal from 3.12 on (PEP 683), and mortal before.
+    _, immortal = refcount.run_script("import sys\nx = None\n", "x")
+    assert immortal == int(sys.version_info >= (3, 12))
+    _, immortal = refcount.run_script("import sys\nx = [object()]\n", "x")
+    assert immortal == 0
+
+
+def test_a_failing_snippet_is_an_error_not_a_value():
+    with pytest.raises(RuntimeError):
+        refcount.run_script("raise SystemExit(3)\n")
+
+
+def test_a_cycle_outlives_del_and_a_collection_frees_it():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        a, b = gc_cycles.Foo(), gc_cycles.Bar()
+        a.ref_bar, b.ref_foo = b, a
+        ref = weakref.ref(a)
+        del a, b
+        assert ref() is not None
+        gc.collect()
+        assert ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_a_weakref_callback_fires_at_del_with_the_collector_disabled():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    fired = []
+    try:
+        obj = gc_cycles.Foo()
+        ref = weakref.ref(obj, lambda _r: fired.append(True))
+        del obj
+        assert fired == [True] and ref() is None
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@pytest.fixture(scope="module")
+def cyclic():
+    enabled, callbacks = gc.isenabled(), list(gc.callbacks)
+    result = gc_cycles.observe(disabled_allocations=2000)
+    assert gc.isenabled() == enabled and gc.callbacks == callbacks  # left as found
+    return result
+
+
+def test_gc_cycles_keys_and_facts(cyclic):
+    _flat_json(cyclic)
+    assert cyclic["gc.cyclic.cycle_survives_del"] == 1
+    assert cyclic["gc.cyclic.cycle_freed_by_collect"] == 1
+    assert cyclic["gc.cyclic.disabled.automatic_collections"] == 0
+    assert cyclic["gc.cyclic.disabled.cycles_alive"] == cyclic["gc.cyclic.disabled.cycles"] == 1000
+    assert cyclic["gc.cyclic.disabled.freed_by_collect_after"] == 1000
+    assert cyclic["gc.cyclic.mutable_tuple_tracked_after_collect"] == 1
+    assert cyclic["gc.cyclic.generation_count"] == len(gc.get_count())
+    assert tuple(cyclic["gc.cyclic.threshold%d" % i] for i in range(3)) == gc.get_threshold()
+    for n in (0, 1, 2):
+        assert cyclic["gc.cyclic.collect%d.frees_young" % n] in (0, 1)
+        assert cyclic["gc.cyclic.collect%d.reported_generation" % n] == n
+    assert cyclic["gc.cyclic.generation_after_1"] in (-1, 0, 1, 2)
+    if cyclic["gc.cyclic.collection_seen"]:
+        assert cyclic["gc.cyclic.allocations_to_collection"] > 0
+
+
+def test_gc_pause_keys_and_cleanup():
+    interval, callbacks = sys.getswitchinterval(), list(gc.callbacks)
+    r = gc_pause.observe(trials=2, containers=20000)
+    assert sys.getswitchinterval() == interval and gc.callbacks == callbacks
+    _flat_json(r)
+    assert r["gc.pause.trials"] == 2 and r["gc.pause.progress_trials_of"] == 2
+    assert len(r["gc.pause.collect_s_samples"]) == 2
+    for key in ("gc.pause.other_thread_share_samples", "gc.pause.control_share_samples"):
+        assert len(r[key]) == 2 and all(0.0 <= x <= 1.0 for x in r[key])
+    assert 0 <= r["gc.pause.progress_trials"] <= 2
+
+
+def test_bm_gc_pause_writes_its_benchmarks(tmp_path):
+    pyperf = pytest.importorskip("pyperf")
+    out = tmp_path / "out.json"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])))
+    proc = subprocess.run([sys.executable, str(_ROOT / "bench" / "harness" / "benchmarks" / "bm_gc_pause.py"),
+                           "--debug-single-value", "-q", "-o", str(out), "--gilbench-round", "2"],
+                          cwd=str(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    names = pyperf.BenchmarkSuite.load(str(out)).get_benchmark_names()
+    assert names == ["gc_pause[full,containers=200000]", "gc_pause[young-x20,containers=200000]"]

@@ -1,0 +1,81 @@
+"""The gc chapter's claims judged on synthetic inputs: an immortal object is n/a with its reason,
+a collector without generations is said to be one, and ``why`` reaches the verdict's reason."""
+from bench import ledger
+from bench.judge.evaluate import evaluate
+from bench.judge.stats import Measured
+from bench.ledger.vocabulary import Check, Claim
+
+_GIL = {"version": "3.12.1", "gil_enabled": True}
+_FREE = {"version": "3.13.5", "gil_enabled": False}
+
+
+def _metrics(**values):
+    return {k.replace("__", "."): Measured(v) for k, v in values.items()}
+
+
+def test_an_immortal_count_is_na_with_the_reason_not_a_wrong_number():
+    claim = ledger.get("gc.refcount-script")
+    v = evaluate(claim, {"gc.refcount.script": Measured(4294967295), "gc.refcount.script_immortal": Measured(1)}, _GIL)
+    assert v.verdict == "n/a"
+    assert "immortal" in v.why and "PEP 683" in v.why and "4294967295" in v.why
+    assert v.value is None  # the marker is not shown as a measured count
+    assert v.evidence["gc.refcount.script"] == 4294967295
+
+
+def test_a_mortal_count_is_judged():
+    claim = ledger.get("gc.refcount-script")
+    held = evaluate(claim, {"gc.refcount.script": Measured(4), "gc.refcount.script_immortal": Measured(0)}, _GIL)
+    assert held.verdict == "holds"
+    wrong = evaluate(claim, {"gc.refcount.script": Measured(3), "gc.refcount.script_immortal": Measured(0)}, _GIL)
+    assert wrong.verdict == "contradicted"
+
+
+def test_the_repl_claim_needs_a_real_console():
+    claim = ledger.get("gc.refcount-repl")
+    metrics = {"gc.refcount.repl": Measured(2), "gc.refcount.repl_immortal": Measured(0),
+               "gc.refcount.repl_interactive": Measured(0)}
+    assert evaluate(claim, metrics, _GIL).verdict == "inconclusive"
+
+
+def test_a_missing_immortality_flag_is_not_measured():
+    claim = ledger.get("gc.refcount-exec")
+    v = evaluate(claim, {"gc.refcount.exec": Measured(2)}, _GIL)
+    assert v.verdict == "not-measured" and "gc.refcount.exec_immortal" in v.why
+
+
+def _free_threaded_collector():
+    """What demos.gc_cycles observes on a collector without generations (3.13.5t here)."""
+    values = {"generation_count": 3, "generation_after_1": -1, "generation_after_2": -1,
+              "young_collection_spares_old": 0, "collect1.frees_young": 1, "collect2.frees_young": 1,
+              "collect2.frees_aged": 1}
+    return {"gc.cyclic." + k: Measured(v) for k, v in values.items()}
+
+
+def test_generations_on_a_collector_without_generations_say_so():
+    v = evaluate(ledger.get("gc.generations"), _free_threaded_collector(), _FREE)
+    assert v.verdict == "partly"  # three entries in gc.get_count(), but survivors do not move
+    assert "-1: in every generation or none (no generations)" in v.why
+
+
+def test_older_includes_younger_is_na_where_there_are_no_generations():
+    v = evaluate(ledger.get("gc.older-includes-younger"), _free_threaded_collector(), _FREE)
+    assert v.verdict == "n/a" and "keeps no generations" in v.why
+
+
+def test_stop_the_world_says_what_a_gil_build_can_show():
+    claim = ledger.get("gc.stop-the-world")
+    metrics = {"gc.pause.other_thread_share": Measured(0.0), "gc.pause.control_share": Measured(0.5)}
+    on_gil = evaluate(claim, metrics, _GIL)
+    assert on_gil.verdict == "holds" and "a GIL build cannot show more" in on_gil.why
+    off_gil = evaluate(claim, metrics, _FREE)
+    assert off_gil.verdict == "holds" and "stopped it" in off_gil.why
+    blind = dict(metrics, **{"gc.pause.control_share": Measured(0.0)})
+    assert evaluate(claim, blind, _FREE).verdict == "inconclusive"
+
+
+def test_unless_that_does_not_hold_leaves_the_claim_judged():
+    claim = Claim("t.x", "gc", "s", "c", "p", (Check("a", "equals(1)", why="what a means"),),
+                  unless=(Check("b", "equals(1)", why="b makes it moot"),))
+    v = evaluate(claim, {"a": Measured(0), "b": Measured(0)}, _GIL)
+    assert v.verdict == "contradicted" and "what a means" in v.why
+    assert claim.metrics() == ("a", "b")
