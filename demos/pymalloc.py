@@ -93,9 +93,14 @@ def _model_metrics(rows, m):
     return out
 
 
-def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_arenas=8, probe_count=64,
+def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_arenas=8, probe_count=1000,
             sizes=None):
-    """Object header, allocator constants, the size-class table and the model's workloads."""
+    """Object header, allocator constants, the size-class table and the model's workloads.
+
+    ``probe_count`` blocks per request size: other threads of the process (a test runner's, a
+    profiler's) allocate at the same time, and with 64 blocks their allocations once outgrew the
+    probe's own and moved the wrong class; 1,000 outnumber them (about 1 s for all sizes).
+    """
     pointer = struct.calcsize("P")
     obs = {"mem.object_size_bytes": sys.getsizeof(object()), "mem.pointer_bytes": pointer,
            "mem.object_header_words": sys.getsizeof(object()) / float(pointer)}

@@ -100,7 +100,7 @@ WORKLOADS = (
     Workload(
         "pymalloc", "mem", "mem.", demo="demos.pymalloc", script="bm_alloc.py",
         params={"fast": {}, "default": {"n": 300000, "churn_arenas": 12},
-                "rigorous": {"n": 1000000, "churn_arenas": 16, "probe_count": 128}},
+                "rigorous": {"n": 1000000, "churn_arenas": 16, "probe_count": 4000}},
         derived=(
             ("mem.alloc.raw_over_small", ratio("alloc_free[bytes=567]", "alloc_free[bytes=15]")),
             ("mem.alloc.object_over_small", ratio("alloc_free[object]", "alloc_free[bytes=15]")),
