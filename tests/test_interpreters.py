@@ -242,3 +242,19 @@ def test_cli_build_error_is_one_line_and_exit_2(tmp_path):
     assert rc == 2
     assert err.startswith("gilbench: error: ") and err.count("\n") == 1
     assert "missing.tar.xz: no such source tarball" in err
+
+
+def test_a_minor_version_selects_its_one_interpreter(monkeypatch):
+    from bench.interpreters import discover as d
+
+    known = [Interpreter("/a", "3.9.18", "CPython", False, "", "pyenv"),
+             Interpreter("/b", "3.11.2", "CPython", False, "", "path"),
+             Interpreter("/c", "3.11.7", "CPython", False, "", "pyenv"),
+             Interpreter("/d", "3.13.5", "CPython", False, "", "cache"),
+             Interpreter("/e", "3.13.5", "CPython", True, "'--disable-gil'", "cache")]
+    monkeypatch.setattr(d, "discover", lambda: known)
+    assert [i.id for i in d.resolve(["3.9", "3.13", "3.13t", "3.11.7"])] == ["3.9.18", "3.13.5", "3.13.5t", "3.11.7"]
+    with pytest.raises(d.InterpreterError, match="ambiguous interpreter id '3.11' .*3.11.2, 3.11.7"):
+        d.resolve(["3.11"])
+    with pytest.raises(d.InterpreterError, match="unknown interpreter id '3.8'"):
+        d.resolve(["3.8"])

@@ -281,12 +281,23 @@ def resolve(selection: list[str]) -> list[Interpreter]:
             continue
         if known is None:
             known = discover()
-        match = [i for i in known if i.id == item]
-        if not match:
-            listed = ", ".join(i.id for i in known) or "none found"
-            raise InterpreterError(f"unknown interpreter id {item!r} (known: {listed})")
+        match = [i for i in known if i.id == item] or _same_minor(item, known)
+        if len(match) != 1:
+            listed = ", ".join(i.id for i in (match or known)) or "none found"
+            what = "ambiguous" if match else "unknown"
+            raise InterpreterError(f"{what} interpreter id {item!r} ({'one of' if match else 'known'}: {listed})")
         chosen.append(match[0])
     return chosen
+
+
+def _same_minor(item: str, known: list[Interpreter]) -> list[Interpreter]:
+    """``3.9`` or ``3.13t``: the interpreters of that minor version and build (one, or it is ambiguous)."""
+    free_threaded = item.endswith("t")
+    minor = item[:-1] if free_threaded else item
+    if minor.count(".") != 1:
+        return []
+    return [i for i in known if i.free_threaded == free_threaded and i.version.startswith(minor + ".")
+            and i.id.startswith(minor + ".")]
 
 
 __all__ = ["Interpreter", "InterpreterError", "cache_dir", "discover", "probe", "pythons_dir", "resolve"]
