@@ -152,29 +152,29 @@ def observe(method=None, timeout=1.0, task_s=10.0, n=60000, reps=4, order_trials
     applied = apply_and_timeout(method, timeout, task_s)
     out = {
         "mp.pool.method": method_name(method),
-        "mp.apply_value": applied["apply"],
-        "mp.apply_async_value": applied["apply_async"],
-        "mp.apply_async_timeout_raised": int(applied["timeout_raised"]),
-        "mp.apply_async_waited_s": applied["waited_s"],
-        "mp.pool_usable_after_timeout": int(applied["usable_after"]),
+        "mp.pool.apply_value": applied["apply"],
+        "mp.pool.apply_async_value": applied["apply_async"],
+        "mp.pool.apply_async_timeout_raised": int(applied["timeout_raised"]),
+        "mp.pool.apply_async_waited_s": applied["waited_s"],
+        "mp.pool.usable_after_timeout": int(applied["usable_after"]),
         # Terminated: the worker running the unfinished task is gone at once, long before the
         # task could have ended, and the task's last line never ran.
-        "mp.with_exit_terminated_task": int(applied["worker_gone"] and not applied["task_finished"]
+        "mp.pool.with_exit_terminated_task": int(applied["worker_gone"] and not applied["task_finished"]
                                             and applied["exit_s"] < applied["task_s"]),
-        "mp.with_exit_s": applied["exit_s"],
+        "mp.pool.with_exit_s": applied["exit_s"],
     }
     with ctx.Pool(processes=4) as pool:
         for source in ("list", "generator"):
-            out["mp.map_over_imap_peak_pairs.%s" % source] = memory_pairs(pool, source, n, reps)
+            out["mp.pool.map_over_imap_peak_pairs.%s" % source] = memory_pairs(pool, source, n, reps)
         got = map_async_callbacks(pool)
         errors = got["error_callback"]
-        out["mp.map_async_error_is_zerodivision"] = int(len(errors) == 1 and isinstance(errors[0], ZeroDivisionError))
-        out["mp.map_async_callback_ok"] = int(got["callback"] == [[1] * 9])
-        out["mp.unordered_4procs.out_of_order"] = out_of_order(pool, order_trials)
-        out["mp.unordered_4procs.trials"] = order_trials
+        out["mp.pool.map_async_error_is_zerodivision"] = int(len(errors) == 1 and isinstance(errors[0], ZeroDivisionError))
+        out["mp.pool.map_async_callback_ok"] = int(got["callback"] == [[1] * 9])
+        out["mp.pool.unordered_4procs.out_of_order"] = out_of_order(pool, order_trials)
+        out["mp.pool.unordered_4procs.trials"] = order_trials
     with ctx.Pool(processes=1) as pool:
-        out["mp.unordered_1proc.out_of_order"] = out_of_order(pool, order_trials)
-        out["mp.unordered_1proc.trials"] = order_trials
+        out["mp.pool.unordered_1proc.out_of_order"] = out_of_order(pool, order_trials)
+        out["mp.pool.unordered_1proc.trials"] = order_trials
     return out
 
 

@@ -82,11 +82,11 @@ def observe(method=None, ops=200):
         proxy_s = (time.perf_counter() - t0) / ops
     return {
         "mp.shared.method": method_name(method),
-        "mp.value_array_example_ok": int(num == 3.1415927 and arr == [-i for i in range(10)]),
-        "mp.manager_example_ok": int(d == {1: "1", "2": 2, 0.25: None} and lst == list(range(9, -1, -1))
+        "mp.shared.value_array_example_ok": int(num == 3.1415927 and arr == [-i for i in range(10)]),
+        "mp.shared.manager_example_ok": int(d == {1: "1", "2": 2, 0.25: None} and lst == list(range(9, -1, -1))
                                      and answer == 42),
-        "mp.shared_value_op_s": value_s,
-        "mp.manager_proxy_op_s": proxy_s,
+        "mp.shared.value_op_s": value_s,
+        "mp.shared.proxy_op_s": proxy_s,
     }
 
 
@@ -105,9 +105,9 @@ def main(method=None):
     print()
     o = observe(method)
     print("one increment of a shared Value (its lock held): %.2f us; of a Manager Namespace attribute: %.2f us"
-          % (1e6 * o["mp.shared_value_op_s"], 1e6 * o["mp.manager_proxy_op_s"]))
+          % (1e6 * o["mp.shared.value_op_s"], 1e6 * o["mp.shared.proxy_op_s"]))
     print("(x%.0f: every proxy operation is a round trip to the manager's server process;"
-          % (o["mp.manager_proxy_op_s"] / o["mp.shared_value_op_s"]))
+          % (o["mp.shared.proxy_op_s"] / o["mp.shared.value_op_s"]))
     print(" bm_mp_shared.py times both with pyperf)")
 
 

@@ -122,29 +122,29 @@ def parent_exit(method=None, daemon=True, delay_s=0.5):
         os.rmdir(tmp)
 
 
-def observe(method=None, join_trials=12, delay_s=0.5):
-    out = {"mp.lifecycle.method": method_name(method), "mp.proc_available": int(has_proc())}
+def observe(method=None, join_trials=15, delay_s=0.5):
+    out = {"mp.life.method": method_name(method), "mp.life.proc_available": int(has_proc())}
     if has_proc():
         for m in methods():
             seen, after = zombie(m, "join")
-            out["mp.zombie_seen." + m] = int("Z" in seen)
+            out["mp.life.zombie_seen." + m] = int("Z" in seen)
         seen, _ = zombie(method, "join")
-        out["mp.zombie_seen"] = int("Z" in seen)
+        out["mp.life.zombie_seen"] = int("Z" in seen)
         for reaper in REAPERS:
             seen, after = zombie(method, reaper)
             # Reaped: it was a zombie, and after the reaper there is no such process any more.
-            out["mp.zombie_reaped_by." + reaper] = int("Z" in seen and after is None)
+            out["mp.life.zombie_reaped_by." + reaper] = int("Z" in seen and after is None)
     misordered = join_order(method, join_trials)
-    out["mp.join.misordered"] = misordered["join"]
-    out["mp.join.no_join_misordered"] = misordered["no-join"]
-    out["mp.join.trials"] = join_trials
+    out["mp.life.join.misordered"] = misordered["join"]
+    out["mp.life.join.no_join_misordered"] = misordered["no-join"]
+    out["mp.life.join.trials"] = join_trials
     exit_s, at_exit, ever, gone = parent_exit(method, daemon=False, delay_s=delay_s)
-    out["mp.non_daemon.parent_exit_wait_s"] = exit_s
+    out["mp.life.non_daemon.parent_exit_wait_s"] = exit_s
     # Joined implicitly: the parent's exit waited for the child, whose work was done when it exited.
-    out["mp.implicit_join"] = int(at_exit and exit_s >= delay_s * 0.5)
+    out["mp.life.implicit_join"] = int(at_exit and exit_s >= delay_s * 0.5)
     exit_s, at_exit, ever, gone = parent_exit(method, daemon=True, delay_s=delay_s)
-    out["mp.daemon.parent_exit_wait_s"] = exit_s
-    out["mp.daemon_side_effect_lost"] = int(not ever and gone)
+    out["mp.life.daemon.parent_exit_wait_s"] = exit_s
+    out["mp.life.daemon_side_effect_lost"] = int(not ever and gone)
     return out
 
 
