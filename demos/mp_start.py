@@ -78,7 +78,7 @@ def fd_inherited(method=None):
     return bool(answer)
 
 
-def observe(latency_trials=5):
+def observe(latency_trials=3):
     offered = multiprocessing.get_all_start_methods()
     default = multiprocessing.get_start_method()
     out = {

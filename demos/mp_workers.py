@@ -7,6 +7,7 @@ free-threaded build threads can scale too (see demos/ft_patterns.py for which co
 """
 import atexit
 import concurrent.futures
+import multiprocessing
 import os
 import time
 
@@ -14,7 +15,7 @@ from demos._mp_util import context
 from demos._util import gil_enabled, print_header
 
 COUNTDOWN_N = 4000000
-WORDS_LINES = 4000
+WORDS_LINES = 12000
 WORKERS = (1, 2, 4)
 _TEXT = ("the quick brown fox jumps over the lazy dog while the cat sleeps under a warm sun and "
          "nobody counts the words of a line twice").split()
@@ -47,9 +48,18 @@ def _parts(task, total, k):
 _POOLS = {}
 
 
+def _safe_method():
+    # The executor forks from a process that already runs its manager thread (and may hold thread
+    # pools): fork there can deadlock, and 3.12+ warns about it.  The start method does not enter
+    # the timings (the pools are started before them), so a method that does not fork this process.
+    offered = multiprocessing.get_all_start_methods()
+    return "forkserver" if "forkserver" in offered else "spawn"
+
+
 def pool(kind, k, method=None):
     """A persistent pool of k workers ("threads" or "processes"), created on first use, shut at exit:
-    timed calls then measure the work, not the pool's start."""
+    timed calls then measure the work, not the pool's start.  ``method`` None: forkserver or spawn."""
+    method = method or _safe_method()
     key = (kind, k, method)
     if key not in _POOLS:
         if kind == "threads":
@@ -75,7 +85,7 @@ def run(kind, k, task, total, method=None):
         future.result(timeout=600)
 
 
-def _total(task, scale=1.0):
+def total_work(task, scale=1.0):
     return int((COUNTDOWN_N if task == "countdown" else WORDS_LINES) * scale)
 
 
@@ -90,7 +100,7 @@ def observe(method=None, scale=0.25):
     out = {"mp.workers.gil_enabled": int(gil_enabled())}
     try:
         for task in ("countdown", "words"):
-            total = _total(task, scale)
+            total = total_work(task, scale)
             for kind in ("threads", "processes"):
                 for k in WORKERS:
                     _timed(kind, k, task, total, method)  # warm the pool up

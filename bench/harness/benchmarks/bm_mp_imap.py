@@ -1,10 +1,10 @@
-"""pyperf: Pool(4).imap over 4,000 numbers at chunksize 1 (the default), 10, 100 and 1000."""
+"""pyperf: Pool(4).imap over 2,000 numbers at chunksize 1 (the default), 10, 100 and 1000."""
 import multiprocessing
 
 from bench.harness.pyperf_script import bench_all, make_runner
 from demos import mp_pool
 
-_N = 4000
+_N = 2000
 _POOL = []
 
 

@@ -5,7 +5,7 @@ from bench.harness.pyperf_script import bench_all, make_runner
 from demos import mp_ipc
 
 # Round trips per timed call, so that every size takes some milliseconds.
-_TRIPS = {16: 200, 16 * 1024: 100, 1024 * 1024: 4}
+_TRIPS = {16: 100, 16 * 1024: 50, 1024 * 1024: 2}
 _ECHOES = {}
 
 

@@ -4,7 +4,7 @@ import multiprocessing
 from bench.harness.pyperf_script import bench_all, make_runner
 from demos import mp_shared
 
-_OPS = 1000
+_OPS = 300
 _SHARED = {}
 
 
