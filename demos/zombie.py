@@ -29,8 +29,9 @@ def append_line(path, text, delay_s):
         f.write(text + "\n")
 
 
-def zombie(method=None, reaper="join", timeout=5.0):
-    """Start a child that ends at once; return (states seen while the parent runs on, state after ``reaper``)."""
+def zombie(method=None, reaper="join", timeout=5.0, linger_s=0.1):
+    """Start a child that ends at once; return (its states seen while the parent runs on, the last of
+    them ``linger_s`` after it ended; its state after ``reaper``: None once reaped)."""
     ctx = context(method)
     seen = []
     with children() as procs:
@@ -47,6 +48,10 @@ def zombie(method=None, reaper="join", timeout=5.0):
         # The child ends at once; nobody has waited for it yet.  (Under forkserver the child is
         # the server's, which reaps it itself: it may never be seen in state Z here.)
         wait_until(settled, timeout)
+        # "Stays" a zombie: still one a moment later (a forkserver child may be caught in state Z
+        # for the instant before the server reaps it).
+        time.sleep(linger_s)
+        settled()
         if reaper == "join":
             proc.join(WAIT_S)
         elif reaper == "active_children":
@@ -127,13 +132,13 @@ def observe(method=None, join_trials=15, delay_s=0.5):
     if has_proc():
         for m in methods():
             seen, after = zombie(m, "join")
-            out["mp.life.zombie_seen." + m] = int("Z" in seen)
+            out["mp.life.zombie_seen." + m] = int(seen[-1] == "Z")
         seen, _ = zombie(method, "join")
-        out["mp.life.zombie_seen"] = int("Z" in seen)
+        out["mp.life.zombie_seen"] = int(seen[-1] == "Z")
         for reaper in REAPERS:
             seen, after = zombie(method, reaper)
             # Reaped: it was a zombie, and after the reaper there is no such process any more.
-            out["mp.life.zombie_reaped_by." + reaper] = int("Z" in seen and after is None)
+            out["mp.life.zombie_reaped_by." + reaper] = int(seen[-1] == "Z" and after is None)
     misordered = join_order(method, join_trials)
     out["mp.life.join.misordered"] = misordered["join"]
     out["mp.life.join.no_join_misordered"] = misordered["no-join"]

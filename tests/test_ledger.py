@@ -64,6 +64,12 @@ _TINY = {
     "demos.race": dict(trials=2, n=1000, big_n=2000, big_trials=1, small_trials=1, fix_trials=1),
     "demos.switching": dict(duration=0.05),
     "demos.countdown": dict(n=20000),
+    "demos.mp_start": dict(latency_trials=1),
+    "demos.mp_ipc": dict(per_thread=20, trips=2),
+    "demos.mp_shared": dict(ops=10),
+    "demos.mp_pool": dict(timeout=0.1, task_s=30.0, n=2000, reps=2, order_trials=3),
+    "demos.zombie": dict(join_trials=1, delay_s=0.3),
+    "demos.mp_sync": dict(event_trials=2, sections=3),
 }
 
 
