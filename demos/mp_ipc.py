@@ -4,6 +4,7 @@ The note says: ``Queue`` is a clone of ``queue.Queue`` and is thread- and proces
 ``Pipe()`` returns a pair of connections with ``send()`` and ``recv()``.
 """
 import collections
+import queue
 import threading
 import time
 
@@ -52,7 +53,7 @@ def queue_delivery(method=None, producers=3, threads=2, per_thread=300):
     while True:
         try:
             seen[q.get(timeout=0.2)] += 1
-        except Exception:  # queue.Empty
+        except queue.Empty:
             break
     q.close()
     q.join_thread()

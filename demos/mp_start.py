@@ -78,6 +78,23 @@ def fd_inherited(method=None):
     return bool(answer)
 
 
+def f(name):
+    # The note's target.
+    print("hello", name, flush=True)
+
+
+def note_snippet(method=None):
+    """The note's first snippets, corrected: the Process is started (the note never calls start())
+    and joined, and the method is chosen with get_context (the note writes `from multiprocessing`
+    alone and uses `multiprocessing.` without importing it).  Returns the child's exit code."""
+    ctx = context(method)
+    with children() as procs:
+        p = ctx.Process(target=f, args=("bob",))
+        p.start()
+        procs.append(p)
+        return join_all(procs)[0]
+
+
 def observe(latency_trials=3):
     offered = multiprocessing.get_all_start_methods()
     default = multiprocessing.get_start_method()
@@ -111,6 +128,10 @@ def main():
         inherited = fd_inherited(method)
         print("  %-11s %-28s %s" % (method, "%.1f ms (median of 5)" % (1000 * statistics.median(latencies)),
                                     "yes, open" if inherited else "no, closed"))
+    print()
+    print("the note's snippet, corrected (started, joined; get_context(%r) imported properly):"
+          % multiprocessing.get_start_method())
+    print("  child exit code %r" % note_snippet())
     print()
     print("fork copies the parent's whole fd table; spawn execs a fresh interpreter and passes only the fds")
     print("multiprocessing needs; forkserver forks from a clean server process started the spawn way.")

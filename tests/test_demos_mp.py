@@ -35,6 +35,12 @@ def test_start_observations():
 
 
 @pytest.mark.parametrize("method", METHODS)
+def test_the_notes_corrected_snippet_runs(method, capfd):
+    assert mp_start.note_snippet(method) == 0
+    assert "hello bob" in capfd.readouterr().out
+
+
+@pytest.mark.parametrize("method", METHODS)
 def test_a_parents_file_is_open_only_in_a_forked_child(method):
     assert mp_start.fd_inherited(method) is (method == "fork")
 
