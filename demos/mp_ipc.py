@@ -184,9 +184,9 @@ def main(method=None):
                 roundtrips(echo, size, 20)
                 timings[kind, size] = (time.perf_counter() - t0) / 20
     for size in SIZES:
-        pipe, queue = timings["pipe", size], timings["queue", size]
-        print("  %-10s %-14s %-14s x%.2f" % (_size(size), "%.3f ms" % (1000 * pipe), "%.3f ms" % (1000 * queue),
-                                              queue / pipe))
+        via_pipe, via_queue = timings["pipe", size], timings["queue", size]
+        print("  %-10s %-14s %-14s x%.2f" % (_size(size), "%.3f ms" % (1000 * via_pipe),
+                                              "%.3f ms" % (1000 * via_queue), via_queue / via_pipe))
     print()
     print("A Queue is a Pipe plus a lock and a feeder thread that pickles and writes in the background:")
     print("the extra hand-over costs a little per message, and it is what makes it safe for many writers.")

@@ -147,7 +147,7 @@ def out_of_order(pool, trials, n=10):
     return count
 
 
-def observe(method=None, timeout=1.0, task_s=10.0, n=60000, reps=4, order_trials=100):
+def observe(method=None, timeout=1.0, task_s=10.0, n=60000, reps=6, order_trials=100):
     ctx = context(method)
     applied = apply_and_timeout(method, timeout, task_s)
     out = {
