@@ -99,7 +99,7 @@ def contention(records):
     return contended, early, waits
 
 
-def observe(method=None, event_trials=20, processes=3, sections=25):
+def observe(method=None, event_trials=20, processes=3, sections=30):
     initially, woke, blocked, latencies = [], 0, 0, []
     for _ in range(event_trials):
         i, w, b, lat = event_trial(method)
