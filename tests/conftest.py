@@ -1,4 +1,8 @@
-"""Every test must leave no thread and no child process behind (the design card: "Nothing leaks")."""
+"""Every test must leave no thread and no child process behind (the design card: "Nothing leaks").
+
+Checked after each test for every descendant process of any kind (children, grandchildren), and
+once more after the whole suite, when multiprocessing's own session-long helpers (the forkserver,
+the resource tracker) have been stopped too."""
 import multiprocessing
 import os
 import signal
