@@ -1,4 +1,8 @@
-"""Every test must leave no thread and no child process behind (the design card: "Nothing leaks")."""
+"""Every test must leave no thread and no child process behind (the design card: "Nothing leaks").
+
+Checked after each test for every descendant process of any kind (children, grandchildren), and
+once more after the whole suite, when multiprocessing's own session-long helpers (the forkserver,
+the resource tracker) have been stopped too."""
 import multiprocessing
 import os
 import signal
@@ -30,11 +34,71 @@ def _live_child_pids():
     return pids
 
 
+def _live_descendant_pids():
+    """Pids of every live descendant of this process (children, grandchildren, ...), from /proc,
+    except multiprocessing's own session-long helpers (the forkserver, the resource tracker),
+    which it starts once and keeps until exit; their children are still counted."""
+    parent_of = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return set()
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            parent_of[int(entry)] = int(fields[1])
+    found, frontier = set(), {os.getpid()}
+    while frontier:
+        frontier = {pid for pid, ppid in parent_of.items() if ppid in frontier} - found
+        found |= frontier
+    return found - _multiprocessing_helpers()
+
+
+def _multiprocessing_helpers():
+    pids = set()
+    try:
+        from multiprocessing import forkserver, resource_tracker
+        pids.add(getattr(forkserver._forkserver, "_forkserver_pid", None))
+        pids.add(getattr(resource_tracker._resource_tracker, "_pid", None))
+    except (ImportError, AttributeError):
+        pass
+    return pids - {None}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_descendant_left_after_the_suite():
+    """After the whole suite (of this xdist worker): stop multiprocessing's helpers, and no
+    descendant process of any kind may be left, however deep."""
+    yield
+    from multiprocessing import forkserver, resource_tracker
+    for helper in (forkserver._forkserver, resource_tracker._resource_tracker):
+        stop = getattr(helper, "_stop", None)
+        if stop is not None:
+            try:
+                stop()
+            except (OSError, ChildProcessError):
+                pass
+    left = sorted(_live_descendant_pids())
+    for pid in left:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    if left:
+        pytest.fail("processes left after the test suite: pids %s" % ", ".join(map(str, left)))
+
+
 @pytest.fixture(autouse=True)
 def no_leftover_threads_or_processes():
     threads_before = set(threading.enumerate())
     children_before = set(multiprocessing.active_children())
-    pids_before = _live_child_pids()
+    pids_before = _live_child_pids() | _live_descendant_pids()
     yield
     leaked_children = [p for p in multiprocessing.active_children() if p not in children_before]
     for proc in leaked_children:
@@ -50,7 +114,7 @@ def no_leftover_threads_or_processes():
         thread.join(_GRACE_S)
     problems = ["child process %s (pid %s)" % (p.name, p.pid) for p in leaked_children]
     known = {p.pid for p in leaked_children}
-    strays = sorted(_live_child_pids() - pids_before - known)
+    strays = sorted((_live_child_pids() - _multiprocessing_helpers() | _live_descendant_pids()) - pids_before - known)
     for pid in strays:  # kill them, so that the next test starts clean
         try:
             os.kill(pid, signal.SIGKILL)

@@ -68,6 +68,12 @@ _TINY = {
     "demos.pymalloc": dict(n=20000, k_big=10000, churn_arenas=4, sizes=[1, 17, 41, 512, 513]),
     "demos.boxing": dict(n=2000),
     "demos.gc_pause": dict(trials=2, containers=20000),
+    "demos.mp_start": dict(latency_trials=1),
+    "demos.mp_ipc": dict(per_thread=20, trips=2),
+    "demos.mp_shared": dict(ops=10),
+    "demos.mp_pool": dict(timeout=0.1, task_s=30.0, n=2000, reps=2, order_trials=3),
+    "demos.zombie": dict(join_trials=1, delay_s=0.3),
+    "demos.mp_sync": dict(event_trials=2, sections=3),
 }
 
 

@@ -32,9 +32,26 @@ def _demo_names():
 
 def _cmd_demo(args):
     names = _demo_names()
+    if args.name is None:  # list them, each with the first line of its docstring
+        for name in names:
+            doc = (importlib.import_module("demos." + name).__doc__ or "").strip().splitlines()
+            print("%-14s %s" % (name, doc[0] if doc else ""))
+        return 0
     if args.name not in names:
         return _fail("unknown demo %r (demos: %s)" % (args.name, ", ".join(names)))
-    importlib.import_module("demos." + args.name).main()
+    main = importlib.import_module("demos." + args.name).main
+    if args.method is None:
+        main()
+        return 0
+    import inspect
+    import multiprocessing
+
+    if "method" not in inspect.signature(main).parameters:
+        return _fail("demo %r takes no start method" % args.name)
+    if args.method not in multiprocessing.get_all_start_methods():
+        return _fail("start method %r is not offered here (offered: %s)"
+                     % (args.method, ", ".join(multiprocessing.get_all_start_methods())))
+    main(method=args.method)
     return 0
 
 
@@ -113,8 +130,9 @@ def _parser():
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("demo", help="run one demo, narrated (same as python -m demos.NAME)")
-    p.add_argument("name", metavar="NAME")
+    p = sub.add_parser("demo", help="run one demo, narrated (same as python -m demos.NAME); no NAME: list them")
+    p.add_argument("name", metavar="NAME", nargs="?")
+    p.add_argument("--method", help="multiprocessing start method of the demos that take one (default: the platform's)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("run", help="observe and benchmark on the running interpreter")

@@ -78,3 +78,24 @@ def bench_all(runner, benchmarks):
         ordered.reverse()
     for name, func, *func_args in ordered:
         runner.bench_time_func(name, _timed_calls, gil_enabled(), func, *func_args)
+
+
+def _self_timed(loops, gil_before, func, *args):
+    elapsed = func(loops, *args)
+    if gil_enabled() != gil_before:
+        raise GilStateChanged("the GIL was switched %s while timing %s; its values are refused"
+                              % ("on" if gil_before is False else "off", getattr(func, "__name__", func)))
+    return elapsed
+
+
+def bench_all_self_timed(runner, benchmarks):
+    """Like ``bench_all``, for workloads that time only part of each call: ``func(loops, *args)``
+    runs ``loops`` times and returns the seconds of the timed part (a process's start up to its
+    first instruction, without the join that follows)."""
+    args = runner.args if runner.args is not None else runner.parse_args()
+    runner.metadata["gilbench_round"] = args.gilbench_round
+    ordered = list(benchmarks)
+    if args.gilbench_order == "reversed":
+        ordered.reverse()
+    for name, func, *func_args in ordered:
+        runner.bench_time_func(name, _self_timed, gil_enabled(), func, *func_args)

@@ -1,0 +1,36 @@
+"""pyperf: increments of a shared Value (under its lock) vs of a Manager Namespace attribute (through its proxy)."""
+import multiprocessing
+
+from bench.harness.pyperf_script import bench_all, make_runner
+from demos import mp_shared
+
+_OPS = 300
+_SHARED = {}
+
+
+def _value(n):
+    if "value" not in _SHARED:
+        _SHARED["value"] = multiprocessing.Value("i", 0)
+    mp_shared.increment_value(_SHARED["value"], n)
+
+
+def _proxy(n):
+    # The manager's server process is started on first use and shut down when the script ends.
+    if "ns" not in _SHARED:
+        _SHARED["manager"] = multiprocessing.Manager()
+        _SHARED["ns"] = _SHARED["manager"].Namespace(count=0)
+    mp_shared.increment_proxy(_SHARED["ns"], n)
+
+
+def main():
+    runner = make_runner()
+    runner.metadata["mp_start_method"] = multiprocessing.get_start_method()
+    try:
+        bench_all(runner, [("mp_shared[value]", _value, _OPS), ("mp_shared[manager-proxy]", _proxy, _OPS)])
+    finally:
+        if "manager" in _SHARED:
+            _SHARED.pop("manager").shutdown()
+
+
+if __name__ == "__main__":
+    main()
