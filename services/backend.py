@@ -79,9 +79,10 @@ class LocalService:
     """The local search service in a process of its own (its own session: it never gets the
     terminal's Ctrl-C, and ``stop()`` ends it); a context manager."""
 
-    def __init__(self, service_ms, python=None):
+    def __init__(self, service_ms, python=None, stderr=None):
         self.service_ms = float(service_ms)
         self._python = python or sys.executable
+        self._stderr = stderr  # where its errors go (default: ours)
         self.proc = None
         self.url = None
 
@@ -92,7 +93,7 @@ class LocalService:
         # Unbuffered: the port line must arrive at once.
         self.proc = subprocess.Popen([self._python, "-u", "-m", "services.search_service", "--port", "0",
                                       "--service-ms", repr(self.service_ms)],
-                                     stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, env=env,
+                                     stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=self._stderr, env=env,
                                      start_new_session=True)
         try:
             ready, _, _ = select.select([self.proc.stdout], [], [], _START_TIMEOUT_S)
