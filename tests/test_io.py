@@ -3,6 +3,7 @@ run's session (nothing left running), the pyperf script, and a real Elasticsearc
 import http.server
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -243,3 +244,47 @@ def test_real_elasticsearch_when_es_url_answers():
     finally:
         es.options(ignore_status=404).indices.delete(index=index)
         es.close()
+
+
+def _services_of(parent):
+    """Pids of the local search services that process ``parent`` started."""
+    pids = []
+    for entry in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open("/proc/%s/cmdline" % entry, "rb") as f:
+                cmd = f.read()
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if ppid == parent and b"services.search_service" in cmd:
+            pids.append(int(entry))
+    return pids
+
+
+def test_ctrl_c_during_a_run_leaves_no_service_running(tmp_path):
+    proc = subprocess.Popen([sys.executable, "-m", "bench.harness", "--fast", "--only", "io", "--out",
+                             str(tmp_path / "r")], env=_env(), stderr=subprocess.PIPE, text=True)
+    services = []
+    try:
+        for line in proc.stderr:  # wait until the backend is up
+            if "I/O backend" in line:
+                break
+        services = _services_of(proc.pid)
+        assert len(services) == 2  # the workloads' service and the 0 ms one
+        proc.send_signal(signal.SIGINT)
+        proc.stderr.read()
+        assert proc.wait(60) == 130
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stderr.close()
+    # Gone, not orphaned: a stopped service is reaped by the run, so its pid no longer exists.
+    gone = all(backend.wait_until_gone(pid, 10) for pid in services)
+    for pid in services:  # a failed run must not leave them behind either
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    assert gone

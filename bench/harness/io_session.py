@@ -129,7 +129,9 @@ class _IoSession(Session):
         if capacity:
             out["io.capacity_share"] = peak / capacity
             out["io.near_capacity"] = int(peak >= NEAR_CAPACITY * capacity)
-            self.description += ", capacity %.0f req/s at 0 ms" % capacity
+            per_call = out.get("io.local.per_call_0ms_samples") or [0.0]
+            self.description += ", capacity %.0f req/s and %.2f ms per call from one thread at 0 ms" % (
+                capacity, 1000.0 * sum(per_call) / len(per_call))
             if out["io.near_capacity"]:
                 self.description += " (WARNING: the run's peak, %.0f req/s, is within 50%% of it)" % peak
                 progress("      I/O: " + self.description)
