@@ -223,7 +223,7 @@ class _Connection(asyncio.Protocol):
     def _reply(self, status, content_type, text, head_only, keep_alive):
         payload = _response(status, content_type, text, head_only, keep_alive)
         if self.service_s > 0:
-            asyncio.get_event_loop().call_later(self.service_s, self._send, payload, keep_alive)
+            asyncio.get_running_loop().call_later(self.service_s, self._send, payload, keep_alive)
         else:
             self._send(payload, keep_alive)
 
@@ -240,7 +240,7 @@ class _Connection(asyncio.Protocol):
 
 
 async def _serve(port, service_s, ready):
-    loop = asyncio.get_event_loop()
+    loop = asyncio.get_running_loop()
     store = _Store()
     server = await loop.create_server(lambda: _Connection(store, service_s), HOST, port, backlog=1024,
                                       reuse_address=True)

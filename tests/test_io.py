@@ -281,10 +281,7 @@ def test_ctrl_c_during_a_run_leaves_no_service_running(tmp_path):
             proc.wait()
         proc.stderr.close()
     # Gone, not orphaned: a stopped service is reaped by the run, so its pid no longer exists.
-    gone = all(backend.wait_until_gone(pid, 10) for pid in services)
-    for pid in services:  # a failed run must not leave them behind either
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    assert gone
+    left = [pid for pid in services if not backend.wait_until_gone(pid, 10)]
+    for pid in left:  # a failed run must not leave them behind either
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
