@@ -79,8 +79,9 @@ class LocalService:
     """The local search service in a process of its own (its own session: it never gets the
     terminal's Ctrl-C, and ``stop()`` ends it); a context manager."""
 
-    def __init__(self, service_ms, python=None, stderr=None):
+    def __init__(self, service_ms, python=None, stderr=None, detached=False):
         self.service_ms = float(service_ms)
+        self._detached = detached  # True: it outlives us (gilbench es start); else it ends when we do
         self._python = python or sys.executable
         self._stderr = stderr  # where its errors go (default: ours)
         self.proc = None
@@ -91,8 +92,11 @@ class LocalService:
         env = dict(os.environ)
         env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         # Unbuffered: the port line must arrive at once.
-        self.proc = subprocess.Popen([self._python, "-u", "-m", "services.search_service", "--port", "0",
-                                      "--service-ms", repr(self.service_ms)],
+        cmd = [self._python, "-u", "-m", "services.search_service", "--port", "0", "--service-ms",
+               repr(self.service_ms)]
+        if not self._detached:
+            cmd += ["--parent-pid", str(os.getpid())]
+        self.proc = subprocess.Popen(cmd,
                                      stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=self._stderr, env=env,
                                      start_new_session=True)
         try:

@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import ipaddress
 import json
+import os
 import re
 import signal
 import sys
@@ -31,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 DEFAULT_SERVICE_MS = 10.0
 HOST = "127.0.0.1"
 _MAX_HEAD = 65536
+_PARENT_POLL_S = 0.5
 _REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
             413: "Payload Too Large"}
 _INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
@@ -239,7 +241,15 @@ class _Connection(asyncio.Protocol):
         self.transport = None
 
 
-async def _serve(port, service_s, ready):
+async def _watch_parent(parent, stop):
+    # A run killed outright (SIGKILL) cannot stop its service: the service notices it was orphaned.
+    while not stop.is_set():
+        if os.getppid() != parent:
+            stop.set()
+        await asyncio.sleep(_PARENT_POLL_S)
+
+
+async def _serve(port, service_s, ready, parent=None):
     loop = asyncio.get_running_loop()
     store = _Store()
     server = await loop.create_server(lambda: _Connection(store, service_s), HOST, port, backlog=1024,
@@ -247,8 +257,11 @@ async def _serve(port, service_s, ready):
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
+    watcher = loop.create_task(_watch_parent(parent, stop)) if parent else None
     ready(server.sockets[0].getsockname()[1])
     await stop.wait()
+    if watcher:
+        await watcher
     server.close()
     await server.wait_closed()
 
@@ -259,6 +272,8 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=0, help="0: a free port (default)")
     parser.add_argument("--service-ms", type=float, default=DEFAULT_SERVICE_MS,
                         help="time each response waits, in ms (default %(default)s)")
+    parser.add_argument("--parent-pid", type=int,
+                        help="exit when this process, our parent, is gone (how a run's service ends even if the run is killed)")
     args = parser.parse_args(argv)
     if not ipaddress.ip_address(args.host).is_loopback or args.host != HOST:
         parser.error("the local search service binds %s only (got --host %s)" % (HOST, args.host))
@@ -268,7 +283,7 @@ def main(argv=None):
     def ready(port):
         print(port, flush=True)
 
-    asyncio.run(_serve(args.port, args.service_ms / 1000.0, ready))
+    asyncio.run(_serve(args.port, args.service_ms / 1000.0, ready, args.parent_pid))
     return 0
 
 

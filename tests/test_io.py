@@ -285,3 +285,22 @@ def test_ctrl_c_during_a_run_leaves_no_service_running(tmp_path):
     for pid in left:  # a failed run must not leave them behind either
         os.kill(pid, signal.SIGKILL)
     assert left == []
+
+
+def test_a_service_ends_when_the_run_that_started_it_is_killed():
+    code = ("import sys, time; from services.backend import LocalService\n"
+            "s = LocalService(0).start(); print(s.proc.pid, flush=True); time.sleep(60)")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=_env(), stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(proc.stdout.readline())
+        proc.kill()  # SIGKILL: no cleanup of its own can run
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+    gone = backend.wait_until_gone(pid, 10)
+    if not gone:
+        os.kill(pid, signal.SIGKILL)
+    assert gone

@@ -44,7 +44,7 @@ def _start(args):
     os.makedirs(os.path.dirname(_STATE), exist_ok=True)
     # Its errors go to a log beside the state file: it outlives this command and its terminal.
     with open(_STATE.replace(".json", ".log"), "ab") as log:
-        service = backend.LocalService(args.service_ms, stderr=log).start()
+        service = backend.LocalService(args.service_ms, stderr=log, detached=True).start()
     # Left running on purpose: `gilbench es stop` ends it.  Our end of its stdout pipe closes.
     service.proc.stdout.close()
     write_text_atomic(_STATE, json.dumps({"pid": service.proc.pid, "url": service.url,
