@@ -23,7 +23,7 @@ def _check_jsonschema():
 def test_compose_file_matches_the_compose_specification():
     exe = _check_jsonschema()
     if exe is None:
-        pytest.skip("check-jsonschema is not installed (pip install -e .[test])")
+        pytest.skip("check-jsonschema is not installed (pip install -e .[lint]; make venv does)")
     proc = subprocess.run([exe, "--builtin-schema", "vendor.compose-spec", str(_COMPOSE)],
                           capture_output=True, text=True, timeout=100)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -31,7 +31,7 @@ def test_compose_file_matches_the_compose_specification():
 
 @pytest.fixture(scope="module")
 def compose():
-    yaml = pytest.importorskip("ruamel.yaml", reason="ruamel.yaml comes with check-jsonschema (the test extra)")
+    yaml = pytest.importorskip("ruamel.yaml", reason="ruamel.yaml comes with check-jsonschema (the lint extra)")
     # Safe loading resolves the x-runner anchors and merge keys as Compose does.
     return yaml.YAML(typ="safe", pure=True).load(_COMPOSE.read_text())
 
