@@ -55,7 +55,8 @@ def check(url):
             product = response.headers.get("X-Elastic-Product")
             body = response.read()
     except urllib.error.HTTPError as exc:
-        raise BackendError("%s answered GET / with HTTP %d %s: not a usable Elasticsearch" % (url, exc.code, exc.reason))
+        raise BackendError("%s answered GET / with HTTP %d %s: not a usable Elasticsearch"
+                           % (url, exc.code, exc.reason))
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise BackendError("nothing answers at ES_URL=%s (%s); start Elasticsearch (docker compose up -d "

@@ -273,7 +273,7 @@ def main(argv=None):
     parser.add_argument("--service-ms", type=float, default=DEFAULT_SERVICE_MS,
                         help="time each response waits, in ms (default %(default)s)")
     parser.add_argument("--parent-pid", type=int,
-                        help="exit when this process, our parent, is gone (how a run's service ends even if the run is killed)")
+                        help="exit when this process, our parent, is gone (a killed run's service ends too)")
     args = parser.parse_args(argv)
     if not ipaddress.ip_address(args.host).is_loopback or args.host != HOST:
         parser.error("the local search service binds %s only (got --host %s)" % (HOST, args.host))

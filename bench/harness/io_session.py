@@ -58,12 +58,16 @@ class _IoSession(Session):
             if url:
                 name, version = _backend.check(url)
                 self.url, zero_url, service_ms = url, None, None
-                self.description = "Elasticsearch %s (node %s) at %s" % (version, name, url)
+                if name == "gilbench-local":  # started by `gilbench es start`: its service time is its own
+                    self.description = "local service (gilbench es start) at %s" % url
+                else:
+                    self.description = "Elasticsearch %s (node %s) at %s" % (version, name, url)
             else:
                 service_ms = _service_ms()
                 self.url = self._start(service_ms).url
                 zero_url = self._start(0).url
                 self.description = self._services[0].describe()
+            self._base = self.description
             progress("      I/O backend: %s" % self.description)
             self._run_probe(zero_url, service_ms)
             for key, value in (("GILBENCH_ES_URL", self.url), ("GILBENCH_IO_LOG", self._log)):
@@ -98,7 +102,9 @@ class _IoSession(Session):
             self._dropped["io_probe"] = ("observations dropped: the GIL was %s after the client's imports, the run "
                                          "had it %s" % ("on" if 1 in states else "off", "on" if wanted else "off"))
             progress("      " + self._dropped["io_probe"])
-            probe = {k: v for k, v in probe.items() if k.startswith("io.gil_enabled")}
+            # Counts of calls and errors stay: errors are counted, never dropped.
+            kept = ("io.gil_enabled", "io.probe.", "io.concurrent64.")
+            probe = {k: v for k, v in probe.items() if k.startswith(kept)}
         self._probe = probe
 
     def _logged(self):
@@ -130,7 +136,7 @@ class _IoSession(Session):
             out["io.capacity_share"] = peak / capacity
             out["io.near_capacity"] = int(peak >= NEAR_CAPACITY * capacity)
             per_call = out.get("io.local.per_call_0ms_samples") or [0.0]
-            self.description += ", capacity %.0f req/s and %.2f ms per call from one thread at 0 ms" % (
+            self.description = self._base + ", capacity %.0f req/s and %.2f ms per call from one thread at 0 ms" % (
                 capacity, 1000.0 * sum(per_call) / len(per_call))
             if out["io.near_capacity"]:
                 self.description += " (WARNING: the run's peak, %.0f req/s, is within 50%% of it)" % peak
