@@ -304,3 +304,24 @@ def test_a_service_ends_when_the_run_that_started_it_is_killed():
     if not gone:
         os.kill(pid, signal.SIGKILL)
     assert gone
+
+
+@pytest.mark.parametrize("peak, flagged", [(1000.0, 0), (2600.0, 1)])
+def test_a_run_near_the_services_capacity_is_flagged_and_errors_are_counted(tmp_path, peak, flagged):
+    from bench.harness import io_session
+
+    log = tmp_path / "io.jsonl"
+    log.write_text("".join(json.dumps(e) + "\n" for e in (
+        {"variant": "io[threads=1]", "calls": 40, "errors": 0, "reasons": [], "rate": 90.0},
+        {"variant": "io[threads=16]", "calls": 40, "errors": 2, "reasons": ["ConnectionError: x"], "rate": peak})))
+    session = object.__new__(io_session._IoSession)  # its files, without starting anything
+    session._log, session._base, session._errors = str(log), "local service, 10 ms service time", {}
+    session._probe = {"io.local.capacity_req_s": 5000.0, "io.local.per_call_0ms_samples": [0.0004],
+                      "io.probe.calls": 456, "io.probe.errors": 1, "io.probe.error_reasons": ["ReadTimeout: y"]}
+    obs = session.observations()
+    assert (obs["io.calls"], obs["io.errors"]) == (536, 3)
+    assert obs["io.error_reasons"] == ["ReadTimeout: y", "io[threads=16]: ConnectionError: x"]
+    assert session.errors() == {"io": "3 of 536 requests failed: ReadTimeout: y; io[threads=16]: ConnectionError: x"}
+    assert obs["io.peak_rate_req_s"] == peak and obs["io.near_capacity"] == flagged
+    assert ("WARNING" in session.description) == bool(flagged)
+    assert session.description.startswith("local service, 10 ms service time, capacity 5000 req/s and 0.40 ms")
