@@ -16,7 +16,7 @@ WORKLOADS = (
         # Calls per value: the note's 1,000 in rigorous mode; fewer in the others (one thread at
         # 10 ms takes 10 s per 1,000 calls, and every value is repeated in every round).
         script_args={"fast": ("--io-calls", "40", "--io-variants", "fast"),
-                     "default": ("--io-calls", "240"),
+                     "default": ("--io-calls", "120"),
                      "rigorous": ("--io-calls", "1000")},
         derived=(
             ("io.single_mean_s", mean(_ONE_THREAD)),
