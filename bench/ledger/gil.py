@@ -90,7 +90,7 @@ CLAIMS = (
           departs="The note's Elasticsearch(\"127.0.0.1:9200\") fails on clients 8 and later (a URL needs a "
                   "scheme): we pass http://. Against ES_URL when set, else a local search service (a separate "
                   "process, 10 ms per request by default; the I/O backend line says which). 1,000 calls per value "
-                  "in rigorous mode, 120 by default, 40 in fast mode; one client shared by all threads, with a "
+                  "in rigorous mode, 128 by default, 48 in fast mode; one client shared by all threads, with a "
                   "connection per thread."),
     Claim("gil.runtime-not-io", "gil", _SECTION,
           "Whether the GIL matters depends on interacting with the Python runtime, not on CPU vs I/O: "
