@@ -71,8 +71,8 @@ def main():
     url, calls = args.es_url, args.io_calls
     runner.metadata["io_calls"] = calls
     threads, processes, async_nodes = _VARIANTS[args.io_variants]
-    # Made lazily, once per worker and outside the timing: one client shared by every thread,
-    # with a connection for each (the pool would otherwise be what is measured).
+    # Made once per worker, on its first value (pyperf's warm-up, which is not kept): one client
+    # shared by every thread, with a connection for each (else the pool would be what is measured).
     made = []
 
     def shared(factory):
