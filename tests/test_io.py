@@ -325,3 +325,20 @@ def test_a_run_near_the_services_capacity_is_flagged_and_errors_are_counted(tmp_
     assert obs["io.peak_rate_req_s"] == peak and obs["io.near_capacity"] == flagged
     assert ("WARNING" in session.description) == bool(flagged)
     assert session.description.startswith("local service, 10 ms service time, capacity 5000 req/s and 0.40 ms")
+
+
+def test_probe_figures_taken_with_the_gil_in_another_state_are_dropped_with_the_reason(monkeypatch):
+    from bench import ledger
+    from bench.harness import io_session
+
+    monkeypatch.delenv("ES_URL", raising=False)
+    monkeypatch.setenv(io_session.SERVICE_MS_ENV, "1")
+    # As if the run had started with the GIL in the other state than the probe found after its imports.
+    session = io_session.open_session([ledger.workload("io")], "fast", gil_enabled=not _gil())
+    try:
+        obs = session.observations()
+    finally:
+        session.close()
+    assert "after the client's imports" in session.dropped()["io_probe"]
+    assert "io.client_cpu_per_call_samples" not in obs and "io.ceiling.threads_samples" not in obs
+    assert obs["io.errors"] == 0 and obs["io.concurrent64.calls"] == 256  # counts are kept
