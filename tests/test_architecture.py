@@ -36,6 +36,10 @@ def test_import_contracts_are_kept():
     ("services/__init__.py", "import demos", "services import nothing of bench or demos"),
     ("bench/harness/runner.py", "import bench.judge.load", "the harness (runs inside measured interpreters)"),
     ("bench/harness/pyperf_script.py", "import tabulate", "the harness (runs inside measured interpreters)"),
+    # The one ignored import (bm_io -> services.io_workload) opens nothing else: the client stays
+    # out of the harness's own modules, and bm_io may not import it directly.
+    ("bench/harness/runner.py", "import services.io_workload", "the harness (runs inside measured interpreters)"),
+    ("bench/harness/benchmarks/bm_io.py", "import elasticsearch", "the harness (runs inside measured interpreters)"),
     ("bench/ledger/gil.py", "import bench.progress", "the ledger imports nothing but its own vocabulary"),
     ("bench/judge/load.py", "import bench.publish.report", "layers only point down"),
     ("bench/interpreters/matrix.py", "import bench.harness.runner", "layers only point down"),

@@ -47,14 +47,14 @@ def _broken_copy(tmp_path, old, new):
 
 
 def test_the_workflow_matches_the_workflow_schema():
-    pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed (the test extra has it)")
+    pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed (the lint extra has it)")
     proc = _check_jsonschema(_WORKFLOW)
     assert proc.returncode == 0, proc.stdout
 
 
 @pytest.mark.parametrize("old,new", _BREAKS[1:])
 def test_the_schema_check_catches_a_broken_workflow(tmp_path, old, new):
-    pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed (the test extra has it)")
+    pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed (the lint extra has it)")
     proc = _check_jsonschema(_broken_copy(tmp_path, old, new))
     assert proc.returncode != 0, proc.stdout
 

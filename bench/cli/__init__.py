@@ -8,8 +8,7 @@ import sys
 import demos
 from bench import ledger
 from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of, run_command
-from bench.cli import pythons
-from bench.cli import snippets
+from bench.cli import es, pythons, snippets
 from bench.progress import fail as _fail, progress
 
 
@@ -157,6 +156,7 @@ def _parser():
     p.set_defaults(func=_cmd_matrix)
 
     pythons.register(sub)
+    es.register(sub)
     snippets.register(sub)
     return parser
 

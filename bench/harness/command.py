@@ -38,12 +38,12 @@ def add_run_arguments(parser):
 
 def run_command(args):
     """Run the selection; print the result folder; 0, or 2 with one line on stderr."""
-    from bench.harness import runner, selection
+    from bench.harness import io_session, runner, selection
 
     try:
         selected = selection.select(args.only)
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
-    except selection.SelectionError as exc:
+    except (selection.SelectionError, io_session.BackendError) as exc:
         return fail(exc)
     except OSError as exc:
         return fail("cannot write the results: %s" % exc)

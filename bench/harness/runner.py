@@ -18,7 +18,7 @@ import sysconfig
 import tempfile
 import time
 
-from bench.harness import results_format
+from bench.harness import io_session, results_format
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
 from bench.harness.selection import PYPERF_ARGS, ROUNDS
@@ -111,7 +111,13 @@ def run(selected, out_dir, mode="fast", ident=None):
     ident = ident or default_id(facts)
     final = os.path.join(out_dir, ident)
     staging = os.path.join(out_dir, ".%s.partial-%d" % (ident, os.getpid()))
-    os.makedirs(staging)
+    # The search backend of the I/O workloads (none without them): checked before anything runs.
+    backend = io_session.open_session(selected, mode, facts["gil_enabled"])
+    try:
+        os.makedirs(staging)
+    except BaseException:
+        backend.close()
+        raise
     bench_file = os.path.join(staging, results_format.BENCH)
     observations, errors, dropped, timings = {}, {}, {}, {}
     started = _now()
@@ -139,6 +145,9 @@ def run(selected, out_dir, mode="fast", ident=None):
                 _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
             timings[workload.name] = round(time.perf_counter() - t0, 2)
             _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
+        observations.update(backend.observations())
+        dropped.update(backend.dropped())
+        errors.update(backend.errors())
         # Recorded in meta.json too, for the run as a whole.
         facts["gil_enabled_at_end"] = gil_enabled()
         if facts["gil_enabled_at_end"] != facts["gil_enabled"]:
@@ -149,8 +158,7 @@ def run(selected, out_dir, mode="fast", ident=None):
                     load_start=load_start, load_end=_load_average(),
                     # Format 3: what a merge of results folders is keyed on and checked against.
                     host=platform.node(), ledger=results_format.ledger_fingerprint(),
-                    # No workload of the GIL chapter talks to a search backend.
-                    io_backend=None)
+                    io_backend=backend.description)
         _write_json(os.path.join(staging, results_format.META), meta)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),
                     {"format": results_format.FORMAT, "observations": observations, "errors": errors,
@@ -159,5 +167,6 @@ def run(selected, out_dir, mode="fast", ident=None):
             shutil.rmtree(final)
         os.replace(staging, final)
     finally:
+        backend.close()
         shutil.rmtree(staging, ignore_errors=True)
     return final, errors

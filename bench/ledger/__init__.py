@@ -5,14 +5,14 @@ its spread) into a verdict for every claim alike.  A chapter module holds that c
 claims and the workloads that measure them; a new claim is one entry plus one observed key.
 The words an entry is written in are in ``bench.ledger.vocabulary``.
 """
-from bench.ledger import gc, gil, mem, mp, slow
+from bench.ledger import gc, gil, io, mem, mp, slow
 
 # Selection names for ``--only``; "io" holds the I/O workloads of the GIL chapter's
 # io-threads claim once they are built.
 CHAPTERS = ("mem", "gc", "slow", "gil", "mp", "io")
 
 CLAIMS = mem.CLAIMS + gc.CLAIMS + slow.CLAIMS + gil.CLAIMS + mp.CLAIMS
-WORKLOADS = mem.WORKLOADS + gc.WORKLOADS + slow.WORKLOADS + gil.WORKLOADS + mp.WORKLOADS
+WORKLOADS = mem.WORKLOADS + gc.WORKLOADS + slow.WORKLOADS + gil.WORKLOADS + mp.WORKLOADS + io.WORKLOADS
 
 _BY_ID = {c.id: c for c in CLAIMS}
 _WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}
