@@ -22,8 +22,10 @@ venv: $(STAMP)
 pythons: $(STAMP)
 	$(BIN)/gilbench pythons ensure-free-threaded
 
+# The matrix, then its report published into docs/results/ and its claim table into README.md.
 bench: pythons
 	$(BIN)/gilbench matrix --fast --out $(RUN)
+	$(BIN)/gilbench publish $(RUN) --to docs/results --readme README.md
 
 # Import contracts first (.importlinter: the architecture's arrows), then the suite.
 test: $(STAMP)

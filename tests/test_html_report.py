@@ -1,6 +1,6 @@
 """The HTML report: one self-contained page with the tables and the charts of a JSON report.
 
-Rendered from recorded results of a real matrix run (tests/fixtures/html-matrix-gil/README.md);
+Rendered from recorded results of a real matrix run (tests/fixtures/matrix-gil; tests/fixtures/README.md);
 the charts whose workloads are not built yet (I/O, mp, memory) from a small synthetic report,
 marked as such, whose only job is to show those charts get drawn from the keys they read.
 """
@@ -17,7 +17,7 @@ from bench.children import run_in_group
 from bench.cli import main
 from bench.publish import charts, html
 
-_RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "html-matrix-gil")
+_RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "matrix-gil")
 
 
 class _Links(HTMLParser):

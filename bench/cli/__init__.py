@@ -8,7 +8,7 @@ import sys
 import demos
 from bench import ledger
 from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of, run_command
-from bench.cli import es, pythons, snippets
+from bench.cli import es, publish, pythons, snippets
 from bench.progress import fail as _fail, progress
 
 
@@ -157,6 +157,7 @@ def _parser():
 
     pythons.register(sub)
     es.register(sub)
+    publish.register(sub)
     snippets.register(sub)
     return parser
 

@@ -51,10 +51,23 @@ def interpreter_facts():
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "platform": platform.platform(),
         "machine": platform.machine(),
+        "cpu_model": _cpu_model(),
         "compiler": platform.python_compiler(),
         # Recorded because 3.14 changes Linux's default, and process start-up is in the timings.
         "mp_start_method": multiprocessing.get_start_method(),
     }
+
+
+def _cpu_model():
+    """The processor's name (Linux: /proc/cpuinfo), so that published figures say what ran them."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
 
 
 def _load_average():

@@ -1,0 +1,68 @@
+"""gilbench publish: a results folder rendered into the committed folder, and its table into a README.
+
+Rendered from the recorded results of a real matrix run (tests/fixtures/matrix-gil; README there).
+"""
+import json
+import os
+import pytest
+
+from bench.publish import folder
+
+_RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "matrix-gil")
+
+
+def _readme(tmp_path, between="old table\n"):
+    path = tmp_path / "README.md"
+    path.write_text("# project\n\n```\nmake bench\nmake test\n```\n\n" + folder.BEGIN + "\n" + between
+                    + folder.END + "\n\n## More\n")
+    return path
+
+
+def test_publish_writes_every_format_and_the_raw_files(tmp_path):
+    dest = tmp_path / "docs" / "results"
+    readme = _readme(tmp_path)
+    folder.publish(_RECORDED, dest, readme)
+    for name in ("report.md", "report-why.md", "report.json", "report.html", "README.md"):
+        assert (dest / name).is_file(), name
+    columns = sorted(d for d in os.listdir(_RECORDED) if os.path.isdir(os.path.join(_RECORDED, d)))
+    assert sorted(os.listdir(dest / "raw")) == columns
+    for column in columns:
+        assert sorted(os.listdir(dest / "raw" / column)) == ["bench.json", "meta.json", "observations.json"]
+    about = (dest / "README.md").read_text()
+    assert "Time per chapter" in about and "cpu_model not recorded" in about  # the fixture predates cpu_model
+
+
+def test_the_readme_table_is_replaced_and_traceable_to_the_json(tmp_path):
+    dest = tmp_path / "results"
+    readme = _readme(tmp_path)
+    folder.publish(_RECORDED, dest, readme)
+    text = readme.read_text()
+    assert "old table" not in text and text.startswith("# project") and text.endswith("## More\n")
+    table = text.split(folder.BEGIN)[1].split(folder.END)[0]
+    data = json.loads((dest / "report.json").read_text())
+    shown = [cell["text"] for row in data["table"] for cell in row["cells"].values() if cell["verdict"] != "not-measured"]
+    assert shown and all(t in table for t in shown)
+    folder.publish(_RECORDED, dest, readme)  # again: one table, not two
+    assert readme.read_text().count(folder.BEGIN) == 1
+
+
+def test_a_readme_without_its_markers_is_refused_in_one_line(tmp_path, capsys):
+    from bench.cli import main
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# project\n")
+    dest = tmp_path / "results"
+    assert main(["publish", _RECORDED, "--to", str(dest), "--readme", str(readme)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no place for the claim table" in err
+    assert readme.read_text() == "# project\n" and not dest.exists()  # checked before anything is written
+
+
+def test_a_missing_results_folder_leaves_the_published_folder_alone(tmp_path):
+    dest = tmp_path / "results"
+    dest.mkdir()
+    (dest / "keep").write_text("x")
+    with pytest.raises(Exception):
+        folder.publish(tmp_path / "nothing-here", dest, None)
+    assert (dest / "keep").read_text() == "x"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
