@@ -217,6 +217,19 @@ def _parallel_gate(claim, facts):
     return None, ""
 
 
+_CONDITION_WORDS = {
+    "gil-on": "the GIL is on at run time", "gil-off": "the GIL is off at run time",
+    "multicore": "at least two CPUs are usable", "pymalloc": "pymalloc serves the process",
+    "parallel": "the machine delivered parallelism in this run",
+}
+
+
+def _said(conditions):
+    """``gil-off multicore`` in words, for a reason a reader sees."""
+    return " and ".join("%s (%s)" % (_CONDITION_WORDS[c], c) if c in _CONDITION_WORDS else c
+                        for c in conditions.split())
+
+
 def _allocator_note(applies, facts):
     """Which allocator the run found instead of pymalloc, when that is why a claim is n/a."""
     if "pymalloc" in applies.split() and not facts.get("pymalloc") and facts.get("allocator"):
@@ -251,7 +264,7 @@ def evaluate(claim, metrics, facts):
     """
     if claim.applies and not condition_holds(claim.applies, facts):
         return Verdict(claim.id, "n/a", "applies only where %s; not the case on this interpreter%s"
-                       % (claim.applies, _allocator_note(claim.applies, facts)))
+                       % (_said(claim.applies), _allocator_note(claim.applies, facts)))
     checks = [c for c in claim.checks if condition_holds(c.when, facts)]
     if not checks:
         return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")
