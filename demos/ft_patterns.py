@@ -1,4 +1,6 @@
-"""Which Python code scales on threads: the access patterns CPython's free-threading scaling
+"""Which Python code scales on threads, pattern by pattern.
+
+The access patterns CPython's free-threading scaling
 benchmark (Tools/ftscalingbench) watches, each on 1 and on N threads, every thread doing the full work.
 
 scaling = time(N threads) / time(1 thread): about 1 when the threads run in parallel (the

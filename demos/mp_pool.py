@@ -1,4 +1,6 @@
-"""Pool, every variant of the note: apply / apply_async (with a timeout), leaving the with-block,
+"""Pool, every variant of the note, run and checked.
+
+The variants: apply / apply_async (with a timeout), leaving the with-block,
 map vs imap memory, map_async callbacks, imap chunksize, imap_unordered order.
 
 The note says: apply_async(f, (20,)).get(timeout=1) prints 400; get(timeout=1) on a 10 s task

@@ -1,4 +1,6 @@
-"""Start methods: which the platform offers, its default, how fast each starts a child, and whether
+"""Start methods: which are offered, how fast each starts, what a child inherits.
+
+The details: which start methods the platform offers, its default, how fast each starts a child, and whether
 a file descriptor the parent opened is open in the child.
 
 The note says: three methods (spawn, fork, forkserver); fork is the Unix default (spawn on

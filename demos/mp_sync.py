@@ -1,4 +1,6 @@
-"""Event and Lock across processes: an Event starts unset and wait() blocks until set(); a Lock
+"""Event and Lock across processes, as the note uses them.
+
+An Event starts unset and wait() blocks until set(); a Lock
 lets one process at a time into its critical section, and the others wait.
 
 The note says: the flag of an Event starts False (print(event.is_set()) -> False); wait() blocks

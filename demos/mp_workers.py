@@ -1,4 +1,6 @@
-"""Threads vs processes on the same work: the note's countdown and a word count, on a thread pool
+"""Threads vs processes on the same CPU-bound work.
+
+The note's countdown and a word count, on a thread pool
 and on a process pool of 1, 2 and 4 workers.
 
 The note's advice: because of the GIL, parallelise CPU-bound Python with processes, not threads.

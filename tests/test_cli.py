@@ -37,6 +37,7 @@ def test_run_then_report(tmp_path):
     proc = _gilbench("run", "--fast", "--only", "switching,fib", "--out", str(out), "--id", "here")
     assert proc.returncode == 0, proc.stderr
     assert "[1/2] switching" in proc.stderr and "[2/2] fib" in proc.stderr  # progress
+    assert proc.stdout.strip() == str(out / "here") and "next: gilbench report %s" % out in proc.stderr
     folder = out / "here"
     assert sorted(p.name for p in folder.iterdir()) == ["bench.json", "meta.json", "observations.json"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left

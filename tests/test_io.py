@@ -212,6 +212,12 @@ def test_gilbench_es_start_status_stop(tmp_path):
         assert backend.check(url)[0] == "gilbench-local"
         status = es("status")
         assert status.returncode == 0 and url in status.stdout
+        again = es("start", "--service-ms", "0")  # the same service time: the running one is reused
+        assert again.returncode == 0 and again.stdout.strip() == url
+        other = es("start", "--service-ms", "2")  # another service time: refused, in one line
+        assert other.returncode == 2 and other.stdout == "", other.stdout
+        lines = other.stderr.strip().splitlines()
+        assert len(lines) == 1 and "0.0 ms service time, not 2.0" in lines[0], other.stderr
     finally:
         stop = es("stop")  # ends it whatever failed above: nothing may outlive the test
     assert stop.returncode == 0 and backend.wait_until_gone(pid, 10)

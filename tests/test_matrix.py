@@ -90,6 +90,13 @@ def test_matrix_bad_selection_is_one_line(tmp_path):
     assert not (tmp_path / "r").exists()
 
 
+def test_empty_items_of_a_selection_are_ignored():
+    from bench.harness.selection import select
+
+    assert select("gc,") == select("gc") == select(" , gc ,,")
+    assert select(",") == select("") == select(None)
+
+
 def test_unreachable_source_is_one_line(tmp_path, monkeypatch):
     env = dict(_ENV, GILBENCH_CACHE=str(tmp_path / "cache"))
     proc = subprocess.run([sys.executable, "-m", "bench", "pythons", "build", "3.13", "--source",

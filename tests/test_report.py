@@ -255,3 +255,11 @@ def test_the_ledger_fingerprint_is_the_same_on_every_interpreter(python):
     out = subprocess.run([python, "-c", code], stdout=subprocess.PIPE, universal_newlines=True, env=_ENV,
                          timeout=60, check=True).stdout.strip()
     assert out == results_format.ledger_fingerprint()
+
+
+def test_configure_flags_are_cut_at_a_whole_flag():
+    from bench.publish.report import _flags
+
+    flags = "--enable-optimizations --with-lto --prefix=/home/user/.cache/gilbench/pythons/3.13.5"
+    assert _flags(flags) == "--enable-optimizations --with-lto …"
+    assert _flags("--with-lto") == "--with-lto" and _flags(None) == ""

@@ -1,4 +1,4 @@
-"""gilbench: the study note's claims about the GIL, free-threading, GC and multiprocessing, measured."""
+"""gilbench: the study note's claims on memory, GC, why Python is slow, the GIL and free-threading, multiprocessing and I/O, measured."""
 import argparse
 import importlib
 import json
@@ -55,7 +55,11 @@ def _cmd_demo(args):
 
 
 def _cmd_run(args):
-    return run_command(args)
+    args.out = out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
+    status = run_command(args)
+    if status == 0:
+        progress("next: gilbench report %s" % args.out)
+    return status
 
 
 def _cmd_report(args):

@@ -37,6 +37,10 @@ def _is_service(pid):
 
 def _start(args):
     state = _state()
+    if state and state.get("service_ms") != args.service_ms:
+        return fail("a service already runs at %s (pid %d) with %s ms service time, not %s: "
+                    "`gilbench es stop` it first" % (state["url"], state["pid"], state.get("service_ms"),
+                                                     args.service_ms))
     if state:
         progress("already running at %s (pid %d)" % (state["url"], state["pid"]))
         print(state["url"])

@@ -23,11 +23,12 @@ class SelectionError(ValueError):
 
 def select(selection):
     """Workloads for a comma-separated selection of chapters and/or workload names."""
-    if not selection:
+    items = [s.strip() for s in (selection or "").split(",") if s.strip()]  # "gc," means "gc"
+    if not items:
         return list(ledger.WORKLOADS)
     names = [w.name for w in ledger.WORKLOADS]
     chosen = []
-    for item in (s.strip() for s in selection.split(",")):
+    for item in items:
         if item in names:
             picked = [ledger.workload(item)]
         elif item in ledger.CHAPTERS:

@@ -150,8 +150,21 @@ def _machines(results):
         load = "%s, %s" % ((i["load_start"] or ["?"])[0], (i["load_end"] or ["?"])[0])
         body.append([i["column"]] + ([i["host"]] if several_hosts else []) + [
             i["build"], i["mode"], i["rounds"] or "-", i["cpu_count"], load,
-            i["io_backend"] or "none (no I/O workload)", (i["configure_flags"] or "")[:60]])
+            i["io_backend"] or "none (no I/O workload)", _flags(i["configure_flags"])])
     return [tabulate(body, head, tablefmt="github"), ""]
+
+
+def _flags(flags, width=60):
+    """The configure flags cut at a whole flag (not mid-token), with "…" when cut."""
+    flags = flags or ""
+    if len(flags) <= width:
+        return flags
+    kept = ""
+    for flag in flags.split():
+        if len(kept) + len(flag) + 1 > width:
+            break
+        kept = (kept + " " + flag).lstrip()
+    return (kept or flags.split()[0]) + " …"
 
 
 def to_markdown(results, table, chapters=None, why=False):

@@ -147,7 +147,9 @@ def to_markdown(table_rows, columns, why=False):
               "t over rounds; counts: k/n trials with the exact Clopper-Pearson interval of the rate). "
               "* provisional: fewer than 5 pairs, or columns compared unpaired. 'changed at': the first column "
               "where a decisive verdict differs from the one before it (with the CPython change behind it, when "
-              "the ledger knows it). The note's figures are the note's, not measured.", ""]
+              "the ledger knows it). The note's figures are the note's, not measured. A value of 1 or 0 is a "
+              "yes/no fact (1 = observed, 0 = not observed); the prediction a value was judged against is in "
+              "the claim's why (`--why`, and the HTML report).", ""]
     lines += ["- %s: %s" % (_MARK[v], meaning) for v, meaning in LEGEND.items()]
     if why:
         lines += ["", "### Why", ""]
