@@ -16,8 +16,9 @@ from bench.judge.load import ResultsError
 from bench.publish.table import json_number
 
 MEANING = ("Times: pyperf's mean ± standard deviation of every value of every round (how many: n in "
-           "report.json), read from each column's bench.json with pyperf; the ± is the spread of the values, not a confidence interval. "
-           "Compare two columns with pyperf itself: `python -m pyperf compare_to --table A/bench.json B/bench.json`.")
+           "report.json), read from each column's bench.json with pyperf; the ± is the spread of the values, "
+           "not a confidence interval. Compare two columns with pyperf itself: "
+           "`python -m pyperf compare_to --table A/bench.json B/bench.json`.")
 
 
 def _suite(result):
