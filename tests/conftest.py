@@ -13,36 +13,13 @@ import pytest
 _GRACE_S = 5.0
 
 
-def _live_child_pids():
-    """Pids of this process's live children of any kind (subprocess too), from /proc; Linux only."""
-    me = str(os.getpid())
-    pids = set()
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return pids
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[1] == me and fields[0] != "Z":
-            pids.add(int(entry))
-    return pids
-
-
-def _live_descendant_pids():
-    """Pids of every live descendant of this process (children, grandchildren, ...), from /proc,
-    except multiprocessing's own session-long helpers (the forkserver, the resource tracker),
-    which it starts once and keeps until exit; their children are still counted."""
+def _live_processes():
+    """{pid: parent pid} of every live (not zombie) process, from /proc; Linux only."""
     parent_of = {}
     try:
         entries = os.listdir("/proc")
     except OSError:
-        return set()
+        return parent_of
     for entry in entries:
         if not entry.isdigit():
             continue
@@ -53,6 +30,20 @@ def _live_descendant_pids():
             continue
         if fields[0] != "Z":
             parent_of[int(entry)] = int(fields[1])
+    return parent_of
+
+
+def _live_child_pids():
+    """Pids of this process's live children of any kind (subprocess too)."""
+    me = os.getpid()
+    return {pid for pid, ppid in _live_processes().items() if ppid == me}
+
+
+def _live_descendant_pids():
+    """Pids of every live descendant of this process (children, grandchildren, ...),
+    except multiprocessing's own session-long helpers (the forkserver, the resource tracker),
+    which it starts once and keeps until exit; their children are still counted."""
+    parent_of = _live_processes()
     found, frontier = set(), {os.getpid()}
     while frontier:
         frontier = {pid for pid, ppid in parent_of.items() if ppid in frontier} - found

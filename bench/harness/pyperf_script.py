@@ -53,14 +53,18 @@ class GilStateChanged(RuntimeError):
     pass
 
 
+def _refuse_if_flipped(gil_before, func):
+    if gil_enabled() != gil_before:
+        raise GilStateChanged("the GIL was switched %s while timing %s; its values are refused"
+                              % ("on" if gil_before is False else "off", getattr(func, "__name__", func)))
+
+
 def _timed_calls(loops, gil_before, func, *args):
     start = time.perf_counter()
     for _ in range(loops):
         func(*args)
     elapsed = time.perf_counter() - start
-    if gil_enabled() != gil_before:
-        raise GilStateChanged("the GIL was switched %s while timing %s; its values are refused"
-                              % ("on" if gil_before is False else "off", getattr(func, "__name__", func)))
+    _refuse_if_flipped(gil_before, func)
     return elapsed
 
 
@@ -71,20 +75,22 @@ def bench_all(runner, benchmarks):
     The GIL state recorded in each run's metadata is the one at the worker's start; it is
     checked again after every timed loop.
     """
+    _bench_in_order(runner, benchmarks, _timed_calls)
+
+
+def _bench_in_order(runner, benchmarks, timer):
     args = runner.args if runner.args is not None else runner.parse_args()
     runner.metadata["gilbench_round"] = args.gilbench_round
     ordered = list(benchmarks)
     if args.gilbench_order == "reversed":
         ordered.reverse()
     for name, func, *func_args in ordered:
-        runner.bench_time_func(name, _timed_calls, gil_enabled(), func, *func_args)
+        runner.bench_time_func(name, timer, gil_enabled(), func, *func_args)
 
 
 def _self_timed(loops, gil_before, func, *args):
     elapsed = func(loops, *args)
-    if gil_enabled() != gil_before:
-        raise GilStateChanged("the GIL was switched %s while timing %s; its values are refused"
-                              % ("on" if gil_before is False else "off", getattr(func, "__name__", func)))
+    _refuse_if_flipped(gil_before, func)
     return elapsed
 
 
@@ -92,10 +98,4 @@ def bench_all_self_timed(runner, benchmarks):
     """Like ``bench_all``, for workloads that time only part of each call: ``func(loops, *args)``
     runs ``loops`` times and returns the seconds of the timed part (a process's start up to its
     first instruction, without the join that follows)."""
-    args = runner.args if runner.args is not None else runner.parse_args()
-    runner.metadata["gilbench_round"] = args.gilbench_round
-    ordered = list(benchmarks)
-    if args.gilbench_order == "reversed":
-        ordered.reverse()
-    for name, func, *func_args in ordered:
-        runner.bench_time_func(name, _self_timed, gil_enabled(), func, *func_args)
+    _bench_in_order(runner, benchmarks, _self_timed)
