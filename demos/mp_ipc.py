@@ -150,18 +150,13 @@ def observe(method=None, per_thread=300, trips=20):
         "mp.ipc.queue_not_once": not_once,
     }
     note = [42, None, "hello"]
-    with Echo("pipe", method) as echo:
-        out["mp.ipc.pipe_roundtrip_ok"] = int(echo.roundtrip(note) == note)
-        for size in SIZES:
-            t0 = time.perf_counter()
-            roundtrips(echo, size, trips)
-            out["mp.ipc.pipe_roundtrip_s.%d" % size] = (time.perf_counter() - t0) / trips
-    with Echo("queue", method) as echo:
-        out["mp.ipc.queue_roundtrip_ok"] = int(echo.roundtrip(note) == note)
-        for size in SIZES:
-            t0 = time.perf_counter()
-            roundtrips(echo, size, trips)
-            out["mp.ipc.queue_roundtrip_s.%d" % size] = (time.perf_counter() - t0) / trips
+    for kind in ("pipe", "queue"):
+        with Echo(kind, method) as echo:
+            out["mp.ipc.%s_roundtrip_ok" % kind] = int(echo.roundtrip(note) == note)
+            for size in SIZES:
+                t0 = time.perf_counter()
+                roundtrips(echo, size, trips)
+                out["mp.ipc.%s_roundtrip_s.%d" % (kind, size)] = (time.perf_counter() - t0) / trips
     return out
 
 
