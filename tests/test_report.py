@@ -263,3 +263,19 @@ def test_configure_flags_are_cut_at_a_whole_flag():
     flags = "--enable-optimizations --with-lto --prefix=/home/user/.cache/gilbench/pythons/3.13.5"
     assert _flags(flags) == "--enable-optimizations --with-lto …"
     assert _flags("--with-lto") == "--with-lto" and _flags(None) == ""
+
+
+def test_an_undecided_cell_names_the_precondition_it_shows():
+    from bench import ledger
+    from bench.judge.evaluate import Verdict
+    from bench.publish.table import cell_text
+
+    claim = ledger.get("gil.race-fix-join")
+    precondition = Verdict(claim.id, "inconclusive", "why", value=0.05, interval=(0.0061, 0.17), n=40, events=2,
+                           metric="race.call.races")
+    assert cell_text(precondition, claim) == "? undecided (needs race.call.races) 2/40 (0.61–17%)"
+    own = Verdict(claim.id, "inconclusive", "why", value=0.0, interval=(0.0, 0.52), n=5, events=0,
+                  metric="race.fix_join.races")
+    assert cell_text(own, claim) == "? undecided 0/5 (≤52%)"
+    rate_near_one = Verdict(claim.id, "holds", "why", value=0.99, interval=(0.95, 0.9997), n=100, events=99)
+    assert "100%" in cell_text(rate_near_one) and "e+" not in cell_text(rate_near_one)

@@ -64,13 +64,19 @@ def describe(m):
     return describe_value(m.value, m.interval, m.n, m.events)
 
 
+def _percent(rate):
+    """A rate as a percentage a person reads: '0.61', '8.8', '57', '100' (never '1e+02')."""
+    p = 100 * rate
+    return "%.0f" % p if p >= 10 else "%.2g" % p
+
+
 def describe_value(value, interval, n=None, events=None):
     """The same, from a verdict's parts (the report's cells use it too)."""
     if events is not None:
         lo, hi = interval
         if events == 0:
-            return "0/%d (≤%.2g%%)" % (n, 100 * hi)
-        return "%d/%d (%.2g–%.2g%%)" % (events, n, 100 * lo, 100 * hi)
+            return "0/%d (≤%s%%)" % (n, _percent(hi))
+        return "%d/%d (%s–%s%%)" % (events, n, _percent(lo), _percent(hi))
     if interval is None:
         return fmt(value)
     if not all(math.isfinite(x) for x in interval):
@@ -165,7 +171,7 @@ def _reason(check, m, outcome):
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
         # Decided or not, a count of zero bounds a rate; it never proves that something cannot happen.
-        text += " (not seen in %d trials: the rate is below %.2g%% at 95%%, not zero)" % (m.n, 100 * m.interval[1])
+        text += " (not seen in %d trials: the rate is below %s%% at 95%%, not zero)" % (m.n, _percent(m.interval[1]))
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text

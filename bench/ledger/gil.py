@@ -124,6 +124,7 @@ CLAIMS = (
     Claim("gil.freethreading-2x-slower", "gil", _SECTION,
           "On 3.13 with free-threading, Fibonacci runs about 2x slower than with the GIL.",
           "GIL을 활성화 한 쪽이 약 2배 더 빠른",
+          # "About 2x" read as 2 +- 25%: between x1.5 and x2.5.
           (Check("fib.free_threaded_over_gil", "between(1.5,2.5)"),), note_figure="x2 (from a cited blog post)",
           scope="cross",
           changes=(Change("3.14", "the specializing interpreter is enabled on free-threaded builds: the single-thread "

@@ -17,11 +17,13 @@ from bench.publish.merge import host_of
 
 # One line per verdict: the legend under the Markdown table, and the JSON report's "legend".
 LEGEND = {
-    "holds": "the measurement agrees with the note, beyond its 95% interval",
-    "contradicted": "the measurement disagrees with the note, beyond its 95% interval",
+    "holds": "the whole 95% interval lies on the side of the check's bound the note predicts (the bound, "
+             "in the why, is the ledger's reading of the note, not always the note's own figure)",
+    "contradicted": "the whole 95% interval lies on the other side of that bound",
     "partly": "some of the claim's checks hold and others are contradicted",
     "within-noise": "the prediction's bound lies inside the 95% interval: this run cannot tell",
-    "inconclusive": "too few trials to decide (0 of n only bounds a rate), or a precondition failed",
+    "inconclusive": "too few trials to decide (0 of n only bounds a rate), or a precondition failed (the cell "
+                    "then names the precondition's metric and shows its value)",
     "n/a": "the claim does not apply to this interpreter or machine (the why says which)",
     "not-measured": "nothing in this run measured it (the why says what is missing)",
 }
@@ -42,9 +44,15 @@ def json_number(x):
     return x
 
 
-def cell_text(v):
-    """A cell as a person reads it: the mark, then the value and its interval; * = provisional."""
+def cell_text(v, claim=None):
+    """A cell as a person reads it: the mark, then the value and its interval; * = provisional.
+
+    An undecided cell whose value is a precondition's, not the claim's own, names that metric:
+    "? undecided 2/40" under "x = 0" would read as two races of the fix.
+    """
     text = _MARK[v.verdict]
+    if claim is not None and v.verdict == "inconclusive" and v.metric in {c.metric for c in claim.given}:
+        text += " (needs %s)" % v.metric
     if v.value is not None:
         text += " " + describe_value(v.value, v.interval, v.n, v.events)
         if v.provisional:
@@ -52,10 +60,10 @@ def cell_text(v):
     return text
 
 
-def _cell(v):
+def _cell(v, claim=None):
     return {"verdict": v.verdict, "value": json_number(v.value),
             "interval": [json_number(x) for x in v.interval] if v.interval else None, "n": v.n,
-            "provisional": v.provisional, "why": v.why, "events": v.events, "text": cell_text(v)}
+            "provisional": v.provisional, "why": v.why, "events": v.events, "text": cell_text(v, claim)}
 
 
 def _minor(meta):
@@ -105,7 +113,7 @@ def rows(results, table, chapters=None):
     for claim in _claims(chapters):
         before, column, change = changed_at(claim, results, table)
         out.append({"claim": claim.id, "chapter": claim.chapter, "section": claim.section, "claim_text": claim.claim,
-                    "note_figure": claim.note_figure, "cells": {r.id: _cell(table[r.id][claim.id]) for r in results},
+                    "note_figure": claim.note_figure, "cells": {r.id: _cell(table[r.id][claim.id], claim) for r in results},
                     "changed_at": column, "changed_from": before,
                     "change": {"version": change.version, "what": change.what, "reference": change.reference}
                     if change else None})
@@ -145,7 +153,10 @@ def to_markdown(table_rows, columns, why=False):
         lines.append("")
     lines += ["Cells: the verdict, then the value it turned on with its 95% interval [low, high] (ratios: paired "
               "t over rounds; counts: k/n trials with the exact Clopper-Pearson interval of the rate). "
-              "* provisional: fewer than 5 pairs, or columns compared unpaired. 'changed at': the first column "
+              "* provisional: fewer than 5 pairs, columns compared unpaired, or (claims about parallel speed-ups) "
+              "the machine's own parallelism, 2 processes over 1, reached below x1.5 in this run. Counts are "
+              "decided at a stated rate: 'never' holds once the rate's 95% upper bound is below 1% (the note's "
+              "own race) or 5% (every other count). 'changed at': the first column "
               "where a decisive verdict differs from the one before it (with the CPython change behind it, when "
               "the ledger knows it). The note's figures are the note's, not measured. A value of 1 or 0 is a "
               "yes/no fact (1 = observed, 0 = not observed); the prediction a value was judged against is in "
