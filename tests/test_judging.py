@@ -268,3 +268,19 @@ def test_no_nan_reaches_the_json(tmp_path):
     text = report.render(str(tmp_path), "json")
     assert "NaN" not in text and "Infinity" not in text
     assert all(not isinstance(v["value"], float) or math.isfinite(v["value"]) for v in json.loads(text)["verdicts"])
+
+
+def test_an_optional_check_is_judged_when_measured_and_said_when_not():
+    from bench import ledger
+    from bench.judge.evaluate import evaluate
+    from bench.judge.stats import Measured
+
+    claim = ledger.get("gil.threads-no-benefit")
+    facts = {"version": "3.12.1", "gil_enabled": True, "free_threaded": False, "cpu_count": 2, "cpus_usable": 2,
+             "machine_parallelism": Measured(1.9, (1.8, 2.0), 6)}
+    cpu = {"countdown.parallel_share.threads2": Measured(0.0, (-0.1, 0.1), 6),
+           "countdown.processes_vs_threads2": Measured(1.8, (1.7, 1.9), 6)}
+    without_io = evaluate(claim, cpu, facts)
+    assert without_io.verdict == "holds" and "io.speedup.threads2 not measured in this run" in without_io.why
+    with_io = evaluate(claim, dict(cpu, **{"io.speedup.threads2": Measured(1.9, (1.85, 1.95), 6)}), facts)
+    assert with_io.verdict == "partly" and "the I/O side" in with_io.why

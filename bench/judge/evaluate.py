@@ -272,6 +272,8 @@ def evaluate(claim, metrics, facts):
         return Verdict(claim.id, "n/a", "applies only where %s; not the case on this interpreter%s"
                        % (_said(claim.applies), _allocator_note(claim.applies, facts)))
     checks = [c for c in claim.checks if condition_holds(c.when, facts)]
+    left_out = [c for c in checks if c.optional and c.metric not in metrics]
+    checks = [c for c in checks if c not in left_out]
     if not checks:
         return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")
     given = [c for c in claim.given if condition_holds(c.when, facts)]
@@ -305,6 +307,7 @@ def evaluate(claim, metrics, facts):
         outcomes.append(outcome)
         reasons.append(_reason(check, m, outcome))
     verdict = _combine(outcomes)
+    reasons += ["%s not measured in this run, so not judged" % c.metric for c in left_out]
     if gate_note:
         reasons.append(gate_note)
     shown = ["%s = %s" % (k, describe(metrics[k])) for k in claim.context if k in metrics]

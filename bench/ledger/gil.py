@@ -106,11 +106,15 @@ CLAIMS = (
           "Threads bring almost no benefit to Python code; use processes (or async) instead.",
           "multi thread는 성능상의 이점이 거의 존재하지 않기에",
           (Check("countdown.parallel_share.threads2", "below(0.5)"),
-           Check("countdown.processes_vs_threads2", "above(1.0)")),
+           Check("countdown.processes_vs_threads2", "above(1.0)"),
+           # The I/O side, judged where the run measured it: two threads waiting on one backend.
+           # "Almost no benefit" read as under x1.5, the bar of the CPU side; the note itself reports
+           # x1.78 for its Elasticsearch test, so it expects this check to fail.
+           Check("io.speedup.threads2", "below(1.5)", optional=True,
+                 why="the I/O side: es.cat.indices() calls to a backend with a fixed service time")),
           applies="multicore parallel",
-          # The I/O side: threads (and async) do help calls that wait (io.*), as the note itself says.
           context=("countdown.speedup.threads2_vs_worker", "countdown.speedup.processes2",
-                   "mp.workers.threads2", "mp.workers.processes2", "io.speedup.threads2",
+                   "mp.workers.threads2", "mp.workers.processes2",
                    "io.speedup.threads16", "io.speedup.asyncio16", "io.asyncio16_vs_threads16"),
           changes=(_FREE_THREADING,)),
     Claim("gil.single-thread-unaffected", "gil", _SECTION,

@@ -30,6 +30,9 @@ class Check:
     prediction: str
     when: str = ""
     why: str = ""  # shown with this check's outcome: what the measured value means (or cannot show) here
+    # Judged when the run measured its metric; a run without it (another --only) judges the claim on
+    # its other checks and says which was left out, instead of leaving the whole claim not-measured.
+    optional: bool = False
 
 
 @dataclass(frozen=True)

@@ -123,6 +123,9 @@ def _update_readme(readme, results, verdicts, dest):
     body = ["", "The claims of the note on every interpreter of one `make bench` run (%s, %s CPUs; "
                 "[all files](%s), [the page with charts](%s/report.html), [every cell's reason](%s/report-why.md)):"
             % (started[:10], "/".join(sorted({str(r.meta.get("cpu_count")) for r in results})), link, link, link), ""]
+    note = merge.ledger_note(results)
+    if note:
+        body += [note, ""]
     body += verdict_table.to_markdown(verdict_table.rows(results, verdicts), [r.id for r in results])
     head, rest = text.split(BEGIN, 1)
     tail = rest.split(END, 1)[1]
