@@ -28,20 +28,27 @@ def _report_start(conn):
 
 def start_latency(method=None):
     """Seconds from Process.start() to the child's first instruction of its target (then joined)."""
+    first, t0 = _ask_child(method, _report_start, (), "report")
+    return first - t0
+
+
+def _ask_child(method, target, args, what):
+    """Start ``target(*args, send_end)`` in a child of ``method``; (its one answer, the time just before
+    the start).  The child is joined, and killed if it does not answer in time."""
     ctx = context(method)
     recv_end, send_end = ctx.Pipe(duplex=False)
     with children() as procs:
-        proc = ctx.Process(target=_report_start, args=(send_end,))
+        proc = ctx.Process(target=target, args=tuple(args) + (send_end,))
         t0 = time.perf_counter()
         proc.start()
         procs.append(proc)
         send_end.close()
         if not recv_end.poll(WAIT_S):
-            raise TimeoutError("the %s child did not report within %.0f s" % (method_name(method), WAIT_S))
-        first = recv_end.recv()
+            raise TimeoutError("the %s child did not %s within %.0f s" % (method_name(method), what, WAIT_S))
+        answer = recv_end.recv()
         recv_end.close()
         join_all(procs)
-    return first - t0
+    return answer, t0
 
 
 def time_start_latency(loops, method=None):
@@ -62,21 +69,10 @@ def _fd_open_in_child(fd, ident, conn):
 
 def fd_inherited(method=None):
     """True when a file the parent opened (by its fd number) is open in a child of ``method``."""
-    ctx = context(method)
     with tempfile.TemporaryFile() as f:
         fd = f.fileno()
         st = os.fstat(fd)
-        recv_end, send_end = ctx.Pipe(duplex=False)
-        with children() as procs:
-            proc = ctx.Process(target=_fd_open_in_child, args=(fd, (st.st_dev, st.st_ino), send_end))
-            proc.start()
-            procs.append(proc)
-            send_end.close()
-            if not recv_end.poll(WAIT_S):
-                raise TimeoutError("the %s child did not answer within %.0f s" % (method_name(method), WAIT_S))
-            answer = recv_end.recv()
-            recv_end.close()
-            join_all(procs)
+        answer, _ = _ask_child(method, _fd_open_in_child, (fd, (st.st_dev, st.st_ino)), "answer")
     return bool(answer)
 
 

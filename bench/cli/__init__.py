@@ -73,15 +73,16 @@ def _cmd_report(args):
     if args.charts_dir and args.format != "html":
         return _fail("--charts-dir goes with --format html")
     try:
-        text = report.render(args.results, "json" if args.format == "html" else args.format, chapters, why=args.why)
+        if args.format == "html":
+            from bench.publish import html
+
+            text, skipped = html.render(report.report_dict(args.results, chapters), args.charts_dir)
+            for line in html.skipped_lines(skipped):
+                progress(line)
+        else:
+            text = report.render(args.results, args.format, chapters, why=args.why)
     except ResultsError as exc:
         return _fail(exc)
-    if args.format == "html":
-        from bench.publish import html
-
-        text, skipped = html.render(json.loads(text), args.charts_dir)
-        for line in html.skipped_lines(skipped):
-            progress(line)
     sys.stdout.write(text)
     return 0
 

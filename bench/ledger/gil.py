@@ -1,5 +1,6 @@
 """The GIL (CLAIMS.md section 4): its claims and the workloads that measure them."""
-from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, mean, parallel_share, ratio, sample_mean, samples
+from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Workload, count, mean, parallel_share,
+                                     ratio, sample_mean, samples)
 
 _SECTION = "GIL"
 
@@ -16,8 +17,6 @@ _UNFIXED_RACES = Check("race.call.races", "above(%s)" % _VARIANT_RATE)
 # Why x += 1 stopped racing on GIL builds, and why it races again without the GIL.
 _EVAL_BREAKER_3_10 = Change("3.10", "the eval loop checks for a thread switch only on calls and backward jumps, "
                                     "no longer between any two bytecodes", "bpo-29988")
-_FREE_THREADING = Change("3.13", "free-threaded build (--disable-gil): threads run Python code in parallel",
-                         "PEP 703")
 
 CLAIMS = (
     Claim("gil.one-thread-at-a-time", "gil", _SECTION,
@@ -31,11 +30,11 @@ CLAIMS = (
            Check("countdown.parallel_share.threads2", "below(0.5)")), applies="multicore parallel",
           context=("countdown.speedup.threads2_vs_worker", "countdown.speedup.processes2_vs_worker",
                    "countdown.main_over_worker"),
-          changes=(_FREE_THREADING,)),
+          changes=(FREE_THREADING,)),
     Claim("gil.race-reproducible", "gil", _SECTION,
           "Two threads doing x += 1 / x -= 1 100,000 times each can end with x != 0.",
           "GIL이 걸려 있어도 아래와 같이 race condition이 발생", (Check("race.note.races", "sometimes(%s)" % _NOTE_RATE),),
-          note_figure="x != 0", changes=(_EVAL_BREAKER_3_10, _FREE_THREADING)),
+          note_figure="x != 0", changes=(_EVAL_BREAKER_3_10, FREE_THREADING)),
     Claim("gil.race-gone-3.10", "gil", _SECTION,
           "From Python 3.10 on, that race can no longer be reproduced.",
           "3.10부터 재현이 불가능하다",
@@ -49,7 +48,7 @@ CLAIMS = (
           departs="Besides the note's code, two harder runs of it: 10x more iterations and a tiny switch "
                   "interval. Shown beside them: x = x + one() (a call inside the read-modify-write), which "
                   "still races on 3.10+.",
-          changes=(_EVAL_BREAKER_3_10, _FREE_THREADING)),
+          changes=(_EVAL_BREAKER_3_10, FREE_THREADING)),
     Claim("gil.race-fix-join", "gil", _SECTION, "Running the threads one after the other fixes the race.",
           "하나의 스레드가 작업을 종료하고 다른 스레드가 작업을 시작",
           (Check("race.fix_join.races", "never(%s)" % _VARIANT_RATE),),
@@ -116,7 +115,7 @@ CLAIMS = (
           context=("countdown.speedup.threads2_vs_worker", "countdown.speedup.processes2",
                    "mp.workers.threads2", "mp.workers.processes2",
                    "io.speedup.threads16", "io.speedup.asyncio16", "io.asyncio16_vs_threads16"),
-          changes=(_FREE_THREADING,)),
+          changes=(FREE_THREADING,)),
     Claim("gil.single-thread-unaffected", "gil", _SECTION,
           "The GIL does not slow a single-threaded program.",
           "multithreaded program이 아닐 경우에는 GIL이 성능에 악영향을 미치지는 않는다",

@@ -3,7 +3,7 @@
 Every demo (demos/mp_*.py, demos/zombie.py) runs real processes under the platform's default
 start method; demos/mp_workers.py and demos/ft_patterns.py compare threads with processes.
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, ratio, sample_mean, samples
+from bench.ledger.vocabulary import FREE_THREADING, Change, Check, Claim, Workload, count, ratio, sample_mean, samples
 
 _SECTION = "Multi processing"
 
@@ -12,8 +12,6 @@ _RUN_RATE = "0.05"  # of about a hundred runs or critical sections
 
 _FORKSERVER_DEFAULT = Change("3.14", "Linux (and other POSIX but macOS) default to the forkserver start method "
                                      "instead of fork", "What's New in Python 3.14, multiprocessing (gh-84559)")
-_FREE_THREADING = Change("3.13", "free-threaded build (--disable-gil): threads run Python code in parallel",
-                         "PEP 703")
 _SIZES = (16, 16 * 1024, 1024 * 1024)
 _PATTERNS = ("create_object", "create_dict", "create_closure", "call_method", "call_module_function",
              "read_thread_local", "load_constant")
@@ -148,7 +146,7 @@ CLAIMS = (
                   "kind); judged only where 2 processes reach x1.5 in the same run. Shown beside it: a word "
                   "count, and the access patterns of CPython's Tools/ftscalingbench, time(2 threads, each doing "
                   "the full work) / time(1 thread): about 1 scales, about 2 is serialised.",
-          changes=(_FREE_THREADING,)),
+          changes=(FREE_THREADING,)),
 )
 
 

@@ -46,6 +46,11 @@ class Change:
     reference: str  # where it is documented: a what's-new entry, PEP or CPython issue
 
 
+# A change several chapters' claims turn on (the GIL chapter's and the multiprocessing chapter's).
+FREE_THREADING = Change("3.13", "free-threaded build (--disable-gil): threads run Python code in parallel",
+                        "PEP 703")
+
+
 @dataclass(frozen=True)
 class Claim:
     id: str

@@ -37,7 +37,7 @@ def publish(run_dir, dest, readme=None):
         _table_place(Path(readme))  # refused before anything is written
     results = merge.load_all([str(run_dir)])
     verdicts = merge.judge(results)
-    data = report.report_dict([str(run_dir)])
+    data = report.judged_dict(results, verdicts)
     staging = dest.with_name(".%s.%d.tmp" % (dest.name, os.getpid()))
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)

@@ -189,8 +189,13 @@ def to_markdown(results, table, chapters=None, why=False):
 def report_dict(run_dirs, chapters=None):
     """The JSON report (the schema above) of one results folder or several merged, as a dict."""
     results = merge.load_all(run_dirs)
+    return judged_dict(results, merge.judge(results), chapters)
+
+
+def judged_dict(results, table, chapters=None):
+    """The same, from results already loaded and judged (by ``merge``)."""
     # Observations are as recorded, but JSON holds no infinity: every one left becomes null.
-    return _finite(to_json(results, merge.judge(results), chapters))
+    return _finite(to_json(results, table, chapters))
 
 
 def render(run_dirs, fmt="md", chapters=None, why=False):
