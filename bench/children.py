@@ -1,16 +1,23 @@
-"""Child processes that die with their parent: each runs as the leader of its own process group,
-and a timeout, Ctrl-C or any error stops the whole group (pyperf workers, multiprocessing children).
+"""Child processes that die with their parent: each runs under a keeper (``bench/guard/keeper.py``), the
+leader of a session of its own, and a timeout, Ctrl-C, SIGTERM or any error stops the whole tree
+(pyperf workers, multiprocessing children, a snippet's ``setsid()`` children).  When the caller dies
+outright (SIGKILL), the keeper sees its lifeline pipe close and stops the tree itself.
 
-Used by the harness (pyperf scripts) and the matrix (``gilbench run`` in each venv): Python 3.9,
-stdlib only.
+Used by the harness (pyperf scripts), the matrix (``gilbench run`` in each venv), ``gilbench run``
+and the snippets: Python 3.9, stdlib only.
 """
 import os
 import signal
 import subprocess
+import sys
 import time
 
 # How long a stopped group gets between SIGTERM and SIGKILL.
 _GRACE_S = 5.0
+# The keeper kills the escapees of the group at the end of its grace: it gets this much longer
+# before the caller kills the group (and with it the keeper).
+_KEEPER_MARGIN_S = 1.0
+_KEEPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "guard", "keeper.py")
 
 
 def _wait_unreaped(proc, timeout):
@@ -40,7 +47,7 @@ def _stop_group(proc, grace):
     try:
         _signal_group(proc.pid, signal.SIGTERM)
         try:
-            _wait_unreaped(proc, grace)
+            _wait_unreaped(proc, grace + _KEEPER_MARGIN_S)
         except subprocess.TimeoutExpired:
             pass
     finally:  # even when a second Ctrl-C cuts the grace short
@@ -51,21 +58,36 @@ def _stop_group(proc, grace):
 
 
 def run_in_group(cmd, timeout, grace=_GRACE_S, **popen_kwargs):
-    """Run ``cmd`` in a session of its own; return its exit status.
+    """Run ``cmd`` under a keeper in a session of its own; return its exit status (128 + N for a
+    signal N).
 
     ``gilbench run`` starts pyperf, which starts workers (and countdown's multiprocessing
-    children): killing only the direct child would leave them running.  So the child leads its own process group, and whatever is left of that group when
-    the child ends -- normally, by timeout (TimeoutExpired is raised), Ctrl-C or any other exception
-    (re-raised) -- is stopped with it.
+    children): killing only the direct child would leave them running.  So the keeper leads its
+    own process group and watches the tree; whatever is left when ``cmd`` ends -- normally, by
+    timeout (TimeoutExpired is raised), Ctrl-C, SIGTERM or any other exception (re-raised) -- is
+    stopped with it, and when this process dies without a word, the keeper stops it all.
     """
-    # start_new_session also keeps the terminal's Ctrl-C away from the group: stopping it is ours to do.
-    proc = subprocess.Popen(cmd, start_new_session=True, **popen_kwargs)
+    if "pass_fds" in popen_kwargs:
+        raise ValueError("run_in_group passes no file descriptors but the lifeline")
+    lifeline_r, lifeline_w = os.pipe()  # both close-on-exec; only the read end is passed
+    keeper = [sys.executable, "-I", "-S", _KEEPER, str(lifeline_r), repr(float(grace))]
     try:
-        _wait_unreaped(proc, timeout)
+        # start_new_session also keeps the terminal's Ctrl-C away from the group: stopping it is ours to do.
+        proc = subprocess.Popen(keeper + list(cmd), start_new_session=True, pass_fds=(lifeline_r,), **popen_kwargs)
     except BaseException:
-        _stop_group(proc, grace)
+        os.close(lifeline_w)
         raise
-    # The child is done; anything it left in its group (a stray pyperf worker) is an orphan.
-    if proc.returncode is None:
-        _signal_group(proc.pid, signal.SIGKILL)
-    return proc.wait()
+    finally:
+        os.close(lifeline_r)
+    try:
+        try:
+            _wait_unreaped(proc, timeout)
+        except BaseException:
+            _stop_group(proc, grace)
+            raise
+        # The keeper killed what the command left; a stray in its group is an orphan too.
+        if proc.returncode is None:
+            _signal_group(proc.pid, signal.SIGKILL)
+        return proc.wait()
+    finally:
+        os.close(lifeline_w)

@@ -130,4 +130,4 @@ def test_time_left_is_estimated_from_the_configurations_done():
 
     assert _time_left([], 9) == ""
     done = [Outcome("a", True, 100.0), Outcome("b", True, 140.0)]
-    assert _time_left(done, 5) == ", about 6 min left"  # 3 more at 120 s each
+    assert _time_left(done, 3) == ", about 6 min left"  # 3 more at 120 s each

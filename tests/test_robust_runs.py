@@ -118,9 +118,10 @@ def _fake_venv(tmp_path, body):
 
 # Writes meta.json as `gilbench run` does: into OUT/ID, "started" in UTC with whole seconds.
 _WRITES_META = """
-    import datetime, json, os, sys
+    import datetime, json, os, shutil, sys
     args = sys.argv[1:]
     out, ident = args[args.index("--out") + 1], args[args.index("--id") + 1]
+    shutil.rmtree(os.path.join(out, ident), ignore_errors=True)  # the harness swaps it, in effect
     os.makedirs(os.path.join(out, ident))
     now = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     with open(os.path.join(out, ident, "meta.json"), "w") as f:
@@ -131,7 +132,7 @@ _WRITES_META = """
 
 def _old_column(out, column="3.11.7"):
     (out / column).mkdir(parents=True)
-    meta = {"id": column, "started": "2020-01-01T00:00:00+00:00", "gil_enabled": True}
+    meta = {"id": column, "started": "2020-01-01T00:00:00+00:00", "gil_enabled": True, "format": 3}
     (out / column / "meta.json").write_text(json.dumps(meta))
     return out / column
 
@@ -140,9 +141,24 @@ def test_failed_run_does_not_pass_for_the_old_column(tmp_path):
     out = tmp_path / "out"
     _old_column(out)
     venv = _fake_venv(tmp_path, "raise SystemExit(1)  # fails before writing anything\n")
-    with pytest.raises(RuntimeError, match="wrote no results"):
+    with pytest.raises(RuntimeError, match="not from this run.*earlier results are kept in .*out of the report"):
         matrix._run_one(venv, "3.11.7", {}, True, out, "fast", None)
     assert not (out / "3.11.7").exists()
+    # Set aside, not deleted: a hidden folder the report does not read.
+    [kept] = (out / ".earlier").iterdir()
+    assert json.loads((kept / "meta.json").read_text())["started"].startswith("2020")
+
+
+def test_a_folder_gilbench_did_not_write_is_never_set_aside(tmp_path):
+    out = tmp_path / "out"
+    (out / "3.11.7").mkdir(parents=True)
+    (out / "3.11.7" / "meta.json").write_text("{}")  # someone's file of that name, no results
+    (out / "3.11.7" / "notes.txt").write_text("mine")
+    venv = _fake_venv(tmp_path, "raise SystemExit(1)\n")
+    with pytest.raises(RuntimeError) as info:
+        matrix._run_one(venv, "3.11.7", {}, True, out, "fast", None)
+    assert "kept in" not in str(info.value)
+    assert (out / "3.11.7" / "notes.txt").read_text() == "mine"
 
 
 def test_failed_run_is_reported_by_run_matrix(tmp_path, monkeypatch):
@@ -155,7 +171,7 @@ def test_failed_run_is_reported_by_run_matrix(tmp_path, monkeypatch):
     interp = Interpreter(sys.executable, "3.11.7", "CPython", False, "", "path")
     [outcome] = matrix.run_matrix([interp], out)
     assert outcome.id == "3.11.7"
-    assert not outcome.ok and "wrote no results" in outcome.detail
+    assert not outcome.ok and "not from this run" in outcome.detail
 
 
 def test_fresh_run_replaces_the_old_column(tmp_path, capfd):
@@ -168,7 +184,7 @@ def test_fresh_run_replaces_the_old_column(tmp_path, capfd):
     # The child's stdout (its result folder) goes to stderr: stdout is the report's alone.
     assert captured.out == ""
     assert str(out / "3.11.7") in captured.err
-    assert "removing the results of an earlier run" in captured.err
+    assert "holds the results of an earlier run: this run replaces them when it is done" in captured.err
 
 
 def test_meta_from_before_this_run_is_not_taken(tmp_path):

@@ -7,7 +7,8 @@ import sys
 
 import demos
 from bench import ledger
-from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of, run_command
+from bench.guard import signals
+from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of
 from bench.cli import es, publish, pythons, snippets
 from bench.progress import fail as _fail, progress
 
@@ -55,8 +56,24 @@ def _cmd_demo(args):
 
 
 def _cmd_run(args):
+    """The run itself is ``python -m bench.harness`` under a keeper: whatever ends this command
+    (SIGKILL included), nothing the run started outlives it."""
+    import os
+
+    from bench.children import run_in_group
+    from bench.guard import folders
+    from bench.harness import command, selection
+
     args.out = out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
-    status = run_command(args)
+    try:
+        selection.select(args.only)
+    except selection.SelectionError as exc:
+        return _fail(exc)
+    problem = args.id and folders.id_problem(args.id)
+    if problem:
+        return _fail(problem)
+    env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: "1"})
+    status = run_in_group([sys.executable, "-m", "bench.harness"] + command.harness_argv(args), None, env=env)
     if status == 0:
         progress("next: gilbench report %s" % args.out)
     return status
@@ -87,29 +104,60 @@ def _cmd_report(args):
     return 0
 
 
-def _cmd_matrix(args):
+def _matrix_out(args):
+    """The results folder of a matrix: --out, or with --resume and no --out the newest under results/."""
+    import os
     from pathlib import Path
 
-    from bench.harness import selection
+    if args.out or not args.resume:
+        out = Path(out_dir_of(args))
+    else:
+        earlier = sorted(p for p in Path("results").glob("*") if p.is_dir()) if os.path.isdir("results") else []
+        if not earlier:
+            raise ValueError("--resume: no earlier run under results/; name its folder with --out")
+        out = earlier[-1]
+        progress("resuming %s (the newest run under results/)" % out)
+    if out.exists() and not out.is_dir():
+        raise ValueError("--out %s is a file, not a folder: name a folder (it is made if missing)" % out)
+    return out
+
+
+def _chosen_interpreters(args):
     from bench.interpreters import discover, matrix
+
+    if args.pythons is not None:
+        names = [p.strip() for p in args.pythons.split(",") if p.strip()]
+        if not names:
+            raise ValueError("--pythons %r names no interpreter: give ids or paths, e.g. --pythons 3.12,3.13t"
+                             % args.pythons)
+        return discover.resolve(names)
+    chosen = discover.discover()
+    if not args.no_build and not matrix.twin_pairs(chosen):
+        chosen = matrix.with_free_threaded_twin(chosen)
+    return chosen
+
+
+def _cmd_matrix(args):
     from bench.atomic import write_text_atomic
+    from bench.guard import lock
+    from bench.harness import results_format, selection
+    from bench.interpreters import discover, matrix
     from bench.judge.load import ResultsError
     from bench.publish import report
 
     try:
-        if args.only:
-            selection.select(args.only)
-        if args.pythons:
-            chosen = discover.resolve([p for p in args.pythons.split(",") if p])
-        else:
-            chosen = discover.discover()
-            if not args.no_build and not matrix.twin_pairs(chosen):
-                chosen = matrix.with_free_threaded_twin(chosen)
-    except (discover.InterpreterError, ValueError) as exc:
+        workloads = [w.name for w in selection.select(args.only)]
+        out = _matrix_out(args)
+        chosen = _chosen_interpreters(args)
+    except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:
         return _fail(exc)
-    out = Path(out_dir_of(args))
     out.mkdir(parents=True, exist_ok=True)
-    outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only)
+    resume = args.resume and {"format": results_format.FORMAT, "ledger": results_format.ledger_fingerprint(),
+                              "mode": mode_of(args), "selection": workloads}
+    try:
+        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume or None)
+    except lock.Busy as exc:
+        return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)
     try:
         text = report.render(str(out))
@@ -121,7 +169,8 @@ def _cmd_matrix(args):
     progress("report written to %s" % (out / "report.md"))
     failed = [o.id for o in outcomes if not o.ok]
     if failed:
-        return _fail("%d of %d configurations failed: %s" % (len(failed), len(outcomes), ", ".join(failed)))
+        return _fail("%d of %d configurations failed: %s; `gilbench matrix --resume --out %s` measures only those"
+                     % (len(failed), len(outcomes), ", ".join(failed), out))
     return 0
 
 
@@ -158,6 +207,9 @@ def _parser():
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
     p.add_argument("--no-build", action="store_true",
                    help="do not build a GIL / free-threaded twin pair when none is found")
+    p.add_argument("--resume", action="store_true",
+                   help="keep the columns an earlier run into --out completed (same ledger, mode and "
+                        "selection, no failure) and measure the rest (default --out: the newest under results/)")
     p.set_defaults(func=_cmd_matrix)
 
     pythons.register(sub)
@@ -170,10 +222,12 @@ def _parser():
 def main(argv=None):
     args = _parser().parse_args(argv)
     try:
-        return args.func(args)
-    except KeyboardInterrupt:
-        _fail("interrupted")
-        return 130
+        with signals.sigterm_as_interrupt():
+            return args.func(args)
+    except KeyboardInterrupt as exc:
+        message, status = signals.interrupted_status(exc)
+        _fail(message)
+        return status
     except BrokenPipeError:  # `gilbench list | head`: the reader has what it wanted
         sys.stderr.close()
         return 0

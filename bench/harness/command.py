@@ -9,6 +9,7 @@ import datetime
 import os
 
 from bench import ledger
+from bench.guard import lock, signals
 from bench.progress import fail
 
 
@@ -36,6 +37,15 @@ def add_run_arguments(parser):
     parser.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil)")
 
 
+def harness_argv(args):
+    """The arguments of ``python -m bench.harness`` that repeat ``args`` (of add_run_arguments)."""
+    argv = ["--" + mode_of(args)] if mode_of(args) != "default" else []
+    for flag, value in (("--only", args.only), ("--out", out_dir_of(args)), ("--id", args.id)):
+        if value is not None:
+            argv += [flag, value]
+    return argv
+
+
 def run_command(args):
     """Run the selection; print the result folder; 0, or 2 with one line on stderr."""
     from bench.harness import io_session, runner, selection
@@ -43,14 +53,16 @@ def run_command(args):
     try:
         selected = selection.select(args.only)
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
-    except (selection.SelectionError, io_session.BackendError) as exc:
+    except (selection.SelectionError, io_session.BackendError, lock.Busy, ValueError) as exc:
         return fail(exc)
     except OSError as exc:
         return fail("cannot write the results: %s" % exc)
     print(folder)
     if errors:
-        return fail("%d workload(s) failed: %s; results of the others are in %s"
-                    % (len(errors), ", ".join(sorted(errors)), folder))
+        done = [w.name for w in selected if w.name not in errors]
+        others = ("; results of the others (%s) are in %s" % (", ".join(done), folder) if done
+                  else "; no other workload was selected: %s records the failures" % folder)
+        return fail("failed: %s%s" % (", ".join(sorted(errors)), others))
     return 0
 
 
@@ -58,8 +70,12 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m bench.harness",
                                      description="observe and benchmark on the running interpreter")
     add_run_arguments(parser)
+    args = parser.parse_args(argv)
     try:
-        return run_command(parser.parse_args(argv))
-    except KeyboardInterrupt:
-        fail("interrupted")
-        return 130
+        with signals.sigterm_as_interrupt():
+            return run_command(args)
+    except KeyboardInterrupt as exc:
+        message, status = signals.interrupted_status(exc)
+        if not os.environ.get(signals.CALLER_SPEAKS_ENV):
+            fail(message)
+        return status

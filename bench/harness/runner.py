@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -18,6 +19,7 @@ import sysconfig
 import tempfile
 import time
 
+from bench.guard import folders, lock
 from bench.harness import io_session, results_format
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
@@ -118,11 +120,78 @@ def _benchmark(workload, mode, bench_file):
                 raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
 
 
+_PARTIAL = re.compile(r"^\.(?P<id>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+)$")
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clean_stale(out_dir):
+    """Remove what dead runs left in ``out_dir`` (its lock is ours): their staging folders, and the
+    results they had moved aside, which go back in place when nothing replaced them."""
+    for name in sorted(os.listdir(out_dir)):
+        match = _PARTIAL.match(name)
+        path = os.path.join(out_dir, name)
+        if not match or _alive(int(match.group("pid"))) or not os.path.isdir(path):
+            continue
+        final = os.path.join(out_dir, match.group("id"))
+        if match.group("kind") == "replaced" and not os.path.exists(final):
+            os.replace(path, final)
+            _progress("put back %s: the run that was replacing it died" % final)
+        elif folders.only_own_files(path):
+            shutil.rmtree(path)
+            _progress("removed %s, left by a run that died (pid %s)" % (path, match.group("pid")))
+
+
+def _prepare(out_dir, final):
+    """Checks before anything runs: a folder in the way that gilbench did not write is never replaced."""
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise ValueError("--out %s is a file, not a folder: name a folder (it is made if missing)" % out_dir)
+    os.makedirs(out_dir, exist_ok=True)
+    if os.path.lexists(final) and not folders.is_own_folder(final):
+        raise ValueError("%s exists and is not a gilbench results folder: it is left as it is; choose "
+                         "another --id or --out" % final)
+
+
+def _swap_into_place(staging, final, out_dir, ident):
+    """``final`` becomes ``staging``; an earlier result there is moved aside first and removed last,
+    so that a crash at any point leaves one whole result (the old or the new) under its name."""
+    aside = None
+    if os.path.lexists(final):
+        aside = os.path.join(out_dir, ".%s.replaced-%d" % (ident, os.getpid()))
+        os.replace(final, aside)
+    os.replace(staging, final)
+    if aside:
+        shutil.rmtree(aside)
+
+
 def run(selected, out_dir, mode="fast", ident=None):
-    """Run ``selected`` workloads; return (result folder, {workload: error}) ."""
+    """Run ``selected`` workloads; return (result folder, {workload: error}).
+
+    ValueError for an ``out_dir`` or ``ident`` that cannot be used; ``bench.guard.lock.Busy`` when another
+    gilbench writes to ``out_dir``.
+    """
     facts = interpreter_facts()
     ident = ident or default_id(facts)
+    problem = folders.id_problem(ident)
+    if problem:
+        raise ValueError(problem)
     final = os.path.join(out_dir, ident)
+    _prepare(out_dir, final)
+    with lock.holding(out_dir, "gilbench run " + " ".join(sys.argv[1:])):
+        _clean_stale(out_dir)
+        _prepare(out_dir, final)
+        return _run_locked(selected, out_dir, final, mode, ident, facts)
+
+
+def _run_locked(selected, out_dir, final, mode, ident, facts):
     staging = os.path.join(out_dir, ".%s.partial-%d" % (ident, os.getpid()))
     # The search backend of the I/O workloads (none without them): checked before anything runs.
     backend = io_session.open_session(selected, mode, facts["gil_enabled"])
@@ -132,32 +201,9 @@ def run(selected, out_dir, mode="fast", ident=None):
         backend.close()
         raise
     bench_file = os.path.join(staging, results_format.BENCH)
-    observations, errors, dropped, timings = {}, {}, {}, {}
-    started = _now()
-    load_start = _load_average()
     try:
-        for i, workload in enumerate(selected, 1):
-            _progress("[%d/%d] %s on %s (%s mode)" % (i, len(selected), workload.name, ident, mode))
-            t0 = time.perf_counter()
-            try:
-                if workload.demo:
-                    observed = _observe(workload, mode)
-                    # The observations run in this process: values taken after an import switched
-                    # the GIL would be filed under a state they were not taken in.
-                    gil_now = gil_enabled()
-                    if gil_now != facts["gil_enabled"]:
-                        dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
-                            "on" if gil_now else "off")
-                        _progress("      " + dropped[workload.name])
-                    else:
-                        observations.update(observed)
-                if workload.script:
-                    _benchmark(workload, mode, bench_file)
-            except Exception as exc:  # one failing workload must not cost the others
-                errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
-                _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
-            timings[workload.name] = round(time.perf_counter() - t0, 2)
-            _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
+        started, load_start = _now(), _load_average()
+        observations, errors, dropped, timings = _run_workloads(selected, mode, ident, facts, bench_file)
         observations.update(backend.observations())
         dropped.update(backend.dropped())
         errors.update(backend.errors())
@@ -172,14 +218,40 @@ def run(selected, out_dir, mode="fast", ident=None):
                     # Format 3: what a merge of results folders is keyed on and checked against.
                     host=platform.node(), ledger=results_format.ledger_fingerprint(),
                     io_backend=backend.description)
-        _write_json(os.path.join(staging, results_format.META), meta)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),
                     {"format": results_format.FORMAT, "observations": observations, "errors": errors,
                      "dropped": dropped})
-        if os.path.exists(final):
-            shutil.rmtree(final)
-        os.replace(staging, final)
+        _write_json(os.path.join(staging, results_format.META), meta)  # last: its presence means "whole"
+        _swap_into_place(staging, final, out_dir, ident)
     finally:
         backend.close()
         shutil.rmtree(staging, ignore_errors=True)
     return final, errors
+
+
+def _run_workloads(selected, mode, ident, facts, bench_file):
+    """(observations, errors, dropped, seconds) of each workload in turn."""
+    observations, errors, dropped, timings = {}, {}, {}, {}
+    for i, workload in enumerate(selected, 1):
+        _progress("[%d/%d] %s on %s (%s mode)" % (i, len(selected), workload.name, ident, mode))
+        t0 = time.perf_counter()
+        try:
+            if workload.demo:
+                observed = _observe(workload, mode)
+                # The observations run in this process: values taken after an import switched
+                # the GIL would be filed under a state they were not taken in.
+                gil_now = gil_enabled()
+                if gil_now != facts["gil_enabled"]:
+                    dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
+                        "on" if gil_now else "off")
+                    _progress("      " + dropped[workload.name])
+                else:
+                    observations.update(observed)
+            if workload.script:
+                _benchmark(workload, mode, bench_file)
+        except Exception as exc:  # one failing workload must not cost the others
+            errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
+            _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
+        timings[workload.name] = round(time.perf_counter() - t0, 2)
+        _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
+    return observations, errors, dropped, timings

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.guard import lock
 from bench.children import run_in_group
+from bench.guard import folders
+from bench.guard.signals import CALLER_SPEAKS_ENV
 from bench.interpreters.discover import Interpreter, InterpreterError
 from bench.interpreters.venvs import venv_for
 from bench.progress import progress as _progress
@@ -62,6 +64,15 @@ def _fresh_meta(meta_path: Path, began: datetime.datetime, column: str) -> dict 
     return meta
 
 
+def _set_aside(column_dir: Path) -> Path:
+    """Move an earlier result out of the report's sight (hidden, kept: nothing a user had is lost)."""
+    stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+    aside = column_dir.parent / ".earlier" / f"{column_dir.name}-{stamp}-{os.getpid()}"
+    aside.parent.mkdir(exist_ok=True)
+    os.replace(column_dir, aside)
+    return aside
+
+
 def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
              selection: str | None) -> str:
     # The harness's own entry point: nothing of the host side is imported in the measured interpreter.
@@ -73,23 +84,25 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
     env = dict(os.environ)
     env.pop("PYTHON_GIL", None)
     env.update(env_extra)
-    # A reused --out: results of an earlier run must not be read as this run's when this one
-    # fails before writing.  Removed first, and the meta read back must be stamped after `began`.
+    env[CALLER_SPEAKS_ENV] = "1"
+    # A reused --out: the run replaces an earlier column only when it has written a whole new one;
+    # the meta read back must be stamped after `began`, or it is the earlier run's.
     column_dir = out / column
     if column_dir.exists():
-        _progress(f"removing the results of an earlier run: {column_dir}")
-        shutil.rmtree(column_dir)
+        _progress(f"{column_dir} holds the results of an earlier run: this run replaces them when it is done")
     began = _utc_now_seconds()
     # The child's stdout (`gilbench run` prints its folder there) goes to our stderr, which it shares
     # already: our stdout carries the report only.
     returncode = run_in_group(cmd, _RUN_TIMEOUT_S, env=env, stdout=2)
     meta_path = column_dir / "meta.json"
-    if not meta_path.exists():
-        raise RuntimeError(f"gilbench run exited with {returncode} and wrote no results")
     meta = _fresh_meta(meta_path, began, column)
     if meta is None:
-        raise RuntimeError(f"gilbench run exited with {returncode}, and {meta_path} is not from this run "
-                           f"(unreadable, another id, or started before {began.isoformat()})")
+        why = "wrote no results" if not meta_path.exists() else (
+            f"left {meta_path}, which is not from this run (unreadable, another id, or started before "
+            f"{began.isoformat()})")
+        if column_dir.exists() and folders.is_own_folder(column_dir):
+            why += f"; the earlier results are kept in {_set_aside(column_dir)}, out of the report"
+        raise RuntimeError(f"gilbench run exited with {returncode} and {why}")
     if bool(meta.get("gil_enabled")) != want_gil:
         raise RuntimeError(f"asked for the GIL {'on' if want_gil else 'off'} "
                            f"({' '.join(f'{k}={v}' for k, v in env_extra.items())}), but the run had it "
@@ -99,36 +112,72 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
     return ""
 
 
+def completed_by_earlier_run(column_dir: Path, column: str, want_gil: bool, expected: dict) -> dict | None:
+    """The meta of a whole result of ``column`` in ``column_dir`` that this run would repeat (the
+    ``expected`` values of meta.json: format, ledger, mode, selection; the GIL state; no failed
+    workload), else None: what ``--resume`` keeps."""
+    if not folders.is_own_folder(column_dir):
+        return None
+    try:
+        meta = json.loads((column_dir / folders.META).read_text())
+        errors = json.loads((column_dir / folders.OBSERVATIONS).read_text()).get("errors")
+    except (OSError, ValueError, AttributeError):
+        return None
+    same = (meta.get("id") == column and bool(meta.get("gil_enabled")) == want_gil
+            and all(meta.get(k) == v for k, v in expected.items()))
+    return meta if same and not errors else None
+
+
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
-               selection: str | None = None) -> list[Outcome]:
+               selection: str | None = None, resume: dict | None = None) -> list[Outcome]:
+    """Every column in turn, with ``out``'s lock held (``bench.guard.lock.Busy`` when another gilbench
+    has it).  ``resume``: the meta.json values (format, ledger, mode, selection) of a column that
+    is kept from an earlier run instead of measured again."""
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
+    with lock.holding(str(out), "gilbench matrix --out %s" % out):
+        _note_earlier_columns(out, {column for _, (column, _, _) in columns})
+        outcomes = []
+        for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
+            kept = resume and completed_by_earlier_run(out / column, column, want_gil, resume)
+            if kept:
+                _progress(f"=== [{n}/{len(columns)}] {column}: kept, completed by an earlier run "
+                          f"(started {kept.get('started')}) ===")
+                outcomes.append(Outcome(column, True, 0.0, "kept from the earlier run (--resume)"))
+                continue
+            outcomes.append(_column(n, len(columns), interp, column, env_extra, want_gil, out, mode, selection,
+                                    outcomes))
+    return outcomes
+
+
+def _column(n, total, interp, column, env_extra, want_gil, out, mode, selection, done) -> Outcome:
+    started = time.monotonic()
+    _progress(f"=== [{n}/{total}] {column} ({interp.path}){_time_left(done, total - len(done))} ===")
+    try:
+        venv = venv_for(interp)
+        detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection)
+        return Outcome(column, not detail, time.monotonic() - started, detail)
+    except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
+        _progress(f"{column} failed: {exc}")
+        return Outcome(column, False, time.monotonic() - started, str(exc))
+
+
+def _note_earlier_columns(out: Path, this_run: set[str]) -> None:
     # The report reads every column in `out`: say so when a reused folder holds some not run now.
-    this_run = {column for _, (column, _, _) in columns}
     earlier = sorted(d.name for d in out.iterdir() if not d.name.startswith(".") and d.name not in this_run
                      and (d / "meta.json").is_file()) if out.is_dir() else []
     if earlier:
         _progress(f"note: {out} also holds results of an earlier run ({', '.join(earlier)}); "
                   "the report includes them")
-    outcomes = []
-    for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
-        started = time.monotonic()
-        _progress(f"=== [{n}/{len(columns)}] {column} ({interp.path}){_time_left(outcomes, len(columns))} ===")
-        try:
-            venv = venv_for(interp)
-            detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection)
-            outcomes.append(Outcome(column, not detail, time.monotonic() - started, detail))
-        except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
-            _progress(f"{column} failed: {exc}")
-            outcomes.append(Outcome(column, False, time.monotonic() - started, str(exc)))
-    return outcomes
 
 
-def _time_left(done: list[Outcome], total: int) -> str:
-    """", about N min left" from the configurations done so far (each runs the same selection)."""
-    if not done:
+def _time_left(done: list[Outcome], remaining: int) -> str:
+    """", about N min left" from the configurations measured so far (each runs the same selection;
+    columns kept by --resume took no time and say nothing of the others)."""
+    measured = [o for o in done if o.seconds]
+    if not measured:
         return ""
-    per_column = sum(o.seconds for o in done) / len(done)
-    return f", about {per_column * (total - len(done)) / 60:.0f} min left"
+    per_column = sum(o.seconds for o in measured) / len(measured)
+    return f", about {per_column * remaining / 60:.0f} min left"
 
 
 def summary(outcomes: list[Outcome]) -> str:

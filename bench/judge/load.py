@@ -43,6 +43,57 @@ def _load_json(path):
         raise ResultsError("%s: cannot read (%s)" % (path, exc.strerror))
 
 
+def _non_finite(data, where=""):
+    """The key path of the first NaN or infinity in ``data`` (json reads them, and 1e400, as floats), or None."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return where or "the top level"
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    for key, value in items:
+        found = _non_finite(value, "%s[%r]" % (where, key))
+        if found:
+            return found
+    return None
+
+
+def _reject_non_finite(path, data):
+    where = _non_finite(data)
+    if where:
+        raise ResultsError("%s: %s is not a finite number; results hold finite numbers only (a run writes "
+                           "none: the file was edited or damaged)" % (path, where))
+
+
+def _is_number(value):
+    return isinstance(value, (int, float))  # bool is an int: a yes/no fact counts as 1/0
+
+
+def _shapes():
+    """{observed key: "number" or "list"} for every key the ledger reads from observations."""
+    derived = {metric for w in ledger.WORKLOADS for metric, _ in w.derived}
+    shapes = {m: "number" for c in ledger.CLAIMS for m in c.metrics() if m not in derived}
+    for workload in ledger.WORKLOADS:
+        for _, spec in workload.derived:
+            if spec[0] == "count":
+                shapes.update({spec[1]: "number", spec[2]: "number"})
+            elif spec[0] in ("samples", "sample_mean"):
+                shapes[spec[1]] = "list"
+    return shapes
+
+
+def _check_observations(path, observations):
+    """One line naming the file and key when a value the ledger reads has the wrong type."""
+    if not isinstance(observations, dict):
+        raise ResultsError("%s: \"observations\" is %s, not an object" % (path, type(observations).__name__))
+    for key, shape in _shapes().items():
+        if key not in observations:
+            continue
+        value = observations[key]
+        ok = _is_number(value) if shape == "number" else (
+            isinstance(value, list) and all(_is_number(v) for v in value))
+        if not ok:
+            raise ResultsError("%s: observations[%r] is %s, where %s belongs" % (
+                path, key, json.dumps(value)[:60], "a number" if shape == "number" else "a list of numbers"))
+
+
 def _check_format(path, data):
     got = data.get("format") if isinstance(data, dict) else None
     if got not in results_format.READABLE:
@@ -189,9 +240,15 @@ def _load_interpreter(folder):
     meta_path = os.path.join(folder, results_format.META)
     meta = _load_json(meta_path)
     fmt = _check_format(meta_path, meta)
+    _reject_non_finite(meta_path, meta)
     obs_path = os.path.join(folder, results_format.OBSERVATIONS)
     obs = _load_json(obs_path)
     _check_format(obs_path, obs)
+    _reject_non_finite(obs_path, obs)
+    _check_observations(obs_path, obs.get("observations", {}))
+    for part in ("errors", "dropped"):
+        if not isinstance(obs.get(part, {}), dict):
+            raise ResultsError("%s: %r is %s, not an object" % (obs_path, part, type(obs[part]).__name__))
     result = InterpreterResult(meta.get("id") or os.path.basename(folder), folder, meta,
                                errors=dict(obs.get("errors", {})), dropped=dict(obs.get("dropped", {})))
     if "gil-state" in result.errors and fmt == 1:

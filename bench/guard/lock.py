@@ -1,0 +1,98 @@
+"""One gilbench at a time per results folder: a lock file in it, held while the run writes.
+
+The second ``gilbench run`` or ``gilbench matrix`` into a folder in use refuses at once, with one
+line naming the first.  ``flock`` locks end with the process that holds them, however it ends,
+so a killed run never leaves a stale lock.  A matrix holds its folder's lock for the runs it
+starts; it tells them so in the environment, and they check that the holder is their ancestor.
+Python 3.9, stdlib only (the harness uses it).
+"""
+import contextlib
+import fcntl
+import json
+import os
+import time
+
+LOCK_NAME = ".gilbench.lock"
+_HELD_ENV = "GILBENCH_FOLDER_LOCK"  # "<real path of the folder>:<pid of the holder>"
+
+
+class Busy(Exception):
+    """The folder is in use by another gilbench; the message names it."""
+
+
+def _ancestors():
+    pid, seen = os.getppid(), set()
+    while pid > 1 and pid not in seen:
+        seen.add(pid)
+        yield pid
+        try:
+            with open("/proc/%d/stat" % pid) as f:
+                pid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return
+
+
+def _held_by_ancestor(folder):
+    held = os.environ.get(_HELD_ENV, "")
+    path, _, pid = held.rpartition(":")
+    return bool(path) and path == os.path.realpath(folder) and pid.isdigit() and int(pid) in _ancestors()
+
+
+def _holder(path):
+    try:
+        with open(path) as f:
+            info = json.load(f)
+        return "pid %d, `%s`, since %s" % (info["pid"], info["command"], info["since"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "a process that has not said who it is yet"
+
+
+def _acquire(path):
+    """An fd holding the lock of ``path`` (Busy when another process holds it)."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise Busy(_holder(path))
+        # The holder before us removes the file when it lets go: ours must still be the one named.
+        try:
+            if os.stat(path).st_ino == os.fstat(fd).st_ino:
+                return fd
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def holding(folder, command):
+    """Hold ``folder``'s lock (made if missing) while the block runs; Busy if another holds it."""
+    if _held_by_ancestor(folder):
+        yield
+        return
+    path = os.path.join(folder, LOCK_NAME)
+    try:
+        fd = _acquire(path)
+    except Busy as exc:
+        raise Busy("%s is in use by another gilbench (%s): wait for it to finish, or write to another --out"
+                   % (folder, exc))
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps({"pid": os.getpid(), "command": command,
+                                 "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode())
+        previous = os.environ.get(_HELD_ENV)
+        os.environ[_HELD_ENV] = "%s:%d" % (os.path.realpath(folder), os.getpid())
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop(_HELD_ENV, None)
+            else:
+                os.environ[_HELD_ENV] = previous
+            try:
+                os.unlink(path)  # while still holding it: see _acquire
+            except OSError:
+                pass
+    finally:
+        os.close(fd)

@@ -1,0 +1,49 @@
+"""SIGTERM handled like Ctrl-C: the same clean-up (children stopped, nothing half-written), a
+message, and the shell's exit status 143.  Python 3.9, stdlib only (the harness uses it)."""
+import contextlib
+import os
+import signal
+import threading
+
+EXIT_STATUS = 128 + signal.SIGTERM
+# Set by a caller that reports an interruption itself (``gilbench run``, the matrix): the run
+# it starts then stops without a second message.
+CALLER_SPEAKS_ENV = "GILBENCH_CALLER_SPEAKS"
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread by SIGTERM; every ``except KeyboardInterrupt`` clean-up applies."""
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM raises ``Terminated`` in this process while the block runs (main thread only:
+    elsewhere, e.g. a command called from a test's thread, nothing changes)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    owner = os.getpid()
+
+    def handler(signum, frame):
+        if os.getpid() != owner:
+            # A fork child (multiprocessing) inherited the handler: end as SIGTERM means to it.
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+            return
+        # A second SIGTERM (the group's and the keeper's) must not cut the clean-up short: the
+        # keeper's SIGKILL after its grace is the backstop.
+        signal.signal(signal.SIGTERM, lambda *_: None)
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def interrupted_status(exc):
+    """(message, exit status) for a KeyboardInterrupt that ended a command."""
+    if isinstance(exc, Terminated):
+        return "terminated (SIGTERM); stopped what it had started", EXIT_STATUS
+    return "interrupted", 130
