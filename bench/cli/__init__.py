@@ -69,7 +69,7 @@ def _cmd_run(args):
         selection.select(args.only)
     except selection.SelectionError as exc:
         return _fail(exc)
-    problem = args.id and folders.id_problem(args.id)
+    problem = args.id is not None and folders.id_problem(args.id)
     if problem:
         return _fail(problem)
     env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: "1"})

@@ -179,7 +179,7 @@ def run(selected, out_dir, mode="fast", ident=None):
     gilbench writes to ``out_dir``.
     """
     facts = interpreter_facts()
-    ident = ident or default_id(facts)
+    ident = default_id(facts) if ident is None else ident
     problem = folders.id_problem(ident)
     if problem:
         raise ValueError(problem)
