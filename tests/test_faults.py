@@ -71,10 +71,11 @@ def _live(pid):
         return False
 
 
-def _kill_and_check(proc, sig):
-    """Send ``sig`` to ``proc``; every process below it at that moment must be gone soon after."""
+def _kill_and_check(proc, sig, between=False):
+    """Send ``sig`` to ``proc``; every process below it at that moment must be gone soon after
+    (``between``: between two steps, where nothing may be running below it yet)."""
     below = keeper.descendants(proc.pid)
-    assert below, "nothing was running below pid %d" % proc.pid
+    assert below or between, "nothing was running below pid %d" % proc.pid
     os.kill(proc.pid, sig)
     rest = proc.stderr.read()
     status = proc.wait(60)
@@ -130,9 +131,9 @@ def test_killed_matrix_leaves_nothing_and_resume_completes_it(tmp_path, sig, poi
     _wait_for(proc, "=== [2/2]")
     if point != "=== [2/2]":
         _wait_for(proc, point)  # in the second column's workload
-    _kill_and_check(proc, sig)
+    _, rest = _kill_and_check(proc, sig, between=point == "=== [2/2]")
     columns = sorted(p for p in os.listdir(str(out)) if not p.startswith("."))
-    assert len(columns) <= 1  # the second column was never written
+    assert len(columns) <= 1, rest  # the second column was never written
 
     resumed = _matrix("--out", str(out), "--resume")
     _, err = resumed.communicate(timeout=600)
@@ -186,3 +187,186 @@ def test_a_folder_gilbench_did_not_write_is_never_replaced(tmp_path):
     assert proc.returncode == 2 and "is not a gilbench results folder" in proc.stderr
     assert "[1/1]" not in proc.stderr  # refused before measuring anything
     assert (out / "mine" / "notes.txt").read_text() == "precious"
+
+
+# --- what a child's child does: setsid() leaves the group, not the keeper's tree ---------------
+
+_ESCAPES = textwrap.dedent("""
+    import os, sys, time
+    if os.fork() == 0:
+        os.setsid()  # a session of its own: a process-group kill no longer reaches it
+        if os.fork() == 0:  # and an orphan: its parent exits at once
+            with open(sys.argv[1] + ".tmp", "w") as f:
+                f.write(str(os.getpid()))
+            os.replace(sys.argv[1] + ".tmp", sys.argv[1])
+            time.sleep(120)
+        os._exit(0)
+    deadline = time.time() + 30
+    while not os.path.exists(sys.argv[1]) and time.time() < deadline:
+        time.sleep(0.01)
+    time.sleep(float(sys.argv[2]))
+""")
+
+
+def _escapee(pid_file):
+    with open(str(pid_file)) as f:
+        return int(f.read())
+
+
+def _gone_soon(pid):
+    deadline = time.monotonic() + _GONE_WITHIN_S
+    while _live(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not _live(pid)
+
+
+def test_an_orphan_in_a_session_of_its_own_dies_with_the_command(tmp_path):
+    from bench import children
+
+    pid_file = tmp_path / "escapee.pid"
+    assert children.run_in_group([sys.executable, "-c", _ESCAPES, str(pid_file), "0"], 60) == 0
+    assert _gone_soon(_escapee(pid_file))
+
+
+def test_an_orphan_in_a_session_of_its_own_dies_when_the_caller_is_killed(tmp_path):
+    pid_file = tmp_path / "escapee.pid"
+    code = ("import sys; from bench import children; children.run_in_group([sys.executable, '-c', %r, %r, '60'], 90)"
+            % (_ESCAPES, str(pid_file)))
+    caller = subprocess.Popen([sys.executable, "-c", code], env=_ENV)
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        escapee = _escapee(pid_file)
+        os.kill(caller.pid, signal.SIGKILL)  # no clean-up of its own: the keeper must see it
+    finally:
+        caller.wait(60)
+    assert _gone_soon(escapee)
+
+
+def test_a_snippet_whose_child_calls_setsid_leaves_nothing(tmp_path):
+    from bench.snippets.execute import Column, run_block
+    from bench.snippets.extract import Block
+
+    pid_file = tmp_path / "escapee.pid"
+    source = "import sys\nsys.argv[1:] = [%r, '0']\n%s" % (str(pid_file), _ESCAPES)
+    run = run_block(Block(1, 1, "python", source), Column("host", sys.executable), 60)
+    assert run.outcome == "ok", run
+    assert _gone_soon(_escapee(pid_file))
+
+
+def test_exit_status_of_a_signalled_command_is_128_plus_the_signal():
+    from bench import children
+
+    assert children.run_in_group([sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"],
+                                 60) == 128 + signal.SIGTERM
+
+
+def test_a_command_that_cannot_be_started_says_so(capfd):
+    from bench import children
+
+    assert children.run_in_group(["/nonexistent/python"], 60) == 127
+    assert "cannot run /nonexistent/python" in capfd.readouterr().err
+
+
+# --- what dead runs leave: removed (or put back) by the next start ------------------------------
+
+def _dead_pid():
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
+    proc.wait()
+    return proc.pid
+
+
+def test_the_next_start_removes_a_dead_runs_staging_and_puts_back_what_it_had_moved_aside(tmp_path):
+    from bench.harness import runner
+
+    out, dead = tmp_path / "out", _dead_pid()
+    staging = out / (".x.partial-%d" % dead)
+    staging.mkdir(parents=True)
+    (staging / "bench.json").write_text("{}")
+    aside = out / (".y.replaced-%d" % dead)  # died between its two renames: y's old result is here
+    aside.mkdir()
+    (aside / "meta.json").write_text(json.dumps({"id": "y", "format": 3}))
+    users = out / (".z.partial-%d" % dead)  # the same name, but a user's things in it
+    users.mkdir()
+    (users / "notes.txt").write_text("precious")
+    alive = out / (".w.partial-%d" % os.getpid())  # a live process's
+    alive.mkdir()
+    runner._clean_stale(str(out))
+    assert not staging.exists() and (out / "y" / "meta.json").is_file() and not aside.exists()
+    assert (users / "notes.txt").read_text() == "precious" and alive.is_dir()
+
+
+def test_a_result_replaces_the_old_one_whole(tmp_path):
+    from bench.harness import runner
+
+    out = tmp_path / "out"
+    old, new = out / "x", out / ".x.partial-1"
+    for folder, mark in ((old, "old"), (new, "new")):
+        folder.mkdir(parents=True)
+        (folder / "meta.json").write_text(json.dumps({"id": "x", "format": 3, "mark": mark}))
+    runner._swap_into_place(str(new), str(old), str(out), "x")
+    assert json.loads((old / "meta.json").read_text())["mark"] == "new"
+    assert os.listdir(str(out)) == ["x"]
+
+
+# --- the folder lock -----------------------------------------------------------------------------
+
+def test_the_lock_refuses_a_second_holder_and_is_inherited_by_a_descendant(tmp_path):
+    from bench.guard import lock
+
+    with lock.holding(str(tmp_path), "gilbench matrix --out here"):
+        code = "from bench.guard import lock\nwith lock.holding(%r, 'child'):\n    print('inherited')" % str(tmp_path)
+        child = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=_ROOT),
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+        assert child.stdout.strip() == "inherited", child.stderr
+        stranger = subprocess.run([sys.executable, "-c", code], env=_ENV, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+        assert "Busy" in stranger.stderr and "gilbench matrix --out here" in stranger.stderr
+    assert not (tmp_path / lock.LOCK_NAME).exists()
+
+
+# --- the report refuses what no run writes ------------------------------------------------------
+
+def _column_with(tmp_path, observations_text):
+    import shutil
+
+    src = os.path.join(_ROOT, "tests", "fixtures", "run-a")
+    dst = tmp_path / "run"
+    shutil.copytree(src, str(dst))
+    [column] = [d for d in dst.iterdir() if d.is_dir()]
+    obs = json.loads((column / "observations.json").read_text())
+    (column / "observations.json").write_text(observations_text(obs))
+    return dst, column
+
+
+@pytest.mark.parametrize("damage,expected", [
+    (lambda o: json.dumps(o).replace("}", ', "x": NaN}', 1), "is not a finite number"),
+    (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": "abc"}))),
+     "observations['switch.default_interval'] is \"abc\", where a number belongs"),
+    (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": 1e400}))),
+     "not a finite number"),
+], ids=["NaN", "a string for a number", "1e400"])
+def test_report_refuses_nan_and_wrong_types_naming_file_and_key(tmp_path, damage, expected):
+    run, column = _column_with(tmp_path, damage)
+    proc = subprocess.run([sys.executable, "-m", "bench", "report", str(run)], env=_ENV, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert str(column / "observations.json") in line and expected in line, line
+
+
+# --- messages that say what is true -------------------------------------------------------------
+
+@pytest.mark.parametrize("args,expected", [
+    (["--pythons", ",,"], "names no interpreter"),
+    (["--pythons", "3.9", "--out", "FILE"], "is a file, not a folder"),
+])
+def test_matrix_input_that_cannot_work_gets_one_line(tmp_path, args, expected):
+    (tmp_path / "FILE").write_text("mine")
+    args = [str(tmp_path / "FILE") if a == "FILE" else a for a in args]
+    proc = subprocess.run([sys.executable, "-m", "bench", "matrix", "--no-build"] + args, env=_ENV,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+    assert proc.returncode == 2
+    [line] = proc.stderr.strip().splitlines()
+    assert expected in line and (tmp_path / "FILE").read_text() == "mine"

@@ -101,19 +101,26 @@ class _Keeper:
         self.terminating = True
 
     def start(self, cmd):
+        # Blocked across the fork: a SIGTERM that reaches the child before it has dropped our
+        # handler would be swallowed by it, and CMD would run on, unasked to stop.  Unblocked in
+        # the child after the default is back (a pending SIGTERM then ends it), and here after the fork.
+        stops = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
         self.child = os.fork()
         if self.child == 0:
             try:
-                for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGCHLD):
+                for sig in stops | {signal.SIGCHLD}:
                     signal.signal(sig, signal.SIG_DFL)
                 signal.set_wakeup_fd(-1)
                 os.close(self.lifeline)
                 os.close(self.wake_r)
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
                 os.execvp(cmd[0], cmd)
             except OSError as exc:
                 sys.stderr.write("gilbench: error: cannot run %s: %s\n" % (cmd[0], exc.strerror))
             finally:
                 os._exit(127)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
 
     def _reap(self):
         """Reap every child that ended (orphans re-parented to us included); note CMD's status."""

@@ -38,6 +38,21 @@ def _held_by_ancestor(folder):
     return bool(path) and path == os.path.realpath(folder) and pid.isdigit() and int(pid) in _ancestors()
 
 
+def inherited_holder_gone():
+    """True when this process runs under a lock inherited from an ancestor (a matrix) that is gone:
+    whatever it measured belongs to no run any more, and is not written."""
+    path, _, pid = os.environ.get(_HELD_ENV, "").rpartition(":")
+    if not path or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        pass
+    return False
+
+
 def _holder(path):
     try:
         with open(path) as f:

@@ -222,6 +222,8 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     {"format": results_format.FORMAT, "observations": observations, "errors": errors,
                      "dropped": dropped})
         _write_json(os.path.join(staging, results_format.META), meta)  # last: its presence means "whole"
+        if lock.inherited_holder_gone():
+            raise RuntimeError("the matrix that started this run is gone: its results are not written")
         _swap_into_place(staging, final, out_dir, ident)
     finally:
         backend.close()
