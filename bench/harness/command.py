@@ -53,7 +53,7 @@ def run_command(args):
     try:
         selected = selection.select(args.only)
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
-    except (selection.SelectionError, io_session.BackendError, lock.Busy, ValueError) as exc:
+    except (selection.SelectionError, io_session.BackendError, lock.Busy, ValueError, RuntimeError) as exc:
         return fail(exc)
     except OSError as exc:
         return fail("cannot write the results: %s" % exc)
