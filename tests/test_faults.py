@@ -341,7 +341,8 @@ def _column_with(tmp_path, observations_text):
 
 
 @pytest.mark.parametrize("damage,expected", [
-    (lambda o: json.dumps(o).replace("}", ', "x": NaN}', 1), "is not a finite number"),
+    (lambda o: json.dumps(dict(o, observations=dict(o["observations"], x=float("nan")))),
+     "['observations']['x'] is not a finite number"),
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": "abc"}))),
      "observations['switch.default_interval'] is \"abc\", where a number belongs"),
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": 1e400}))),

@@ -220,11 +220,11 @@ def test_ratios_pair_runs_by_round_even_when_a_round_is_missing(tmp_path):
 
 
 def test_reasons_are_true(tmp_path):
-    _write_folder(tmp_path / "a", [], {"switch.default_interval": float("nan")}, selection=("switching",))
+    _write_folder(tmp_path / "a", [], {}, selection=("switching",))
     table = verdicts(load(str(tmp_path)))["a"]
     # countdown was not selected: said so
     assert "not in this run's selection" in table["gil.countdown-threads-slower"].why
-    # selected but produced nothing usable (a NaN is not a value): said so, no crash
+    # selected but produced nothing usable (a run drops a NaN, tests/test_faults.py): said so, no crash
     assert table["gil.switch-between-bytecodes"].verdict == "not-measured"
     assert "did not produce" in table["gil.switch-between-bytecodes"].why
 
@@ -264,10 +264,16 @@ def test_report_rows_follow_claim_ids_not_positions(tmp_path):
 
 
 def test_no_nan_reaches_the_json(tmp_path):
-    _write_folder(tmp_path / "a", [], {"switch.default_interval": float("inf")})
+    from bench.judge.load import ResultsError
+
+    _write_folder(tmp_path / "a", [], {"switch.default_interval": 0.005})
     text = report.render(str(tmp_path), "json")
     assert "NaN" not in text and "Infinity" not in text
     assert all(not isinstance(v["value"], float) or math.isfinite(v["value"]) for v in json.loads(text)["verdicts"])
+    # A file with one is refused (no run writes one: it drops them, with the reason)
+    _write_folder(tmp_path / "b", [], {"switch.default_interval": float("inf")})
+    with pytest.raises(ResultsError, match="not a finite number"):
+        report.render(str(tmp_path), "json")
 
 
 def test_an_optional_check_is_judged_when_measured_and_said_when_not():

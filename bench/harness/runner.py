@@ -88,7 +88,8 @@ def default_id(facts):
 
 
 def _write_json(path, data):
-    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+    # allow_nan=False: a NaN that got past _finite_only fails here, not in a later report.
+    write_text_atomic(path, json.dumps(data, indent=2, sort_keys=True, default=str, allow_nan=False) + "\n")
 
 
 def _now():
@@ -231,6 +232,26 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
     return final, errors
 
 
+def _non_finite(value):
+    if isinstance(value, float):
+        return value != value or value in (float("inf"), float("-inf"))
+    if isinstance(value, (list, tuple)):
+        return any(_non_finite(v) for v in value)
+    if isinstance(value, dict):
+        return any(_non_finite(v) for v in value.values())
+    return False
+
+
+def _finite_only(observed, workload, dropped):
+    """``observed`` without its NaN and infinite values (JSON has no such numbers, and the report
+    refuses them); each one dropped is said in ``dropped``."""
+    bad = sorted(k for k, v in observed.items() if _non_finite(v))
+    if bad:
+        dropped[workload] = "observations dropped, not finite numbers: %s" % ", ".join(bad)
+        _progress("      " + dropped[workload])
+    return {k: v for k, v in observed.items() if k not in bad}
+
+
 def _run_workloads(selected, mode, ident, facts, bench_file):
     """(observations, errors, dropped, seconds) of each workload in turn."""
     observations, errors, dropped, timings = {}, {}, {}, {}
@@ -248,7 +269,7 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
                         "on" if gil_now else "off")
                     _progress("      " + dropped[workload.name])
                 else:
-                    observations.update(observed)
+                    observations.update(_finite_only(observed, workload.name, dropped))
             if workload.script:
                 _benchmark(workload, mode, bench_file)
         except Exception as exc:  # one failing workload must not cost the others

@@ -28,6 +28,7 @@ from bench.interpreters.discover import COMPLETE_MARKER, Interpreter, Interprete
 from bench.interpreters.sources import fetch as _fetch, matches as _matches, run_logged as _run
 from bench.atomic import write_text_atomic as _write_text_atomic
 from bench.progress import progress as _default_progress
+from bench.ledger import versions
 
 
 # (module, header that configure looks for, Debian package, needed by): ssl+zlib for pip, ffi for
@@ -134,12 +135,12 @@ def _already_built(version: str, variants: list[bool]) -> list[Interpreter]:
     root = pythons_dir()
     if not root.is_dir():
         return []
-    versions = set()
+    found = set()
     for prefix in root.iterdir():
         m = re.fullmatch(r"(\d+\.\d+\.\d+)t?", prefix.name)
         if m and _matches(m.group(1), version) and (prefix / COMPLETE_MARKER).is_file():
-            versions.add(m.group(1))
-    for full in sorted(versions, key=lambda v: tuple(map(int, v.split("."))), reverse=True):
+            found.add(m.group(1))
+    for full in sorted(found, key=versions.sort_key, reverse=True):
         prefixes = [root / _id(full, ft) for ft in variants]
         if all((p / COMPLETE_MARKER).is_file() for p in prefixes):
             try:

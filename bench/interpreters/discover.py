@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from bench.atomic import write_text_atomic
+from bench.ledger import versions
 
 MIN_VERSION = (3, 9)
 COMPLETE_MARKER = ".gilbench-complete"
@@ -72,7 +73,7 @@ class Interpreter:
 
     @property
     def version_tuple(self) -> tuple[int, ...]:
-        return tuple(int(part) for part in self.version.split("."))
+        return versions.key(self.version)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -110,7 +111,10 @@ def probe(path: str | os.PathLike, *, origin: str = "given") -> Interpreter:
         raise InterpreterError(f"{shown}: not a Python interpreter")
     if facts["implementation"] != "CPython":
         raise InterpreterError(f"{shown}: {facts['implementation']} is not CPython, the only implementation gilbench measures")
-    version = tuple(int(p) for p in facts["version"].split("."))
+    try:
+        version = versions.minor(facts["version"])
+    except ValueError as exc:
+        raise InterpreterError(f"{shown}: {exc}")
     if version[:2] < MIN_VERSION:
         raise InterpreterError(
             f"{shown}: Python {version[0]}.{version[1]} is older than "

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
+from bench.ledger import versions
+
 VERDICTS = ("holds", "contradicted", "partly", "within-noise", "inconclusive", "n/a", "not-measured")
 _PRED = re.compile(r"^(above|below|equals|between|never|sometimes)\(([^)]*)\)$")
 _COND = re.compile(r"^version(>=|<)(\d+)\.(\d+)$")
@@ -102,7 +104,7 @@ def condition_holds(cond, facts):
         return True
     m = _COND.match(cond)
     if m:
-        have = tuple(int(p) for p in str(facts["version"]).split(".")[:2])
+        have = versions.minor(facts["version"])
         want = (int(m.group(2)), int(m.group(3)))
         return have >= want if m.group(1) == ">=" else have < want
     raise ValueError("unknown condition %r" % cond)

@@ -16,6 +16,7 @@ from bench import ledger
 from bench.harness import results_format
 from bench.judge import stats
 from bench.judge.stats import Measured
+from bench.ledger import versions
 
 
 class ResultsError(Exception):
@@ -276,12 +277,6 @@ def load(run_dir):
         raise ResultsError("%s holds no gilbench results (no <interpreter>/%s)" % (run_dir, results_format.META))
     loaded = [_load_interpreter(f) for f in folders]
     # Columns in version order (3.9 before 3.10), each GIL build before its free-threaded twin.
-    return sorted(loaded, key=lambda r: (_version_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
+    return sorted(loaded, key=lambda r: (versions.sort_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
                                          bool(r.meta.get("gil_enabled")), r.id))
 
-
-def _version_key(version):
-    try:
-        return tuple(int(p) for p in str(version).split(".")[:3])
-    except ValueError:
-        return (0,)

@@ -13,6 +13,7 @@ free-threaded twin, then the twin's ``PYTHON_GIL=1`` run).
 from bench.harness import results_format
 from bench.judge.load import ResultsError, load
 from bench.judge.verdicts import verdicts
+from bench.ledger import versions
 
 _FINGERPRINTED = 3  # the first results format that records its ledger and host
 
@@ -22,11 +23,7 @@ def host_of(result):
 
 
 def _version_key(meta):
-    try:
-        version = tuple(int(p) for p in str(meta.get("version")).split(".")[:3])
-    except ValueError:
-        version = (0,)
-    return version, bool(meta.get("free_threaded")), bool(meta.get("gil_enabled"))
+    return versions.sort_key(meta.get("version")), bool(meta.get("free_threaded")), bool(meta.get("gil_enabled"))
 
 
 def _check_comparable(results, several):

@@ -12,6 +12,7 @@ import math
 from tabulate import tabulate
 
 from bench import ledger
+from bench.ledger import versions
 from bench.judge.evaluate import describe_value
 from bench.publish.merge import host_of
 
@@ -68,10 +69,7 @@ def _cell(v, claim=None):
 
 def _minor(meta):
     """(major, minor) of a column's version, (0, 0) when unreadable."""
-    try:
-        return tuple(int(p) for p in str(meta.get("version")).split(".")[:2])
-    except ValueError:
-        return (0, 0)
+    return versions.sort_key(meta.get("version"))[:2]
 
 
 def _change_between(claim, before, after):
@@ -84,7 +82,7 @@ def _change_between(claim, before, after):
     lo, hi = _minor(before.meta), _minor(after.meta)
     found = None
     for change in claim.changes:
-        v = tuple(int(p) for p in change.version.split(".")[:2])
+        v = versions.minor(change.version)
         if lo < v <= hi or (lo == hi == v):
             found = change
     return found
