@@ -2,22 +2,30 @@
 
 ``ES_URL`` names a real Elasticsearch; unset, the local search service
 (``services.search_service``) is started in a process of its own on a free loopback port and
-stopped afterwards.  ``check(url)`` turns every way a URL can be wrong -- nothing answers, it is
-not Elasticsearch, or its version is one the installed client cannot talk to -- into one
-``BackendError`` line.
+stopped afterwards.  ``check(url)`` turns every way a URL can be wrong -- nothing answers, the
+answer is cut or is not HTTP, TLS on one side only, it is not Elasticsearch, or its version is
+one the installed client cannot talk to -- into one ``BackendError`` line.
+
+Every request to a backend has a stated time limit: ``request_timeout_s()`` (``REQUEST_TIMEOUT_S``,
+or ``GILBENCH_IO_TIMEOUT_S``) for the workloads' requests, at most ``CHECK_TIMEOUT_S`` for the
+check; ``TIMEOUT_HELP`` says so in one line for ``gilbench run --help``.
 
 Stdlib only (the harness imports it, and it must not import the elasticsearch client):
 Python 3.9-compatible.
 """
+import http.client
 import json
 import os
 import select
 import signal
+import socket
+import ssl
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from urllib.parse import urlsplit
 
 try:
     from importlib import metadata as _metadata
@@ -25,13 +33,49 @@ except ImportError:  # pragma: no cover - Python < 3.8
     _metadata = None
 
 ENV_URL = "ES_URL"
+TIMEOUT_ENV = "GILBENCH_IO_TIMEOUT_S"
+# A workload's request waits this long for its answer; the check of a URL at most CHECK_TIMEOUT_S.
+REQUEST_TIMEOUT_S = 10.0
+CHECK_TIMEOUT_S = 5.0
+# This many requests in a row without an answer stop the I/O workload (services.io_workload).
+TIMEOUTS_IN_A_ROW = 3
+TIMEOUT_HELP = ("I/O: each request to the backend waits at most %g s for its answer (%s=S to change it), "
+                "the check of ES_URL at most %g s; %d requests in a row without an answer stop the I/O workload"
+                % (REQUEST_TIMEOUT_S, TIMEOUT_ENV, CHECK_TIMEOUT_S, TIMEOUTS_IN_A_ROW))
 _START_TIMEOUT_S = 15.0
 _STOP_GRACE_S = 5.0
-_PROBE_TIMEOUT_S = 5.0
+# GET / of Elasticsearch is well under a kilobyte: more is not Elasticsearch, and is not read.
+_INFO_MAX_BYTES = 1 << 20
+_ADVICE = "start Elasticsearch (docker compose up -d elasticsearch) or unset ES_URL to use the local search service"
+# OpenSSL's words for a TLS handshake that got plain HTTP back (they vary by OpenSSL version).
+_PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record layer failure", "http request",
+                     "packet length too long", "unknown protocol")
 
 
 class BackendError(Exception):
-    """A backend that cannot be used; the message is one line a person can act on."""
+    """A backend that cannot be used; the message is one line a person can act on.
+
+    ``problem`` is what is wrong, ``advice`` (may be empty) what to do about it, for a caller that
+    words its own advice; ``str()`` is both, joined."""
+
+    def __init__(self, problem, advice=""):
+        self.problem, self.advice = problem, advice
+        super().__init__(problem + ("; " + advice if advice else ""))
+
+
+def request_timeout_s():
+    """The workloads' per-request timeout in seconds: ``GILBENCH_IO_TIMEOUT_S`` or ``REQUEST_TIMEOUT_S``."""
+    text = os.environ.get(TIMEOUT_ENV, "")
+    if not text:
+        return REQUEST_TIMEOUT_S
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise BackendError("%s=%s: give the time a request to the backend may wait for its answer, in seconds "
+                           "(a number > 0; default %g)" % (TIMEOUT_ENV, text, REQUEST_TIMEOUT_S))
+    return value
 
 
 def client_major():
@@ -42,38 +86,114 @@ def client_major():
         return None
 
 
-def check(url):
-    """Ask ``url`` what it is; return (server name, version).  BackendError when it cannot be used."""
-    if "://" not in url:
-        raise BackendError("ES_URL=%s has no scheme: write it as http://%s (the client needs one since 8.0)"
-                           % (url, url))
+def check(url, source=ENV_URL):
+    """Ask ``url`` what it is; return (server name, version).  BackendError when it cannot be used.
+
+    ``source`` names where the URL came from, for the messages ("ES_URL=http://..."), and adds the
+    advice about ES_URL; ``source=None``: the messages name the bare URL and carry no advice."""
+    label = "%s=%s" % (source, url) if source else url
+    advice = _ADVICE if source == ENV_URL else ""
+    parts = _parse(url, label)
+    timeout = min(CHECK_TIMEOUT_S, request_timeout_s())
     major = client_major()
     request = urllib.request.Request(url.rstrip("/") + "/", headers={
         "Accept": "application/vnd.elasticsearch+json; compatible-with=%d" % (major or 8)})
     try:
-        with urllib.request.urlopen(request, timeout=_PROBE_TIMEOUT_S) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             product = response.headers.get("X-Elastic-Product")
-            body = response.read()
+            body = _read_body(response)
     except urllib.error.HTTPError as exc:
         raise BackendError("%s answered GET / with HTTP %d %s: not a usable Elasticsearch"
-                           % (url, exc.code, exc.reason))
-    except (urllib.error.URLError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise BackendError("nothing answers at ES_URL=%s (%s); start Elasticsearch (docker compose up -d "
-                           "elasticsearch) or unset ES_URL to use the local search service" % (url, reason))
+                           % (label, exc.code, exc.reason))
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        raise _transport_error(exc, parts, label, advice, timeout)
+    return _identify(body, product, label, major)
+
+
+def _parse(url, label):
+    if "://" not in url:
+        raise BackendError("%s has no scheme: write it as http://%s (the client needs one since 8.0)" % (label, url))
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        port = -1
+    if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+        raise BackendError("%s is not a URL the client can use: write it as http://HOST:PORT or https://HOST:PORT"
+                           % label)
+    return parts
+
+
+def _read_body(response):
+    # read(n) returns what came before the server closed, without a word: compare with Content-Length.
+    expected = response.length
+    body = response.read(_INFO_MAX_BYTES)
+    if expected is not None and len(body) < min(expected, _INFO_MAX_BYTES):
+        raise http.client.IncompleteRead(body, expected - len(body))
+    return body
+
+
+def _identify(body, product, label, major):
     try:
         info = json.loads(body.decode("utf-8"))
         number = info["version"]["number"]
         server_major = int(number.split(".")[0])
     except (ValueError, KeyError, TypeError, AttributeError):
-        raise BackendError("%s answers, but not as Elasticsearch does (no version in GET /)" % url)
+        raise BackendError("%s answers, but not as Elasticsearch does (no version in GET /)" % label)
     if product != "Elasticsearch":
-        raise BackendError("%s is not Elasticsearch (X-Elastic-Product: %s)" % (url, product or "missing"))
+        raise BackendError("%s is not Elasticsearch (X-Elastic-Product: %s)" % (label, product or "missing"))
     # A client of major N sends compatible-with=N, which servers of major N and N+1 accept.
     if major is not None and not major <= server_major <= major + 1:
         raise BackendError("%s runs Elasticsearch %s, which the installed client %d.x cannot talk to "
-                           "(it needs a server %d.x or %d.x)" % (url, number, major, major, major + 1))
+                           "(it needs a server %d.x or %d.x)" % (label, number, major, major, major + 1))
     return info.get("name", "?"), number
+
+
+def _transport_error(exc, parts, label, advice, timeout):
+    """The BackendError for a failed GET /: what happened on the wire, in words."""
+    reason = exc.reason if isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, BaseException) else exc
+    kind = type(reason).__name__
+    if isinstance(reason, ssl.SSLCertVerificationError):
+        return BackendError("%s: its TLS certificate is not trusted here (%s)"
+                            % (label, getattr(reason, "verify_message", "") or reason))
+    if isinstance(reason, ssl.SSLError) and any(sign in str(reason) for sign in _PLAIN_HTTP_SIGNS):
+        return BackendError("%s: the server answers plain HTTP, not TLS: use http://%s" % (label, parts.netloc))
+    if isinstance(reason, (socket.timeout, TimeoutError)):
+        return BackendError("nothing answers at %s within %g s (%s)" % (label, timeout, reason or "timed out"),
+                            advice)
+    if isinstance(reason, http.client.IncompleteRead):
+        return BackendError("%s: the connection closed in the middle of the answer to GET / (IncompleteRead: %d "
+                            "bytes read, %s more expected)" % (label, len(reason.partial), reason.expected))
+    if isinstance(reason, (http.client.BadStatusLine, ConnectionResetError)) and parts.scheme == "http" \
+            and _speaks_tls(parts, timeout):
+        return BackendError("%s: the server looks like TLS, not plain HTTP: use https://%s" % (label, parts.netloc))
+    if isinstance(reason, http.client.RemoteDisconnected):
+        return BackendError("%s: the connection closed before any answer to GET / (RemoteDisconnected)" % label)
+    if isinstance(reason, http.client.BadStatusLine):
+        return BackendError("%s: the answer to GET / is not HTTP (it begins %s)" % (label, _shown(reason)))
+    if isinstance(reason, http.client.HTTPException):
+        return BackendError("%s: the answer to GET / is not valid HTTP (%s: %s)" % (label, kind, str(reason)[:200]))
+    if isinstance(reason, ConnectionResetError):
+        return BackendError("%s: the connection was reset during GET / (ConnectionResetError)" % label)
+    return BackendError("nothing answers at %s (%s)" % (label, str(reason)[:200] or kind), advice)
+
+
+def _shown(bad_status):
+    line = str(bad_status.args[0] if bad_status.args else "").strip()
+    return repr(line[:40]) if line else "with nothing: the server closed the connection"
+
+
+def _speaks_tls(parts, timeout):
+    """True when a TLS handshake with the server succeeds (its certificate unchecked: only the protocol matters)."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    try:
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=timeout) as raw:
+            with context.wrap_socket(raw, server_hostname=parts.hostname):
+                return True
+    except (OSError, ValueError):
+        return False
 
 
 class LocalService:

@@ -10,23 +10,90 @@ free-threaded build it keeps the GIL off only because it declares free-threading
 3.14 of aiohttp does; the pyperf script and the probe check the GIL after these imports), or on
 httpx (``node_class="httpxasync"``, pure Python, several times more CPU per call).
 
+Every request waits at most ``timeout`` seconds (``services.backend.request_timeout_s()``: 10 s,
+or ``GILBENCH_IO_TIMEOUT_S``); ``TIMEOUTS_IN_A_ROW`` requests in a row without an answer, from any
+thread or task, stop the run: it raises ``BackendGone`` instead of waiting a timeout per call left,
+and so does every later run in the process (``health`` is the process's: a run's end does not
+forget the timeouts before it, so a backend that stops answering costs at most that many timeouts).
+
 Imported by the pyperf script bm_io.py and by ``services.io_probe``, in the measured
 interpreter: Python 3.9-compatible.
 """
 import asyncio
 import multiprocessing
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import List
 
 # Imported here, not on first use, so that a GIL switch by any of them happens before any timing.
 import aiohttp  # noqa: F401
 import httpx  # noqa: F401
+from elastic_transport import ConnectionTimeout
 from elasticsearch import AsyncElasticsearch, Elasticsearch
 
+from services.backend import TIMEOUTS_IN_A_ROW, TIMEOUT_ENV, request_timeout_s
+
 ASYNC_NODES = ("aiohttp", "httpxasync")
-_TIMEOUT_S = 30.0
 _REASONS_KEPT = 3
+
+
+class BackendGone(Exception):
+    """The backend stopped answering: the run was stopped; the message is one line, ``outcome``
+    the calls made until then (their errors are counted too)."""
+
+    def __init__(self, message, outcome=None):
+        super().__init__(message)
+        self.outcome = outcome
+
+    def __reduce__(self):  # from a pool's process, with its outcome
+        return type(self), (str(self), self.outcome)
+
+
+class _Health:
+    """What every runner of this process shares: requests in flight, timeouts in a row, and the
+    time since the backend last answered (the probe's progress line reads it)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.in_flight, self.in_a_row, self.stopped = 0, 0, None
+        self._since = time.monotonic()  # the last answer, or the start of a wait
+
+    def reset(self):
+        """Forget the timeouts and the stop (for tests: a process's runs share them on purpose)."""
+        with self._lock:
+            self.in_flight, self.in_a_row, self.stopped = 0, 0, None
+            self._since = time.monotonic()
+
+    def begin(self):
+        with self._lock:
+            if not self.in_flight and not self.in_a_row:  # time between answered requests is not a wait
+                self._since = time.monotonic()
+            self.in_flight += 1
+
+    def end(self, exc, url, timeout):
+        with self._lock:
+            self.in_flight -= 1
+            if not isinstance(exc, ConnectionTimeout):  # an answer, even an error, is an answer
+                self.in_a_row, self._since = 0, time.monotonic()
+                return
+            self.in_a_row += 1
+            if self.in_a_row >= TIMEOUTS_IN_A_ROW and self.stopped is None:
+                self.stopped = ("the backend at %s stopped answering: %d requests in a row got no answer within "
+                                "%g s (%s); the I/O workload was stopped" % (url, self.in_a_row, timeout,
+                                                                            TIMEOUT_ENV))
+
+    def silent_s(self):
+        """Seconds the requests in flight have waited without any answer (0 when none is in flight)."""
+        with self._lock:
+            return time.monotonic() - self._since if self.in_flight else 0.0
+
+    def raise_if_stopped(self, outcome=None):
+        if self.stopped is not None:
+            raise BackendGone(self.stopped, outcome)
+
+
+health = _Health()
 
 
 @dataclass
@@ -47,22 +114,31 @@ class Outcome:
             self.reasons.append("%s: %s" % (type(exc).__name__, str(exc)[:200]))
 
 
-def make_client(url, threads):
+def make_client(url, threads, timeout=None):
     """One client for all threads: a pool of at least ``threads`` connections, or the pool and not
     the GIL would be what is measured.  No retries: a failed request must show as an error."""
-    return Elasticsearch(url, connections_per_node=max(threads, 1), request_timeout=_TIMEOUT_S, max_retries=0,
-                         retry_on_timeout=False)
+    timeout = timeout or request_timeout_s()
+    client = Elasticsearch(url, connections_per_node=max(threads, 1), request_timeout=timeout, max_retries=0,
+                           retry_on_timeout=False)
+    client.gilbench_target = (url, timeout)  # for the message when it stops answering
+    return client
 
 
 def _calls(client, n, outcome, lock):
     mine = Outcome()
+    url, timeout = client.gilbench_target
     for _ in range(n):
+        if health.stopped is not None:
+            break
+        health.begin()
+        exc = None
         try:
             client.cat.indices()
-            mine.calls += 1
-        except Exception as exc:  # counted, with its reason: see the module docstring
-            mine.calls += 1
+        except Exception as caught:  # counted, with its reason: see the module docstring
+            exc = caught
             mine.failed(exc)
+        mine.calls += 1
+        health.end(exc, url, timeout)
     with lock:
         outcome.add(mine)
 
@@ -72,10 +148,13 @@ def _split(calls, parts):
 
 
 def run_threads(client, calls, threads):
-    """``calls`` calls of es.cat.indices() split over ``threads`` threads sharing ``client``."""
+    """``calls`` calls of es.cat.indices() split over ``threads`` threads sharing ``client``;
+    BackendGone when the backend stopped answering."""
     outcome, lock = Outcome(), threading.Lock()
+    health.raise_if_stopped()
     if threads == 1:  # the note's single-threaded run: the main thread
         _calls(client, calls, outcome, lock)
+        health.raise_if_stopped(outcome)
         return outcome
     workers = [threading.Thread(target=_calls, args=(client, n, outcome, lock)) for n in _split(calls, threads)]
     started = []
@@ -86,25 +165,29 @@ def run_threads(client, calls, threads):
     finally:
         for t in started:
             t.join()
+    health.raise_if_stopped(outcome)
     return outcome
 
 
-def _process_calls(url, n):
-    client = make_client(url, 1)
+def _process_calls(url, n, timeout):
+    client = make_client(url, 1, timeout)
     try:
         outcome = Outcome()
         _calls(client, n, outcome, threading.Lock())
+        health.raise_if_stopped(outcome)
         return outcome
     finally:
         client.close()
 
 
-def run_processes(url, calls, processes):
+def run_processes(url, calls, processes, timeout=None):
     """The same calls from ``processes`` processes, each with its own client (a client's sockets
-    cannot cross a fork).  Process start-up is part of the time, as in the note's comparisons."""
-    outcome = Outcome()
+    cannot cross a fork).  Process start-up is part of the time, as in the note's comparisons.
+    BackendGone (from the first process that saw it) when the backend stopped answering."""
+    health.raise_if_stopped()
+    outcome, timeout = Outcome(), timeout or request_timeout_s()
     with multiprocessing.Pool(processes) as pool:
-        for part in pool.starmap(_process_calls, [(url, n) for n in _split(calls, processes)]):
+        for part in pool.starmap(_process_calls, [(url, n, timeout) for n in _split(calls, processes)]):
             outcome.add(part)
     return outcome
 
@@ -113,22 +196,29 @@ class AsyncRunner:
     """The async client on one event loop, kept for the life of the runner (the loop and the
     client's connections are set up once, as the threads' shared client is)."""
 
-    def __init__(self, url, concurrency, node="aiohttp"):
+    def __init__(self, url, concurrency, node="aiohttp", timeout=None):
         self.concurrency, self.node = concurrency, node
+        self.url, self.timeout = url, timeout or request_timeout_s()
         self.loop = asyncio.new_event_loop()
         self.client = self.loop.run_until_complete(self._make(url))
 
     async def _make(self, url):
         return AsyncElasticsearch(url, node_class=self.node, connections_per_node=max(self.concurrency, 1),
-                                  request_timeout=_TIMEOUT_S, max_retries=0, retry_on_timeout=False)
+                                  request_timeout=self.timeout, max_retries=0, retry_on_timeout=False)
 
     async def _task(self, n, outcome):
         for _ in range(n):
+            if health.stopped is not None:
+                break
             outcome.calls += 1
+            health.begin()
+            exc = None
             try:
                 await self.client.cat.indices()
-            except Exception as exc:  # counted, with its reason
+            except Exception as caught:  # counted, with its reason
+                exc = caught
                 outcome.failed(exc)
+            health.end(exc, self.url, self.timeout)
 
     async def _all(self, calls):
         outcome = Outcome()
@@ -136,11 +226,14 @@ class AsyncRunner:
         return outcome
 
     def run(self, calls):
-        return self.loop.run_until_complete(self._all(calls))
+        """BackendGone when the backend stopped answering."""
+        health.raise_if_stopped()
+        outcome = self.loop.run_until_complete(self._all(calls))
+        health.raise_if_stopped(outcome)
+        return outcome
 
     def close(self):
         try:
             self.loop.run_until_complete(self.client.close())
         finally:
             self.loop.close()
-

@@ -233,3 +233,48 @@ def test_the_command_end_to_end_and_bad_input(tmp_path):
                               stderr=subprocess.PIPE, universal_newlines=True, timeout=60, env=env)
         assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
         assert proc.stderr.startswith("gilbench: error: ")
+
+
+def _writer(mib, stream="stdout", then=""):
+    return blocks_of('```python\nimport sys\nchunk = "x" * (1 << 20)\nfor _ in range(%d):\n'
+                     '    sys.%s.write(chunk)\n%s```\n' % (mib, stream, then))[0]
+
+
+def test_a_block_that_prints_a_lot_is_read_in_part_and_says_where_it_was_cut():
+    run = run_block(_writer(10), HOST, 60)
+    assert (run.outcome, run.exit_code) == ("ok", 0)
+    assert run.note == "output cut at 4 MiB (10 MiB written)"
+    assert run.stdout.startswith("x" * 4000) and run.stdout.endswith(
+        "\n[... output cut: 10 MiB written, the first 4 MiB read]")
+
+
+def test_a_block_whose_output_passes_the_cap_is_stopped():
+    # 100 MiB asked for, stopped at 8 MiB: its next write fails, and it ends there.
+    block = _writer(100, then='open("finished", "w").close()\n')
+    run = run_block(block, HOST, 60, max_output=8 << 20)
+    assert (run.outcome, run.detail) == ("fail", "output over 8 MiB: stopped")
+    assert run.note.startswith("output cut at 4 MiB (8") and "BrokenPipeError" in run.stderr
+
+
+def test_the_error_at_the_end_of_a_long_stderr_is_still_found():
+    run = run_block(_writer(6, "stderr", then='raise ValueError("at the end")\n'), HOST, 60)
+    assert (run.outcome, run.detail) == ("fail", "ValueError: at the end")
+    assert run.note == "output cut at 4 MiB (6 MiB written)"
+
+
+def test_a_transcript_that_prints_a_lot_is_cut_too():
+    block = blocks_of('```\n>>> import sys\n>>> n = sys.stdout.write("y" * (5 << 20))\n>>> 1 + 1\n2\n```\n')[0]
+    run = run_block(block, HOST, 60)
+    assert run.outcome == "ok", run.detail
+    assert run.note.startswith("output cut at 4 MiB (5") and run.outputs[2] == "2\n"
+
+
+def test_the_commands_help_states_the_output_caps():
+    import argparse
+
+    from bench.cli import snippets as cli
+    from bench.snippets import execute
+
+    parser = cli.register(argparse.ArgumentParser().add_subparsers())
+    assert "first %d MiB per stream" % (execute._READ_BYTES >> 20) in parser.description
+    assert "more than %d MiB on a stream is stopped" % (execute.MAX_OUTPUT_BYTES >> 20) in parser.description

@@ -17,7 +17,8 @@ def register(subparsers) -> argparse.ArgumentParser:
         "interactive sessions) on each interpreter, each in a fresh scratch directory with a time limit, "
         "and report which run as written, which fail (with the error), and what the note's comments say "
         "a line prints against what it printed. Blocks that talk to Elasticsearch run only when ES_URL "
-        "names the I/O backend.")
+        "names the I/O backend. Of a block's output the first 4 MiB per stream are read (the report says "
+        "where it was cut); a block that writes more than 64 MiB on a stream is stopped.")
     p.add_argument("note", metavar="NOTE.md")
     p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths, as for matrix (default: all found)")
     p.add_argument("--timeout", metavar="S", type=float, default=_DEFAULT_TIMEOUT_S,

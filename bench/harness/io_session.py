@@ -7,6 +7,11 @@ workloads use, and one at 0 ms for the capacity and per-call probe.  The probe
 (``services.io_probe``) and the pyperf script run as child processes: the official client is
 never imported into this process (it must not switch a free-threaded build's GIL here).
 
+Time is bounded and stated: every request waits at most ``services.backend.request_timeout_s()``
+(``GILBENCH_IO_TIMEOUT_S``), a backend that stops answering ends the probe after
+``TIMEOUTS_IN_A_ROW`` timeouts with one line, and the probe as a whole gets ``_PROBE_TIMEOUT_S``.
+The probe's stderr is ours (its progress lines while it waits); its stdout is its JSON answer.
+
 What a session adds to the run: the probe's observations, the errors every value logged, the
 peak request rate and whether it came within 50% of the local service's capacity.
 """
@@ -55,6 +60,7 @@ class _IoSession(Session):
         os.close(fd)
         url = os.environ.get(_backend.ENV_URL)
         try:
+            self.timeout_s = _backend.request_timeout_s()
             if url:
                 name, version = _backend.check(url)
                 self.url, zero_url, service_ms = url, None, None
@@ -83,18 +89,13 @@ class _IoSession(Session):
 
     def _run_probe(self, zero_url, service_ms):
         calls, seconds = _PROBE[self.mode]
-        cmd = [sys.executable, "-m", "services.io_probe", "--url", self.url, "--calls", calls, "--capacity-s", seconds]
+        # Its stderr is the terminal (progress): import warnings (a GIL switched on) are judged, not shown.
+        cmd = [sys.executable, "-W", "ignore", "-m", "services.io_probe", "--url", self.url, "--calls", calls,
+               "--capacity-s", seconds, "--timeout", repr(self.timeout_s)]
         if zero_url:
             cmd += ["--zero-url", zero_url, "--service-ms", repr(service_ms)]
         progress("      I/O probe: client CPU per call, capacity at 0 ms, 64 concurrent clients")
-        with tempfile.TemporaryFile("w+") as out:
-            code = run_in_group(cmd, _PROBE_TIMEOUT_S, stdout=out, stderr=subprocess.STDOUT)
-            out.seek(0)
-            text = out.read()
-        if code != 0:
-            raise BackendError("the I/O probe against %s exited with %d: %s"
-                               % (self.url, code, (text.strip().splitlines() or ["?"])[-1]))
-        probe = json.loads(text.strip().splitlines()[-1])
+        probe = _answer_of(cmd, self.url)
         wanted = 1 if self.gil_enabled else 0
         states = {probe.get("io.gil_enabled_after_imports"), probe.get("io.gil_enabled_at_end")}
         if states != {wanted}:
@@ -109,7 +110,7 @@ class _IoSession(Session):
 
     def _logged(self):
         calls = errors = 0
-        reasons, peak = [], 0.0
+        reasons, peak, stopped = [], 0.0, []
         with open(self._log) as f:
             for line in f:
                 entry = json.loads(line)
@@ -117,11 +118,13 @@ class _IoSession(Session):
                 errors += entry["errors"]
                 reasons.extend("%s: %s" % (entry["variant"], r) for r in entry["reasons"][:3 - len(reasons)])
                 peak = max(peak, entry["rate"])
-        return calls, errors, reasons, peak
+                if entry.get("stopped"):
+                    stopped.append("%s: %s" % (entry["variant"], entry["stopped"]))
+        return calls, errors, reasons, peak, stopped
 
     def observations(self):
         out = dict(self._probe)
-        calls, errors, reasons, peak = self._logged()
+        calls, errors, reasons, peak, stopped = self._logged()
         probe_calls, probe_errors = out.get("io.probe.calls", 0), out.get("io.probe.errors", 0)
         out.update({"io.calls": calls + probe_calls, "io.errors": errors + probe_errors,
                     "io.error_reasons": out.get("io.probe.error_reasons", []) + reasons,
@@ -130,6 +133,9 @@ class _IoSession(Session):
             # Failed requests return fast and would flatter the speedups: the workload's timings are not judged.
             self._errors["io"] = "%d of %d requests failed: %s" % (errors + probe_errors, calls + probe_calls,
                                                                   "; ".join(out["io.error_reasons"][:3]))
+        if stopped:  # the backend stopped answering during the pyperf script: that is the error to state
+            self._errors["io"] = stopped[0]
+        if "io" in self._errors:
             progress("      I/O: " + self._errors["io"])
         capacity = out.get("io.local.capacity_req_s")
         if capacity:
@@ -157,6 +163,26 @@ class _IoSession(Session):
             service.stop()
         if os.path.exists(self._log):
             os.remove(self._log)
+
+
+def _answer_of(cmd, url):
+    """The probe's JSON answer; BackendError with its one line when it failed."""
+    with tempfile.TemporaryFile("w+") as out:
+        try:
+            code = run_in_group(cmd, _PROBE_TIMEOUT_S, stdout=out)
+        except subprocess.TimeoutExpired:
+            raise BackendError("the I/O probe against %s did not finish within %d s: the backend answers too slowly"
+                               % (url, _PROBE_TIMEOUT_S))
+        out.seek(0)
+        lines = out.read().strip().splitlines()
+    try:
+        answer = json.loads(lines[-1])
+    except (IndexError, ValueError):
+        answer = None
+    if not isinstance(answer, dict) or code != 0:
+        why = answer.get("error") if isinstance(answer, dict) else None
+        raise BackendError(why or "the I/O probe against %s exited with %d (its error is above)" % (url, code))
+    return answer
 
 
 def _service_ms():

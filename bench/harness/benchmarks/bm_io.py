@@ -9,6 +9,11 @@ In a pyperf worker the client and its HTTP libraries are imported before the Run
 the GIL state recorded in every run's metadata is the one after those imports (the judging side
 drops timings taken with the GIL in another state than the column's), and ``bench_all`` refuses
 values if it flips later.  pyperf's master process times nothing and skips those imports.
+
+Each request waits at most ``--io-timeout`` seconds (default ``$GILBENCH_IO_TIMEOUT_S``, else
+``services.backend.REQUEST_TIMEOUT_S``); when the backend stops answering, the value in progress
+is stopped (``io_workload.BackendGone``), its one-line reason logged as ``stopped``, and the
+worker exits with it.
 """
 import json
 import os
@@ -16,6 +21,7 @@ import sys
 import time
 
 from bench.harness.pyperf_script import bench_all, make_runner
+from services import backend as _backend
 
 # Variants per --io-variants: threads, processes, async HTTP libraries (16 tasks each).  Fast mode
 # keeps the note's pair, the scaling's ends and one of each other kind: every benchmark is a
@@ -32,7 +38,7 @@ io_workload = None  # services.io_workload, imported in pyperf workers only
 def _forward(cmd, args):
     # pyperf workers are fresh processes with a trimmed environment: pass everything on.
     cmd.extend(("--es-url", args.es_url, "--io-calls", str(args.io_calls), "--io-variants", args.io_variants,
-                "--io-log", args.io_log))
+                "--io-log", args.io_log, "--io-timeout", repr(args.io_timeout)))
 
 
 class _Logged:
@@ -44,13 +50,21 @@ class _Logged:
 
     def __call__(self, calls):
         start = time.perf_counter()
-        outcome = self._run(calls)
+        try:
+            outcome = self._run(calls)
+        except io_workload.BackendGone as exc:
+            done = exc.outcome or io_workload.Outcome()  # its failed requests are counted too
+            self._write({"variant": self.__name__, "calls": done.calls, "errors": done.errors,
+                         "reasons": done.reasons, "rate": 0, "stopped": str(exc)})
+            sys.exit("%s: %s" % (self.__name__, exc))  # one line, not a traceback: pyperf's worker fails
         elapsed = time.perf_counter() - start
+        self._write({"variant": self.__name__, "calls": outcome.calls, "errors": outcome.errors,
+                     "reasons": outcome.reasons, "rate": outcome.calls / elapsed if elapsed > 0 else 0})
+
+    def _write(self, entry):
         if self._log:
-            line = json.dumps({"variant": self.__name__, "calls": outcome.calls, "errors": outcome.errors,
-                               "reasons": outcome.reasons, "rate": outcome.calls / elapsed if elapsed > 0 else 0})
             with open(self._log, "a") as f:  # one short line per write: appends from workers do not mix
-                f.write(line + "\n")
+                f.write(json.dumps(entry) + "\n")
 
 
 def main():
@@ -65,10 +79,17 @@ def main():
     runner.argparser.add_argument("--io-variants", choices=("full", "fast"), default="full")
     runner.argparser.add_argument("--io-log", default=os.environ.get("GILBENCH_IO_LOG", ""),
                                   help="file to append each value's calls and errors to")
+    runner.argparser.add_argument("--io-timeout", type=float, default=None,
+                                  help="seconds a request may wait for its answer (default: $%s, else %g)"
+                                  % (_backend.TIMEOUT_ENV, _backend.REQUEST_TIMEOUT_S))
     args = runner.parse_args()
     if not args.es_url:
         runner.argparser.error("no backend: pass --es-url or run it through gilbench run")
-    url, calls = args.es_url, args.io_calls
+    try:
+        args.io_timeout = args.io_timeout or _backend.request_timeout_s()  # forwarded to the workers
+    except _backend.BackendError as exc:
+        runner.argparser.error(str(exc))
+    url, calls, timeout = args.es_url, args.io_calls, args.io_timeout
     runner.metadata["io_calls"] = calls
     threads, processes, async_nodes = _VARIANTS[args.io_variants]
     # Made once per worker, on its first value (pyperf's warm-up, which is not kept): one client
@@ -81,10 +102,11 @@ def main():
         return made[0]
 
     variants = [("io[threads=%d]" % k, lambda n, k=k: io_workload.run_threads(
-        shared(lambda: io_workload.make_client(url, max(threads))), n, k)) for k in threads]
-    variants += [("io[processes=%d]" % k, lambda n, k=k: io_workload.run_processes(url, n, k)) for k in processes]
+        shared(lambda: io_workload.make_client(url, max(threads), timeout)), n, k)) for k in threads]
+    variants += [("io[processes=%d]" % k, lambda n, k=k: io_workload.run_processes(url, n, k, timeout))
+                 for k in processes]
     variants += [("io[asyncio=%d]" % ASYNC_TASKS if node == "aiohttp" else "io[asyncio-httpx=%d]" % ASYNC_TASKS,
-                  lambda n, node=node: shared(lambda: io_workload.AsyncRunner(url, ASYNC_TASKS, node)).run(n))
+                  lambda n, node=node: shared(lambda: io_workload.AsyncRunner(url, ASYNC_TASKS, node, timeout)).run(n))
                  for node in async_nodes]
     try:
         bench_all(runner, [(name, _Logged(name, args.io_log, run), calls) for name, run in variants])
