@@ -11,6 +11,7 @@ import os
 from bench import ledger
 from bench.guard import lock, signals
 from bench.progress import fail
+from services import backend as _backend
 
 
 def add_mode_arguments(parser):
@@ -34,7 +35,9 @@ def add_run_arguments(parser):
                         help="comma-separated chapters (%s) or workload names (%s)"
                         % (", ".join(ledger.CHAPTERS), ", ".join(w.name for w in ledger.WORKLOADS)))
     parser.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
-    parser.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil)")
+    parser.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil); "
+                        "a folder name inside --out, not a path")
+    parser.epilog = _backend.TIMEOUT_HELP
 
 
 def harness_argv(args):
