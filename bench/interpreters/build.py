@@ -79,30 +79,7 @@ def build(
     with open(log_path, "a", buffering=1) as log:
         progress(f"build log: {log_path}")
         try:
-            tarball = _fetch(version, source, progress, log, log_path)
-            shutil.rmtree(work, ignore_errors=True)
-            work.mkdir(parents=True)
-            progress(f"unpack {tarball.name}")
-            srcdir = _unpack(tarball, work / "src", log_path)
-            full = _source_version(srcdir, tarball, log_path)
-            if not _matches(full, version):
-                raise InterpreterError(f"{tarball} holds CPython {full}, not {version}; build log: {log_path}")
-            done = _already_built(full, variants)
-            if done:
-                progress("already built: " + ", ".join(i.id for i in done) + " (nothing to do)")
-                return done
-            _check_toolchain(log_path, progress)
-            built = []
-            for ft in variants:
-                have = _already_built(full, [ft])
-                if have and twin and _marker(full, ft).get("source") != str(tarball):
-                    have = []  # a twin must come from the very same source: rebuild this one too
-                if have:  # e.g. the GIL build exists and --twin adds its free-threaded twin
-                    progress(f"already built: {have[0].id}")
-                    built += have
-                    continue
-                built.append(_build_one(srcdir, full, ft, work, jobs, tarball, progress, log, log_path))
-            return built
+            return _build_from_source(version, source, variants, twin, work, jobs, progress, log, log_path)
         except InterpreterError as exc:
             log.write(f"\nFAILED: {exc}\n")
             msg = str(exc)
@@ -115,6 +92,34 @@ def build(
                 work.parent.rmdir()  # only when no other build is running
             except OSError:
                 pass
+
+
+def _build_from_source(version, source, variants, twin, work, jobs, progress, log, log_path) -> list[Interpreter]:
+    """Fetch and unpack the source, then build each variant not built yet (a twin from this very source)."""
+    tarball = _fetch(version, source, progress, log, log_path)
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    progress(f"unpack {tarball.name}")
+    srcdir = _unpack(tarball, work / "src", log_path)
+    full = _source_version(srcdir, tarball, log_path)
+    if not _matches(full, version):
+        raise InterpreterError(f"{tarball} holds CPython {full}, not {version}; build log: {log_path}")
+    done = _already_built(full, variants)
+    if done:
+        progress("already built: " + ", ".join(i.id for i in done) + " (nothing to do)")
+        return done
+    _check_toolchain(log_path, progress)
+    built = []
+    for ft in variants:
+        have = _already_built(full, [ft])
+        if have and twin and _marker(full, ft).get("source") != str(tarball):
+            have = []  # a twin must come from the very same source: rebuild this one too
+        if have:  # e.g. the GIL build exists and --twin adds its free-threaded twin
+            progress(f"already built: {have[0].id}")
+            built += have
+            continue
+        built.append(_build_one(srcdir, full, ft, work, jobs, tarball, progress, log, log_path))
+    return built
 
 
 def _id(full: str, ft: bool) -> str:
