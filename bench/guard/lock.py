@@ -35,22 +35,28 @@ def _ancestors():
 def _held_by_ancestor(folder):
     held = os.environ.get(_HELD_ENV, "")
     path, _, pid = held.rpartition(":")
-    return bool(path) and path == os.path.realpath(folder) and pid.isdigit() and int(pid) in _ancestors()
+    if not path or path != os.path.realpath(folder) or not pid.isdigit():
+        return False
+    if not os.path.isdir("/proc"):  # no process tree to walk (macOS): the holder's word, if it is alive
+        return _alive(int(pid))
+    return int(pid) in _ancestors()
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def inherited_holder_gone():
     """True when this process runs under a lock inherited from an ancestor (a matrix) that is gone:
     whatever it measured belongs to no run any more, and is not written."""
     path, _, pid = os.environ.get(_HELD_ENV, "").rpartition(":")
-    if not path or not pid.isdigit():
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass
-    return False
+    return bool(path) and pid.isdigit() and not _alive(int(pid))
 
 
 def _holder(path):
