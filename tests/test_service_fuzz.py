@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from services import search_service
+from services import http11
 
 _ROOT = Path(__file__).resolve().parent.parent
 _TIMEOUT_S = 10.0  # the bound on every answer: far above what any case takes, so never flaky
@@ -273,7 +273,7 @@ def test_the_head_is_bounded_however_it_arrives(tmp_path):
             except (BrokenPipeError, ConnectionResetError):
                 pass
             assert [a[0] for a in _responses(_read_all(s))] in ([431], [])
-        many = ["X-%d: 1" % i for i in range(search_service.MAX_HEADERS)]
+        many = ["X-%d: 1" % i for i in range(http11.MAX_HEADERS)]
         assert _status(service, _request("GET", "/", headers=many[:-1])) == 200  # Host + 99 = the limit
         assert _status(service, _request("GET", "/", headers=many)) == 431
         assert _status(service, _request("GET", "/", headers=["X-%d: 1" % i for i in range(10000)])) == 431
@@ -289,14 +289,14 @@ def test_a_body_over_the_cap_is_refused_before_it_is_sent(tmp_path):
     with _service(tmp_path) as service:
         rss = service.rss_kb()
         with _connect(service) as s:
-            s.sendall(b"PUT /b/_doc/1 HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (search_service.MAX_BODY_BYTES + 1))
+            s.sendall(b"PUT /b/_doc/1 HTTP/1.1\r\nContent-Length: %d\r\n\r\n" % (http11.MAX_BODY_BYTES + 1))
             answers = _responses(_read_all(s))  # the answer comes with no byte of the body sent
         assert [a[0] for a in answers] == [413] and answers[0][1]["connection"] == "close"
         with _connect(service) as s:  # chunked: refused once the chunks add up to more than the cap
             s.sendall(b"PUT /b/_doc/1 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n")
             chunk = b"%x\r\n%s\r\n" % (1 << 20, b"x" * (1 << 20))
             try:
-                for _ in range(search_service.MAX_BODY_BYTES // (1 << 20) + 2):
+                for _ in range(http11.MAX_BODY_BYTES // (1 << 20) + 2):
                     s.sendall(chunk)
             except (BrokenPipeError, ConnectionResetError):
                 pass
