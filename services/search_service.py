@@ -16,229 +16,35 @@ loop, so any number of requests wait at once, as they would on a real server.  A
 written in one ``write`` on a TCP_NODELAY socket (asyncio's default): several small writes
 would meet Nagle's algorithm and the client's delayed ACK, tens of milliseconds per call.
 
+It is a bounded HTTP/1.1 server: whatever a client sends, each request gets a response or a
+close within a bound, and memory, file descriptors and the log stay bounded.  The request head
+is at most ``http11.MAX_HEAD_BYTES`` with ``http11.MAX_HEADERS`` fields (431), a body at most
+``http11.MAX_BODY_BYTES`` (413, decided from Content-Length before it is read; chunked bodies
+are decoded under the same cap), framing that could be read two ways is refused (400), JSON
+bodies must be objects nested at most ``search_api.MAX_JSON_DEPTH`` deep, without NaN or
+Infinity (``services/search_api.py`` answers the API, ``services/search_connection.py`` holds a
+connection, ``services/http11.py`` frames its requests).  A connection
+idle for ``--idle-timeout-s`` is closed, a request not complete within ``--request-timeout-s``
+gets 408; beyond ``--max-connections`` a new connection gets 503 and is closed; a client that
+does not read its responses stops being read.  An unexpected error gives 500 and one log line.
+
 Stdlib only, Python 3.9-compatible.
 """
 import argparse
 import asyncio
 import ipaddress
-import json
 import os
-import re
 import signal
 import sys
-import uuid
-from urllib.parse import parse_qs, urlsplit
+
+from services import search_connection
 
 DEFAULT_SERVICE_MS = 10.0
 HOST = "127.0.0.1"
-_MAX_HEAD = 65536
+DEFAULT_MAX_CONNECTIONS = 512
+DEFAULT_IDLE_TIMEOUT_S = 30.0
+DEFAULT_REQUEST_TIMEOUT_S = 10.0
 _PARENT_POLL_S = 0.5
-_REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 409: "Conflict",
-            413: "Payload Too Large"}
-_INDEX_NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
-_COMPAT = re.compile(rb"compatible-with=(\d+)")
-
-
-class _Error(Exception):
-    def __init__(self, status, kind, reason):
-        Exception.__init__(self, reason)
-        self.status, self.kind, self.reason = status, kind, reason
-
-
-class _Store:
-    """The indices and their documents, in memory."""
-
-    def __init__(self):
-        self.indices = {}  # name -> {id: source}
-        self.uuid = uuid.uuid4().hex[:22]
-
-    def index(self, name, create=False):
-        if not _INDEX_NAME.match(name):
-            raise _Error(400, "invalid_index_name_exception", "Invalid index name [%s]" % name)
-        if create and name in self.indices:
-            raise _Error(400, "resource_already_exists_exception", "index [%s] already exists" % name)
-        return self.indices.setdefault(name, {})
-
-    def existing(self, name):
-        if name not in self.indices:
-            raise _Error(404, "index_not_found_exception", "no such index [%s]" % name)
-        return self.indices[name]
-
-
-def _info(store, major):
-    # The version follows the major the client asked to be compatible with: the service speaks
-    # the subset of the API that did not change between 8 and 9.
-    return {"name": "gilbench-local", "cluster_name": "gilbench", "cluster_uuid": store.uuid,
-            "version": {"number": "%d.0.0" % major, "build_flavor": "gilbench-local-search-service",
-                        "lucene_version": "none", "minimum_wire_compatibility_version": "7.17.0",
-                        "minimum_index_compatibility_version": "7.0.0"},
-            "tagline": "You Know, for Search"}
-
-
-def _cat_indices(store, query):
-    rows = [{"health": "green", "status": "open", "index": name, "uuid": store.uuid, "pri": "1", "rep": "0",
-             "docs.count": str(len(docs)), "docs.deleted": "0", "store.size": "1kb", "pri.store.size": "1kb"}
-            for name, docs in sorted(store.indices.items())]
-    if query.get("format") == ["json"]:
-        return "application/json", json.dumps(rows)
-    return "text/plain; charset=UTF-8", "".join(
-        "%(health)s %(status)s %(index)s %(uuid)s %(pri)s %(rep)s %(docs.count)s %(docs.deleted)s "
-        "%(store.size)s %(pri.store.size)s\n" % r for r in rows)
-
-
-def _search(store, index, body, query):
-    request = json.loads(body) if body else {}
-    wanted = request.get("query", {"match_all": {}})
-    if set(wanted) != {"match_all"}:
-        raise _Error(400, "parsing_exception", "this local service answers match_all queries only")
-    names = [index] if index else sorted(store.indices)
-    docs = [(name, i, src) for name in names for i, src in store.existing(name).items()]
-    size = int(request.get("size", query.get("size", ["10"])[0]))
-    hits = [{"_index": name, "_id": i, "_score": 1.0, "_source": src} for name, i, src in docs[:size]]
-    return {"took": 0, "timed_out": False, "_shards": {"total": len(names), "successful": len(names), "skipped": 0,
-                                                       "failed": 0},
-            "hits": {"total": {"value": len(docs), "relation": "eq"}, "max_score": 1.0 if hits else None,
-                     "hits": hits}}
-
-
-def _doc(store, method, parts, body):
-    name, verb = parts[0], parts[1]
-    if verb == "_doc" and method == "GET" and len(parts) == 3:
-        docs = store.existing(name)
-        found = parts[2] in docs
-        out = {"_index": name, "_id": parts[2], "found": found}
-        if found:
-            out.update(_version=1, _seq_no=0, _primary_term=1, _source=docs[parts[2]])
-        return (200 if found else 404), out
-    if method not in ("PUT", "POST") or (method == "PUT" and len(parts) != 3):
-        raise _Error(405, "method_not_allowed", "%s is not allowed on /%s" % (method, "/".join(parts)))
-    docs = store.index(name)
-    doc_id = parts[2] if len(parts) == 3 else uuid.uuid4().hex[:20]
-    if verb == "_create" and doc_id in docs:
-        raise _Error(409, "version_conflict_engine_exception", "[%s]: document already exists" % doc_id)
-    created = doc_id not in docs
-    docs[doc_id] = json.loads(body) if body else {}
-    return (201 if created else 200), {
-        "_index": name, "_id": doc_id, "_version": 1, "result": "created" if created else "updated",
-        "_shards": {"total": 1, "successful": 1, "failed": 0}, "_seq_no": len(docs) - 1, "_primary_term": 1}
-
-
-def route(store, method, target, body, major):
-    """(status, content type, body text) of one request."""
-    url = urlsplit(target)
-    query = parse_qs(url.query)
-    parts = [p for p in url.path.split("/") if p]
-    if not parts:
-        return 200, "application/json", json.dumps(_info(store, major))
-    if parts == ["_cluster", "health"]:
-        return 200, "application/json", json.dumps({
-            "cluster_name": "gilbench", "status": "green", "timed_out": False, "number_of_nodes": 1,
-            "number_of_data_nodes": 1, "active_primary_shards": len(store.indices),
-            "active_shards": len(store.indices), "relocating_shards": 0, "initializing_shards": 0,
-            "unassigned_shards": 0, "active_shards_percent_as_number": 100.0})
-    if parts == ["_cat", "indices"]:
-        return (200,) + _cat_indices(store, query)
-    if parts[-1] == "_search" and len(parts) <= 2 and method in ("GET", "POST"):
-        return 200, "application/json", json.dumps(_search(store, parts[0] if len(parts) == 2 else None, body, query))
-    if len(parts) == 1 and not parts[0].startswith("_"):
-        if method == "PUT":
-            store.index(parts[0], create=True)
-            return 200, "application/json", json.dumps({"acknowledged": True, "shards_acknowledged": True,
-                                                        "index": parts[0]})
-        if method == "HEAD":
-            return (200 if parts[0] in store.indices else 404), "application/json", ""
-        if method == "DELETE":
-            store.existing(parts[0])
-            del store.indices[parts[0]]
-            return 200, "application/json", json.dumps({"acknowledged": True})
-    if len(parts) == 2 and parts[1] == "_refresh" and method in ("GET", "POST"):
-        store.existing(parts[0])
-        return 200, "application/json", json.dumps({"_shards": {"total": 1, "successful": 1, "failed": 0}})
-    if len(parts) in (2, 3) and parts[1] in ("_doc", "_create"):
-        status, out = _doc(store, method, parts, body)
-        return status, "application/json", json.dumps(out)
-    raise _Error(404, "no_handler_found_exception", "no handler found for uri [%s] and method [%s]"
-                 % (url.path, method))
-
-
-def _response(status, content_type, text, head_only, keep_alive):
-    body = text.encode("utf-8")
-    head = ("HTTP/1.1 %d %s\r\nX-Elastic-Product: Elasticsearch\r\nContent-Type: %s\r\nContent-Length: %d\r\n%s\r\n"
-            % (status, _REASONS.get(status, "Error"), content_type, len(body),
-               "" if keep_alive else "Connection: close\r\n"))
-    # One buffer, one write: see the module docstring.
-    return head.encode("latin-1") + (b"" if head_only else body)
-
-
-class _Connection(asyncio.Protocol):
-    def __init__(self, store, service_s):
-        self.store, self.service_s = store, service_s
-        self.transport, self.buffer = None, b""
-
-    def connection_made(self, transport):
-        peer = transport.get_extra_info("peername")
-        # Bound to 127.0.0.1 already; this refuses anything else that could still reach the socket.
-        if not peer or not ipaddress.ip_address(peer[0]).is_loopback:
-            transport.abort()
-            return
-        self.transport = transport
-
-    def data_received(self, data):
-        if self.transport is None:
-            return
-        self.buffer += data
-        while self.transport is not None:
-            end = self.buffer.find(b"\r\n\r\n")
-            if end < 0:
-                if len(self.buffer) > _MAX_HEAD:
-                    self._reply(413, "application/json", "{}", False, False)
-                return
-            lines = self.buffer[:end].split(b"\r\n")
-            headers = dict((k.strip().lower(), v.strip()) for k, _, v in (l.partition(b":") for l in lines[1:]))
-            length = int(headers.get(b"content-length", b"0") or 0)
-            if len(self.buffer) < end + 4 + length:
-                return
-            body = self.buffer[end + 4:end + 4 + length]
-            self.buffer = self.buffer[end + 4 + length:]
-            self._handle(lines[0], headers, body)
-
-    def _handle(self, request_line, headers, body):
-        try:
-            method, target, version = request_line.decode("latin-1").split(" ")
-        except ValueError:
-            self._reply(400, "application/json", "{}", False, False)
-            return
-        keep_alive = headers.get(b"connection", b"").lower() != b"close" and version == "HTTP/1.1"
-        compat = _COMPAT.search(headers.get(b"accept", b""))
-        major = int(compat.group(1)) if compat else 8
-        try:
-            status, content_type, text = route(self.store, method, target, body.decode("utf-8"), major)
-        except _Error as exc:
-            status, content_type = exc.status, "application/json"
-            text = json.dumps({"error": {"root_cause": [{"type": exc.kind, "reason": exc.reason}],
-                                         "type": exc.kind, "reason": exc.reason}, "status": exc.status})
-        except (ValueError, TypeError) as exc:
-            status, content_type = 400, "application/json"
-            text = json.dumps({"error": {"type": "parse_exception", "reason": str(exc)}, "status": 400})
-        self._reply(status, content_type, text, method == "HEAD", keep_alive)
-
-    def _reply(self, status, content_type, text, head_only, keep_alive):
-        payload = _response(status, content_type, text, head_only, keep_alive)
-        if self.service_s > 0:
-            asyncio.get_running_loop().call_later(self.service_s, self._send, payload, keep_alive)
-        else:
-            self._send(payload, keep_alive)
-
-    def _send(self, payload, keep_alive):
-        if self.transport is None or self.transport.is_closing():
-            return
-        self.transport.write(payload)
-        if not keep_alive:
-            self.transport.close()
-            self.transport = None
-
-    def connection_lost(self, exc):
-        self.transport = None
 
 
 async def _watch_parent(parent, stop):
@@ -249,11 +55,16 @@ async def _watch_parent(parent, stop):
         await asyncio.sleep(_PARENT_POLL_S)
 
 
-async def _serve(port, service_s, ready, parent=None):
+async def _serve(port, service_s, ready, parent=None, max_connections=DEFAULT_MAX_CONNECTIONS,
+                 idle_timeout_s=DEFAULT_IDLE_TIMEOUT_S, request_timeout_s=DEFAULT_REQUEST_TIMEOUT_S):
     loop = asyncio.get_running_loop()
-    store = _Store()
-    server = await loop.create_server(lambda: _Connection(store, service_s), HOST, port, backlog=1024,
+    log = search_connection.Log()
+    loop.set_exception_handler(log.loop_error)
+    service = search_connection.Service(service_s, search_connection.connection_cap(max_connections),
+                                        idle_timeout_s, request_timeout_s, log)
+    server = await loop.create_server(lambda: search_connection.Connection(service), HOST, port, backlog=1024,
                                       reuse_address=True)
+    service.start_sweeping(loop)
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
@@ -262,8 +73,26 @@ async def _serve(port, service_s, ready, parent=None):
     await stop.wait()
     if watcher:
         await watcher
+    service.stop_sweeping()
     server.close()
+    for connection in list(service.connections):  # wait_closed() waits for them in 3.12 and later
+        if connection.transport is not None:
+            connection.transport.abort()
     await server.wait_closed()
+
+
+def _positive(text):
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be more than 0")
+    return value
+
+
+def _count(text):
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
 
 
 def main(argv=None):
@@ -274,16 +103,24 @@ def main(argv=None):
                         help="time each response waits, in ms (default %(default)s)")
     parser.add_argument("--parent-pid", type=int,
                         help="exit when this process, our parent, is gone (a killed run's service ends too)")
+    parser.add_argument("--max-connections", type=_count, default=DEFAULT_MAX_CONNECTIONS,
+                        help="open connections at most; more get 503 (default %(default)s, lowered to fit the "
+                             "file-descriptor limit)")
+    parser.add_argument("--idle-timeout-s", type=_positive, default=DEFAULT_IDLE_TIMEOUT_S,
+                        help="close a connection idle this long (default %(default)s)")
+    parser.add_argument("--request-timeout-s", type=_positive, default=DEFAULT_REQUEST_TIMEOUT_S,
+                        help="answer 408 to a request not complete this long after it began (default %(default)s)")
     args = parser.parse_args(argv)
     if not ipaddress.ip_address(args.host).is_loopback or args.host != HOST:
         parser.error("the local search service binds %s only (got --host %s)" % (HOST, args.host))
-    if args.service_ms < 0:
+    if not args.service_ms >= 0:
         parser.error("--service-ms must be 0 or more")
 
     def ready(port):
         print(port, flush=True)
 
-    asyncio.run(_serve(args.port, args.service_ms / 1000.0, ready, args.parent_pid))
+    asyncio.run(_serve(args.port, args.service_ms / 1000.0, ready, args.parent_pid, args.max_connections,
+                       args.idle_timeout_s, args.request_timeout_s))
     return 0
 
 
