@@ -156,10 +156,10 @@ def _status(args):
                  "with `gilbench es stop` (it is killed if it does not stop)" % (state["pid"], _ANSWER_TIMEOUT_S))
         return 1
     try:
-        name, version = backend.check(state["url"])
+        name, version = backend.check(state["url"], source=None)  # no ES_URL advice: this is our service
     except backend.BackendError as exc:
         progress("error: the local search service (pid %d) answers at %s, but not as expected: %s; stop it "
-                 "with `gilbench es stop`" % (state["pid"], state["url"], exc))
+                 "with `gilbench es stop`" % (state["pid"], state["url"], exc.problem))
         return 1
     print("running at %s (pid %d, %s ms service time, answers as %s %s)"
           % (state["url"], state["pid"], state["service_ms"], name, version))
