@@ -53,6 +53,8 @@ from bench.publish.table import json_number
 from bench.publish.model_section import model_vs_measurement
 
 FORMAT = 4
+# The schema of the newest format, shipped as package data (pyproject.toml).
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.schema.json")
 
 
 def _interpreter_row(result):
