@@ -43,7 +43,7 @@ def test_run_then_report(tmp_path):
     assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no staging folder left
     meta = json.loads((folder / "meta.json").read_text())
     for key in ("executable", "version", "free_threaded", "gil_enabled", "configure_flags", "cpu_count",
-                "io_backend", "mode", "format", "host", "ledger"):
+                "io_backend", "mode", "format", "host", "measured"):
         assert key in meta
     show = subprocess.run([sys.executable, "-m", "pyperf", "show", str(folder / "bench.json")],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
@@ -52,7 +52,8 @@ def test_run_then_report(tmp_path):
     proc = _gilbench("report", str(out), "--format", "json")
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    assert report["format"] == 3 and [i["id"] for i in report["interpreters"]] == ["here"]
+    assert report["format"] == 4 and [i["id"] for i in report["interpreters"]] == ["here"]
+    assert report["interpreters"][0]["measured"] == meta["measured"] and meta["format"] == 4
     by_claim = {v["claim"]: v for v in report["verdicts"]}
     for v in report["verdicts"]:
         # format 1's keys, and format 2's

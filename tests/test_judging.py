@@ -249,7 +249,7 @@ def test_json_report_and_markdown_counts(tmp_path):
     obs = {"race.note.nonzero": 0, "race.note.trials": 40, "race.call.nonzero": 7, "race.call.trials": 40}
     _write_folder(tmp_path / "3.12.1", [], obs, selection=("race",))
     doc = json.loads(report.render(str(tmp_path), "json"))
-    assert doc["format"] == 3
+    assert doc["format"] == report.FORMAT
     v = {row["claim"]: row for row in doc["verdicts"]}["gil.race-reproducible"]
     assert v["verdict"] == "inconclusive" and (v["events"], v["n"]) == (0, 40) and v["provisional"] is False
     assert v["interval"][0] == 0.0 and v["interval"][1] == pytest.approx(0.0881, abs=5e-4)

@@ -4,8 +4,10 @@ pyperf's timings, and results folders of several runs merged (or refused).
 Rendering is checked on recorded results of real runs (tests/fixtures/README.md says which);
 "when did it stop being true" on synthetic verdicts, where the answer is known.
 """
+import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -58,9 +60,10 @@ def test_columns_in_version_order_each_twin_beside_its_gil_build():
     assert all(i["column"] == i["id"] and i["host"] for i in doc["interpreters"])
 
 
-def test_json_report_format_3_keys_and_every_claim_in_chapter_order():
+def test_json_report_format_4_keys_and_every_claim_in_chapter_order():
     doc = _json(_MATRIX)
-    assert doc["format"] == 3
+    assert doc["format"] == report.FORMAT == 4
+    assert all(i["results_format"] == 3 and i["measured"] for i in doc["interpreters"])  # as recorded, migrated
     assert {"interpreters", "verdicts", "table", "metrics", "timings", "observations", "legend"} <= set(doc)
     assert [r["claim"] for r in doc["table"]] == [c.id for c in ledger.CLAIMS]
     assert set(doc["legend"]) == set(VERDICTS)
@@ -205,8 +208,13 @@ def test_the_command_merges_folders_given_one_after_the_other():
 
 
 def test_a_run_of_another_ledger_alone_is_read_and_says_so(tmp_path):
+    other = _copy(_RUN_A, tmp_path / "other", format=4, measured="0123456789abcdef")
+    assert "measured with another ledger (measured fingerprint 0123456789abcdef" in report.render([other])
+
+
+def test_a_format_3_run_of_an_unknown_ledger_alone_says_it_cannot_be_compared(tmp_path):
     other = _copy(_RUN_A, tmp_path / "other", ledger="0123456789abcdef")
-    assert "measured with another ledger (fingerprint 0123456789abcdef" in report.render([other])
+    assert "cannot compare with its own (results format 3 fingerprint 0123456789abcdef" in report.render([other])
 
 
 def test_the_same_interpreter_of_the_same_host_twice_is_refused():
@@ -221,10 +229,40 @@ def test_runs_of_another_ledger_are_refused_in_one_line(tmp_path):
     assert proc.stderr.count("\n") == 1 and "different ledgers" in proc.stderr and "Traceback" not in proc.stderr
 
 
-def test_runs_of_another_results_format_are_refused_in_one_line(tmp_path):
-    older = _copy(_RUN_B, tmp_path / "older", format=2)
+def test_a_run_of_a_format_without_a_fingerprint_is_refused_in_one_line(tmp_path):
+    older = _copy(_RUN_B, tmp_path / "older", format=2, ledger=None, host=None)
     proc = _gilbench("report", _RUN_A, older)
-    assert proc.returncode != 0 and proc.stderr.count("\n") == 1 and "results format" in proc.stderr
+    assert proc.returncode != 0 and proc.stderr.count("\n") == 1 and "results format 2" in proc.stderr
+
+
+def test_runs_whose_ledgers_differ_only_in_prose_merge(tmp_path, monkeypatch):
+    from bench.judge import migrate
+
+    # A format-4 run of this ledger, and a format-3 run of a ledger known to measure what this one
+    # does (its prose differed, so its format-3 fingerprint did).
+    monkeypatch.setitem(migrate.FORMAT3_LEDGERS, "0123456789abcdef", results_format.ledger_fingerprint())
+    ours = _copy(_RUN_A, tmp_path / "ours", format=4, ledger=None, measured=results_format.ledger_fingerprint())
+    older = _copy(_RUN_B, tmp_path / "older", ledger="0123456789abcdef")
+    doc = _json(ours, older)
+    assert sorted(i["results_format"] for i in doc["interpreters"]) == [3, 4]
+    assert {i["measured"] for i in doc["interpreters"]} == {results_format.ledger_fingerprint()}
+    assert "another ledger" not in report.render([ours, older])
+
+
+def test_runs_of_different_measured_fingerprints_are_refused_naming_both(tmp_path):
+    a = _copy(_RUN_A, tmp_path / "a", format=4, measured="aaaaaaaaaaaaaaaa")
+    b = _copy(_RUN_B, tmp_path / "b", format=4, measured="bbbbbbbbbbbbbbbb")
+    with pytest.raises(ResultsError, match="fingerprints measured aaaaaaaaaaaaaaaa, measured bbbbbbbbbbbbbbbb"):
+        report.render([a, b])
+
+
+def test_format_3_runs_of_the_same_unknown_ledger_merge_with_each_other_only(tmp_path):
+    a = _copy(_RUN_A, tmp_path / "a", ledger="0123456789abcdef")
+    b = _copy(_RUN_B, tmp_path / "b", ledger="0123456789abcdef")
+    assert len(_json(a, b)["interpreters"]) == 2  # same format-3 fingerprint: the same ledger, prose and all
+    ours = _copy(_RUN_B, tmp_path / "ours", format=4, ledger=None, measured=results_format.ledger_fingerprint())
+    with pytest.raises(ResultsError, match=r"0123456789abcdef \(results format 3, prose included\)"):
+        report.render([a, ours])
 
 
 def test_folders_without_a_ledger_fingerprint_are_not_merged(tmp_path):
@@ -240,12 +278,14 @@ def test_a_run_records_its_host_and_ledger():
         (name,) = os.listdir(folder)
         with open(os.path.join(folder, name, results_format.META)) as f:
             meta = json.load(f)
-        assert meta["format"] == 3 and meta["host"] and len(meta["ledger"]) == 16
+        assert meta["format"] == 3 and meta["host"] and len(meta["ledger"]) == 16  # recorded before format 4
 
 
 def _other_interpreters():
-    found = [os.path.expanduser(p) for p in ("~/.pyenv/versions/3.9.18/bin/python",
-                                              "~/.cache/gilbench/pythons/3.13.5t/bin/python3")]
+    # Every pyenv build (3.9 .. 3.13 here) and the free-threaded one gilbench builds.
+    found = sorted(p for p in glob.glob(os.path.expanduser("~/.pyenv/versions/3.*/bin/python"))
+                   if not re.search(r"/3\.[0-8]\.", p))  # older than the oldest measured
+    found.append(os.path.expanduser("~/.cache/gilbench/pythons/3.13.5t/bin/python3"))
     return [p for p in found if os.path.exists(p)]
 
 

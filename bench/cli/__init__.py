@@ -152,7 +152,7 @@ def _cmd_matrix(args):
     except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:
         return _fail(exc)
     out.mkdir(parents=True, exist_ok=True)
-    resume = args.resume and {"format": results_format.FORMAT, "ledger": results_format.ledger_fingerprint(),
+    resume = args.resume and {"format": results_format.FORMAT, "measured": results_format.ledger_fingerprint(),
                               "mode": mode_of(args), "selection": workloads}
     try:
         outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume or None)

@@ -1,17 +1,19 @@
 """The files ``gilbench run`` writes into ``OUT/<interpreter-id>/``, shared by writer and reader.
 
-Format history:
+Format history (``bench.judge.migrate`` brings every older folder up to the newest when it is read):
   1 (2026-11): meta.json (what produced the run), observations.json ({"format", "observations",
     "errors"}), bench.json (a pyperf BenchmarkSuite).  meta.json and observations.json carry
     "format"; bench.json is pyperf's own format.
   2 (2026-11): timings in rounds: every pyperf run carries "gilbench_round" (runs of one round
     are paired) and "gil_enabled_at_runtime"; meta.json adds rounds, load_start / load_end
     (load averages), compiler and mp_start_method; observations.json adds "dropped" (workload ->
-    why its observations were dropped).  Format 1 is still read: its ratios are unpaired.
+    why its observations were dropped).
   3 (2026-11): meta.json adds "host" (the machine's network name, which keys a merge of results
-    folders from several machines) and "ledger" (``ledger_fingerprint()``: runs measured
-    against other claims or workloads are never merged).  Formats 1 and 2 are still read, alone:
-    they record no ledger, so they cannot be merged with other folders.
+    folders from several machines) and "ledger" (a hash of every field of the ledger, its prose
+    included: runs measured against other claims or workloads are never merged).
+  4 (2026-12): meta.json records "measured" (``ledger_fingerprint()``: a hash of only what decides
+    measurements and verdicts) instead of "ledger", so that runs whose claims differ only in their
+    prose merge.
 """
 import dataclasses
 import hashlib
@@ -19,16 +21,62 @@ import json
 
 from bench import ledger
 
-FORMAT = 3
-READABLE = (1, 2, 3)
+FORMAT = 4
+READABLE = (1, 2, 3, 4)
 # The file names live with the checks of what a gilbench folder is (bench.guard.folders).
 from bench.guard.folders import BENCH, META, OBSERVATIONS  # noqa: E402,F401
-def ledger_fingerprint():
-    """A short hash of every claim and workload of the ledger this gilbench carries.
+
+# The fields of the ledger's entries that decide what a run measures and how it is judged.  Every
+# other field is prose or presentation (a claim's text, section, the note's phrase and figure, the
+# whys, departures, CPython changes, context metrics shown unjudged, chapters): editing one must not
+# make two runs unmergeable.  tests/test_fingerprint.py makes a new field take a side.
+MEASURED_FIELDS = {
+    "Claim": ("id", "checks", "given", "unless", "applies", "scope"),
+    # optional decides whether a run without the metric is judged on the claim's other checks.
+    "Check": ("metric", "prediction", "when", "optional"),
+    "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived"),
+}
+# Predictions and conditions are shown as their str() (a typed object or a string alike): hashing
+# that text keeps the fingerprint what reports show, whatever class holds it.
+_AS_TEXT = ("prediction", "when", "applies")
+
+
+def _entry(value, names):
+    """The measured fields of one ledger entry.  A field at its default is left out: a field added
+    later whose default keeps what the ledger meant before leaves older fingerprints as they were."""
+    out = {}
+    for f in dataclasses.fields(value):
+        if f.name not in names:
+            continue
+        got = getattr(value, f.name)
+        if f.default is not dataclasses.MISSING and got == f.default:
+            continue
+        out[f.name] = str(got) if f.name in _AS_TEXT else _canonical(got)
+    return out
+
+
+def _canonical(value):
+    """``value`` as plain JSON data: measured fields of ledger entries, lists for tuples."""
+    names = MEASURED_FIELDS.get(type(value).__name__) if dataclasses.is_dataclass(value) else None
+    if names is not None:
+        return _entry(value, names)
+    if isinstance(value, dict):
+        return {str(k): _canonical(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def ledger_fingerprint(claims=None, workloads=None):
+    """A short hash of what the ledger measures and how it judges it (``MEASURED_FIELDS``).
 
     Canonical JSON (sorted keys, ASCII only), so that every interpreter from 3.9 to a
     free-threaded build computes the same fingerprint from the same ledger.
     """
-    data = [[dataclasses.asdict(c) for c in ledger.CLAIMS], [dataclasses.asdict(w) for w in ledger.WORKLOADS]]
+    claims = ledger.CLAIMS if claims is None else claims
+    workloads = ledger.WORKLOADS if workloads is None else workloads
+    data = [[_canonical(c) for c in claims], [_canonical(w) for w in workloads]]
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]

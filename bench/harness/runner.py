@@ -216,8 +216,9 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
         meta = dict(facts, format=results_format.FORMAT, id=ident, mode=mode, started=started, finished=_now(),
                     selection=[w.name for w in selected], workload_seconds=timings, rounds=ROUNDS[mode],
                     load_start=load_start, load_end=_load_average(),
-                    # Format 3: what a merge of results folders is keyed on and checked against.
-                    host=platform.node(), ledger=results_format.ledger_fingerprint(),
+                    # What a merge of results folders is keyed on (host) and checked against (the
+                    # fingerprint of what the ledger measures, format 4).
+                    host=platform.node(), measured=results_format.ledger_fingerprint(),
                     io_backend=backend.description)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),
                     {"format": results_format.FORMAT, "observations": observations, "errors": errors,

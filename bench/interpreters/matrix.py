@@ -114,7 +114,7 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
 
 def completed_by_earlier_run(column_dir: Path, column: str, want_gil: bool, expected: dict) -> dict | None:
     """The meta of a whole result of ``column`` in ``column_dir`` that this run would repeat (the
-    ``expected`` values of meta.json: format, ledger, mode, selection; the GIL state; no failed
+    ``expected`` values of meta.json: format, measured (the ledger fingerprint), mode, selection; the GIL state; no failed
     workload), else None: what ``--resume`` keeps."""
     if not folders.is_own_folder(column_dir):
         return None
@@ -131,7 +131,7 @@ def completed_by_earlier_run(column_dir: Path, column: str, want_gil: bool, expe
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
                selection: str | None = None, resume: dict | None = None) -> list[Outcome]:
     """Every column in turn, with ``out``'s lock held (``bench.guard.lock.Busy`` when another gilbench
-    has it).  ``resume``: the meta.json values (format, ledger, mode, selection) of a column that
+    has it).  ``resume``: the meta.json values (format, measured, mode, selection) of a column that
     is kept from an earlier run instead of measured again."""
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
     with lock.holding(str(out), "gilbench matrix --out %s" % out):

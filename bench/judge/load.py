@@ -2,8 +2,9 @@
 
 Data flows one way: the files of a run -> metrics -> verdicts (``bench.judge.verdicts``).
 Every metric comes from a file of the run; nothing here knows what a claim's answer should be.
-Timings are paired round by round (results format 2); format-1 folders are still read, and
-their ratios are unpaired and say so.
+Timings are paired round by round.  Folders of older results formats are read through
+``bench.judge.migrate``, which brings them up to the newest; this module knows only that one
+(format-1 timings come out of it marked unpaired, and their ratios say so).
 """
 import dataclasses
 import json
@@ -14,7 +15,7 @@ from typing import Dict
 
 from bench import ledger
 from bench.harness import results_format
-from bench.judge import stats
+from bench.judge import migrate, stats
 from bench.judge.stats import Measured
 from bench.ledger import versions
 
@@ -119,9 +120,10 @@ def _workload_of_benchmark():
 
 
 def _runs_by_round(bench, paired):
-    """{round: mean of the run's values}; format 1 has no rounds: runs are keyed by position.
+    """{round: mean of the run's values}; unpaired timings (format 1) have no rounds: runs are keyed
+    by position.
 
-    ValueError when a format-2 run has no round or a round appears twice: pairing would be a guess.
+    ValueError when a paired run has no round or a round appears twice: pairing would be a guess.
     """
     out = {}
     position = 0
@@ -150,18 +152,20 @@ def _gil_problem(bench, wanted):
     return None
 
 
-def _derive(spec, rounds, paired):
-    """One derived timing metric from per-round means, or None when a benchmark is missing."""
+def _derive(spec, rounds, unpaired):
+    """One derived timing metric from per-round means, or None when a benchmark is missing.
+
+    ``unpaired``: why the runs have no rounds to pair (None: they have)."""
     names = spec[1:]
     if any(name not in rounds for name in names):
         return None
     if spec[0] == "mean":
         return stats.mean_interval(list(rounds[names[0]].values()), "t over runs")
-    if not paired:
+    if unpaired:
         if spec[0] == "ratio":
             a, b = (list(rounds[n].values()) for n in names)
             m = stats.unpaired_ratio(a, b)
-            return dataclasses.replace(m, method=m.method + " (results format 1: not paired)")
+            return dataclasses.replace(m, method="%s (%s)" % (m.method, unpaired))
         return None  # a share of parallel gain needs pairs
     common = sorted(set.intersection(*(set(rounds[n]) for n in names)))
     if spec[0] == "ratio":
@@ -172,7 +176,7 @@ def _derive(spec, rounds, paired):
                               [rounds[base][r] / rounds[machine][r] - 1 for r in common])
 
 
-def _bench_metrics(path, meta, result, paired):
+def _bench_metrics(path, meta, result):
     import pyperf  # lazy: only reports with timings need it
 
     try:
@@ -181,6 +185,7 @@ def _bench_metrics(path, meta, result, paired):
         raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
     owner = _workload_of_benchmark()
     wanted = "1" if meta.get("gil_enabled") else "0"
+    unpaired = meta.get("unpaired")
     rounds = {}
     for bench in suite.get_benchmarks():
         workload = owner.get(bench.get_name(), bench.get_name())
@@ -191,7 +196,7 @@ def _bench_metrics(path, meta, result, paired):
         problem = _gil_problem(bench, wanted)
         if not problem:
             try:
-                rounds[bench.get_name()] = _runs_by_round(bench, paired)
+                rounds[bench.get_name()] = _runs_by_round(bench, not unpaired)
             except ValueError as exc:
                 problem = str(exc)
         if problem:
@@ -204,7 +209,7 @@ def _bench_metrics(path, meta, result, paired):
         for metric, spec in workload.derived:
             if spec[0] in _FROM_TIMINGS:
                 try:
-                    measured = _derive(spec, rounds, paired)
+                    measured = _derive(spec, rounds, unpaired)
                 except ValueError as exc:
                     result.dropped.setdefault(workload.name, "%s: %s" % (metric, exc))
                     continue
@@ -240,26 +245,23 @@ def _observed_metrics(observations, result):
 def _load_interpreter(folder):
     meta_path = os.path.join(folder, results_format.META)
     meta = _load_json(meta_path)
-    fmt = _check_format(meta_path, meta)
+    _check_format(meta_path, meta)
     _reject_non_finite(meta_path, meta)
     obs_path = os.path.join(folder, results_format.OBSERVATIONS)
     obs = _load_json(obs_path)
     _check_format(obs_path, obs)
     _reject_non_finite(obs_path, obs)
+    migrate.migrate(meta, obs)
     _check_observations(obs_path, obs.get("observations", {}))
     for part in ("errors", "dropped"):
         if not isinstance(obs.get(part, {}), dict):
             raise ResultsError("%s: %r is %s, not an object" % (obs_path, part, type(obs[part]).__name__))
     result = InterpreterResult(meta.get("id") or os.path.basename(folder), folder, meta,
                                errors=dict(obs.get("errors", {})), dropped=dict(obs.get("dropped", {})))
-    if "gil-state" in result.errors and fmt == 1:
-        # Format 1 kept observations made after the GIL flipped: none of them can be trusted.
-        result.dropped.update({w.name: "dropped: " + result.errors["gil-state"] for w in ledger.WORKLOADS})
-        return result
     _observed_metrics(obs.get("observations", {}), result)
     bench_path = os.path.join(folder, results_format.BENCH)
     if os.path.exists(bench_path):
-        _bench_metrics(bench_path, meta, result, paired=fmt >= 2)
+        _bench_metrics(bench_path, meta, result)
     return result
 
 

@@ -2,7 +2,7 @@
 
 CSS is inline, charts are PNGs embedded as data: URIs, no font, script or link leaves the file.
 Every text that comes from the report is escaped (``html.escape``).  The page renders from the
-report dict alone (format 3, or format 2 with what it has, ``view``); charts come from ``charts``
+report dict alone (any format, through ``report_migrate`` and ``view``); charts come from ``charts``
 and, without matplotlib, the page lists the charts it skipped and why.
 """
 import base64
@@ -10,7 +10,7 @@ import html
 import math
 import os
 
-from bench.publish import charts as _charts, view
+from bench.publish import charts as _charts, report_migrate, view
 
 _MARK = {"holds": ("&#10003;", "holds"), "contradicted": ("&#10007;", "contradicted"), "partly": ("&#9680;", "partly"),
          "within-noise": ("&#8776;", "within-noise"), "inconclusive": ("?", "inconclusive"), "n/a": ("n/a", "na"),
@@ -42,6 +42,7 @@ def render(data, charts_dir=None):
     """(page, skipped charts): the HTML text, and the charts.Skipped list (also shown on the page).
 
     With ``charts_dir`` the PNGs are written there as well (<name>.png), for a README to link."""
+    data = report_migrate.migrate(data)  # an older report.json too
     charts, skipped = _charts.make(data)
     if charts_dir:
         os.makedirs(charts_dir, exist_ok=True)

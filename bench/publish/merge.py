@@ -1,9 +1,14 @@
 """Several results folders (other machines, docker-compose runners) -> one set of columns.
 
 Columns are keyed by host and interpreter.  Runs are merged only when they can be compared:
-the same results format, and the same ledger (the fingerprint of the claims and workloads the
-run measured, recorded in meta.json since results format 3).  Anything else is refused with
-one line (``ResultsError``), never merged silently.
+folders of every results format are read in the newest (``bench.judge.migrate``), and their
+ledgers must be the same as far as measurements and verdicts go: the same measured fingerprint
+(``results_format.ledger_fingerprint``, in meta.json since results format 4), so runs whose
+claims differ only in their prose merge.  A format-3 run recorded a fingerprint of the prose too:
+where ``migrate.FORMAT3_LEDGERS`` knows its ledger it has that ledger's measured fingerprint,
+otherwise it merges only with runs of the same format-3 fingerprint.  Runs of formats 1 and 2
+recorded no ledger: each is reported alone.  Anything else is refused with one line
+(``ResultsError``), never merged silently.
 
 Column ids: the interpreter's id (``3.13.5t``) when every column comes from one host, else
 ``host/id`` (``host-a/3.13.5t``), so that two machines' runs of one interpreter stay apart.
@@ -15,9 +20,6 @@ from bench.judge.load import ResultsError, load
 from bench.judge.verdicts import verdicts
 from bench.ledger import versions
 
-_FINGERPRINTED = 3  # the first results format that records its ledger and host
-
-
 def host_of(result):
     return result.meta.get("host") or ""
 
@@ -26,24 +28,29 @@ def _version_key(meta):
     return versions.sort_key(meta.get("version")), bool(meta.get("free_threaded")), bool(meta.get("gil_enabled"))
 
 
+def _fingerprint(meta):
+    """The fingerprint two runs must share to be merged, in words, or None when the run recorded none."""
+    if meta.get("measured"):
+        return "measured %s" % meta["measured"]
+    if meta.get("ledger"):
+        return "%s (results format 3, prose included)" % meta["ledger"]
+    return None
+
+
 def _check_comparable(results, several):
-    first = results[0]
-    for other in results[1:]:
-        if other.meta.get("format") != first.meta.get("format"):
-            raise ResultsError(
-                "cannot merge %s (results format %s) with %s (results format %s): rerun the older with this "
-                "gilbench, or report them separately" % (first.folder, first.meta.get("format"), other.folder,
-                                                        other.meta.get("format")))
-    if several and (first.meta.get("format") or 0) < _FINGERPRINTED:
+    unknown = [r for r in results if _fingerprint(r.meta) is None]
+    if several and unknown:
         raise ResultsError(
             "cannot merge %s with other folders: results format %s records no ledger fingerprint, so its claims "
-            "cannot be checked against theirs (rerun it with this gilbench)" % (first.folder, first.meta.get("format")))
+            "cannot be checked against theirs (rerun it with this gilbench)" % (
+                unknown[0].folder, unknown[0].meta.get("recorded_format")))
+    first = results[0]
     for other in results[1:]:
-        if other.meta.get("ledger") != first.meta.get("ledger"):
+        if _fingerprint(other.meta) != _fingerprint(first.meta):
             raise ResultsError(
                 "cannot merge %s and %s: they were measured with different ledgers (fingerprints %s, %s), so their "
-                "claims or workloads differ" % (first.folder, other.folder, first.meta.get("ledger"),
-                                                 other.meta.get("ledger")))
+                "claims or workloads differ" % (first.folder, other.folder, _fingerprint(first.meta),
+                                                 _fingerprint(other.meta)))
 
 
 def load_all(run_dirs):
@@ -78,9 +85,14 @@ def judge(results):
 
 
 def ledger_note(results):
-    """One line when the runs were measured against another ledger than this gilbench's, else None."""
-    recorded = results[0].meta.get("ledger")
-    if recorded and recorded != results_format.ledger_fingerprint():
-        return ("These runs were measured with another ledger (fingerprint %s; this gilbench's is %s): the verdicts "
-                "apply this gilbench's claims to them." % (recorded, results_format.ledger_fingerprint()))
+    """One line when the runs were measured against another ledger than this gilbench's (or one it
+    cannot compare with its own), else None."""
+    meta, ours = results[0].meta, results_format.ledger_fingerprint()
+    if meta.get("measured") and meta["measured"] != ours:
+        return ("These runs were measured with another ledger (measured fingerprint %s; this gilbench's is %s): the "
+                "verdicts apply this gilbench's claims to them." % (meta["measured"], ours))
+    if not meta.get("measured") and meta.get("ledger"):
+        return ("These runs were measured with a ledger this gilbench cannot compare with its own (results format 3 "
+                "fingerprint %s, which hashed the claims' prose too; this gilbench's measured fingerprint is %s): the "
+                "verdicts apply this gilbench's claims to them." % (meta["ledger"], ours))
     return None

@@ -31,6 +31,11 @@ JSON report format history (later versions add keys, never remove them):
         pyperf; "interval" is [mean - stdev, mean + stdev] of the n values (null for one value).
      "observations": {column: the column's observations.json, as recorded}.
      "legend": {verdict: one-line meaning}.
+  4: "interpreters": every row adds "measured" (the run's measured ledger fingerprint, results
+     format 4; a format-3 run's where its ledger is known, else null); "ledger" is the format-3
+     fingerprint (prose included) such a run recorded, null for newer runs; "results_format" is
+     the format the run wrote (it is read through the migration to the newest).
+  report.schema.json (beside this module) is the schema of the newest format.
   Numbers have six significant digits; those JSON cannot hold (an unbounded interval end, NaN)
   are null.
 """
@@ -47,7 +52,9 @@ from bench.publish import merge, table as verdict_table, timings
 from bench.publish.table import json_number
 from bench.publish.model_section import model_vs_measurement
 
-FORMAT = 3
+FORMAT = 4
+# The schema of the newest format, shipped as package data (pyproject.toml).
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.schema.json")
 
 
 def _interpreter_row(result):
@@ -65,7 +72,7 @@ def _interpreter_row(result):
         "started": m.get("started"), "errors": result.errors, "dropped": result.dropped,
         "rounds": m.get("rounds"), "load_start": m.get("load_start"), "load_end": m.get("load_end"),
         "compiler": m.get("compiler"), "mp_start_method": m.get("mp_start_method"),
-        "results_format": m.get("format"), "ledger": m.get("ledger"),
+        "results_format": m.get("recorded_format"), "ledger": m.get("ledger"), "measured": m.get("measured"),
     }
 
 

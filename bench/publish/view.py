@@ -1,13 +1,10 @@
-"""What the HTML page and the charts read from a JSON report dict (``report.py``'s, format 2 or 3).
+"""What the HTML page and the charts read from a JSON report dict (``report.py``'s, newest format).
 
-Format 3 carries "table", "metrics", "timings", "observations" and "legend"; format 2 has only
-"interpreters" and per claim x interpreter "verdicts".  Everything here takes the format-3 key
-when it is there and otherwise rebuilds what it can from the format-2 rows, so the page renders
-on either: a missing key gives an empty list, never a made-up value.
+Older reports are brought up to the newest by ``report_migrate`` before they get here; a missing
+key still gives an empty list, never a made-up value.
 """
-from bench import ledger
 
-# Shown when the report carries no legend of its own (format 2).
+# Shown when the report carries no legend of its own (format 2, through report_migrate).
 LEGEND = {
     "holds": "the note's claim holds on this interpreter",
     "contradicted": "the measurement contradicts the note",
@@ -33,22 +30,12 @@ def interpreters(data):
 
 
 def metrics(data):
-    """{(column, metric): {"value", "interval", "n", "method"}}: every loaded metric (format 3), or
-    the judged metric of each format-2 verdict row."""
-    out = {}
-    for m in data.get("metrics") or []:
-        out[(m.get("interpreter"), m.get("metric"))] = m
-    if data.get("metrics") is None:
-        for v in data.get("verdicts") or []:
-            if v.get("metric") and v.get("value") is not None:
-                out.setdefault((v.get("interpreter"), v["metric"]),
-                               {"interpreter": v.get("interpreter"), "metric": v["metric"], "value": v["value"],
-                                "interval": v.get("interval"), "n": v.get("n"), "method": v.get("method")})
-    return out
+    """{(column, metric): {"value", "interval", "n", "method"}}: every metric the report holds."""
+    return {(m.get("interpreter"), m.get("metric")): m for m in data.get("metrics") or []}
 
 
 def observations(data):
-    """{column: {observation key: value}}.  Format 3 keeps each column's observations.json as
+    """{column: {observation key: value}}.  The report keeps each column's observations.json as
     recorded ({"format", "errors", "dropped", "observations": {...}}): the inner dict is taken."""
     out = {}
     for col, obs in (data.get("observations") or {}).items():
@@ -67,24 +54,5 @@ def legend(data):
 
 
 def table(data):
-    """The claim rows of format 3, or rows rebuilt from format 2's verdicts (in ledger order)."""
-    if data.get("table") is not None:
-        return data["table"]
-    rows = {}
-    for v in data.get("verdicts") or []:
-        claim = v.get("claim")
-        if claim not in rows:
-            known = _claim(claim)
-            rows[claim] = {"claim": claim, "chapter": known.chapter if known else claim.split(".")[0],
-                           "claim_text": known.claim if known else "", "note_figure": v.get("note_figure"),
-                           "cells": {}, "changed_at": None, "change": None}
-        rows[claim]["cells"][v.get("interpreter")] = {
-            k: v.get(k) for k in ("verdict", "value", "interval", "n", "provisional", "why", "events")}
-    return list(rows.values())
-
-
-def _claim(claim_id):
-    try:
-        return ledger.get(claim_id)
-    except (KeyError, LookupError):
-        return None
+    """The claim rows, in chapter order."""
+    return data.get("table") or []

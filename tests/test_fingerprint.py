@@ -1,0 +1,105 @@
+"""The ledger fingerprint hashes what decides measurements and verdicts, never the prose.
+
+Two runs merge only when their fingerprints agree (bench/publish/merge.py): a typo fix in a
+claim's English must leave it as it was; a change to what is measured or predicted must change it.
+"""
+import dataclasses
+
+import pytest
+
+from bench import ledger
+from bench.harness import results_format
+from bench.ledger.vocabulary import Change, Check, Claim, Workload
+
+# Every field of a ledger entry that the fingerprint leaves out, on purpose: prose and presentation.
+_PROSE = {
+    "Claim": {"chapter", "section", "claim", "phrase", "note_figure", "context", "departs", "changes"},
+    "Check": {"why"},
+    "Workload": {"chapter"},
+}
+
+
+def _fingerprint_with(monkeypatch, claims=None, workloads=None):
+    if claims is not None:
+        monkeypatch.setattr(ledger, "CLAIMS", claims)
+    if workloads is not None:
+        monkeypatch.setattr(ledger, "WORKLOADS", workloads)
+    return results_format.ledger_fingerprint()
+
+
+def _replace_claim(claim_id, **changes):
+    return tuple(dataclasses.replace(c, **changes) if c.id == claim_id else c for c in ledger.CLAIMS)
+
+
+def _replace_check(claim_id, **changes):
+    claim = ledger.get(claim_id)
+    checks = (dataclasses.replace(claim.checks[0], **changes),) + claim.checks[1:]
+    return _replace_claim(claim_id, checks=checks)
+
+
+def _replace_workload(name, **changes):
+    return tuple(dataclasses.replace(w, **changes) if w.name == name else w for w in ledger.WORKLOADS)
+
+
+@pytest.mark.parametrize("changes", [
+    {"claim": "Threads take turns, say."}, {"phrase": "다른 말"}, {"section": "Another heading"},
+    {"note_figure": "x9 (typo fixed)"}, {"departs": "we depart elsewhere"},
+    {"changes": (Change("3.10", "another wording", "PEP 0"),)}, {"context": ("race.note.trials",)},
+], ids=lambda c: next(iter(c)))
+def test_editing_a_claims_prose_leaves_the_fingerprint(monkeypatch, changes):
+    before = results_format.ledger_fingerprint()
+    assert _fingerprint_with(monkeypatch, claims=_replace_claim("gil.race-reproducible", **changes)) == before
+
+
+def test_editing_a_checks_why_leaves_the_fingerprint(monkeypatch):
+    before = results_format.ledger_fingerprint()
+    assert _fingerprint_with(monkeypatch, claims=_replace_check("gil.race-reproducible", why="reworded")) == before
+
+
+@pytest.mark.parametrize("changes", [{"prediction": "above(123.0)"}, {"metric": "race.call.races"},
+                                     {"when": "gil-off"}, {"optional": True}], ids=lambda c: next(iter(c)))
+def test_changing_a_check_changes_the_fingerprint(monkeypatch, changes):
+    before = results_format.ledger_fingerprint()
+    assert _fingerprint_with(monkeypatch, claims=_replace_check("gil.race-reproducible", **changes)) != before
+
+
+@pytest.mark.parametrize("changes", [{"applies": "gil-off"}, {"scope": "cross"}, {"id": "gil.renamed"},
+                                     {"given": (Check("race.call.races", "sometimes(0.05)"),)},
+                                     {"unless": (Check("race.call.races", "never(0.05)"),)}],
+                         ids=lambda c: next(iter(c)))
+def test_changing_what_a_claim_is_judged_on_changes_the_fingerprint(monkeypatch, changes):
+    before = results_format.ledger_fingerprint()
+    assert _fingerprint_with(monkeypatch, claims=_replace_claim("gil.race-reproducible", **changes)) != before
+
+
+def _workload_having(field):
+    """The first workload whose ``field`` is set (so that replacing it changes something)."""
+    return next(w for w in ledger.WORKLOADS if getattr(w, field))
+
+
+@pytest.mark.parametrize("field,value", [("params", {"fast": {"trials": 7}}), ("script_args", {"fast": ("--x", "1")}),
+                                         ("derived", ()), ("demo", "demos.other"), ("script", "bm_other.py"),
+                                         ("prefix", "other.")])
+def test_changing_a_workloads_grid_or_metrics_changes_the_fingerprint(monkeypatch, field, value):
+    before = results_format.ledger_fingerprint()
+    target = _workload_having("derived" if field in ("params", "script_args", "prefix") else field)
+    assert _fingerprint_with(monkeypatch, workloads=_replace_workload(target.name, **{field: value})) != before
+
+
+def test_a_workload_moved_to_another_chapter_keeps_the_fingerprint(monkeypatch):
+    before = results_format.ledger_fingerprint()
+    name = ledger.WORKLOADS[0].name
+    assert _fingerprint_with(monkeypatch, workloads=_replace_workload(name, chapter="elsewhere")) == before
+
+
+@pytest.mark.parametrize("cls", [Claim, Check, Workload], ids=lambda c: c.__name__)
+def test_every_field_of_a_ledger_entry_is_either_fingerprinted_or_declared_prose(cls):
+    # A new field must take a side: hashed (results_format.MEASURED_FIELDS) or prose (_PROSE above).
+    measured = set(results_format.MEASURED_FIELDS[cls.__name__])
+    assert not measured & _PROSE[cls.__name__]
+    assert {f.name for f in dataclasses.fields(cls)} == measured | _PROSE[cls.__name__]
+
+
+def test_the_fingerprint_is_sixteen_hex_digits_and_stable_within_a_process():
+    fp = results_format.ledger_fingerprint()
+    assert len(fp) == 16 and int(fp, 16) >= 0 and fp == results_format.ledger_fingerprint()
