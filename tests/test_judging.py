@@ -9,6 +9,7 @@ from bench import ledger
 from bench.judge import evaluate, stats
 from bench.judge.load import load
 from bench.judge.verdicts import verdicts
+from bench.ledger.predictions import Prediction
 from bench.ledger.vocabulary import Check, Claim
 from bench.publish import report
 
@@ -53,8 +54,8 @@ def test_few_pairs_are_provisional_and_one_value_bounds_nothing():
     one = stats.mean_interval([0.25])
     assert one.n == 1 and one.interval == (-math.inf, math.inf) and "no interval" in one.method
     # no prediction is decided on one value
-    assert evaluate.judge("above(0.1)", one) == "within-noise"
-    assert evaluate.judge("below(0.1)", one) == "within-noise"
+    assert evaluate.judge(Prediction.parse("above(0.1)"), one) == "within-noise"
+    assert evaluate.judge(Prediction.parse("below(0.1)"), one) == "within-noise"
 
 
 def test_a_share_of_gains_is_a_ratio_of_means_with_fieller_interval():
@@ -95,7 +96,7 @@ def _claim(*checks, applies="", given=()):
     ("sometimes(0.01)", 0, 400, "contradicted"),
 ])
 def test_counts_are_judged_by_their_exact_interval(prediction, events, trials, expected):
-    assert evaluate.judge(prediction, stats.count(events, trials)) == expected
+    assert evaluate.judge(Prediction.parse(prediction), stats.count(events, trials)) == expected
 
 
 def test_not_seen_says_what_it_bounds():

@@ -23,6 +23,7 @@ def test_unreadable_versions_are_refused_or_sort_first(text):
 
 def test_a_prerelease_column_is_judged_by_its_minor_version():
     from bench.judge.evaluate import condition_holds
+    from bench.ledger.predictions import Conditions
 
-    assert condition_holds("version>=3.10", {"version": "3.15.0a1"})
-    assert not condition_holds("version<3.10", {"version": "3.14.0rc2"})
+    assert condition_holds(Conditions.parse("version>=3.10"), {"version": "3.15.0a1"})
+    assert not condition_holds(Conditions.parse("version<3.10"), {"version": "3.14.0rc2"})

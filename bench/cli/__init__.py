@@ -6,14 +6,17 @@ import pkgutil
 import sys
 
 import demos
-from bench import ledger
 from bench.guard import signals
-from bench.harness.command import add_mode_arguments, add_run_arguments, mode_of, out_dir_of
-from bench.cli import es, publish, pythons, snippets
 from bench.progress import fail as _fail, progress
+
+# Whatever imports the ledger (bench.ledger, bench.harness.command, the subcommands' modules) is
+# imported inside the functions, once main() has run _ledger_problem(): the ledger checks itself
+# when imported, and a malformed entry must end gilbench with one line, not a traceback.
 
 
 def _cmd_list(args):
+    from bench import ledger
+
     rows = [{"id": c.id, "chapter": c.chapter, "section": c.section, "claim": c.claim, "phrase": c.phrase,
              "note_figure": c.note_figure, "metrics": list(c.metrics())} for c in ledger.CLAIMS]
     if args.json:
@@ -64,7 +67,7 @@ def _cmd_run(args):
     from bench.guard import folders
     from bench.harness import command, selection
 
-    args.out = out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
+    args.out = command.out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
     try:
         selection.select(args.only)
     except selection.SelectionError as exc:
@@ -80,6 +83,7 @@ def _cmd_run(args):
 
 
 def _cmd_report(args):
+    from bench import ledger
     from bench.judge.load import ResultsError
     from bench.publish import report
 
@@ -108,6 +112,8 @@ def _matrix_out(args):
     """The results folder of a matrix: --out, or with --resume and no --out the newest under results/."""
     import os
     from pathlib import Path
+
+    from bench.harness.command import out_dir_of
 
     if args.out or not args.resume:
         out = Path(out_dir_of(args))
@@ -141,6 +147,7 @@ def _cmd_matrix(args):
     from bench.atomic import write_text_atomic
     from bench.guard import lock
     from bench.harness import results_format, selection
+    from bench.harness.command import mode_of
     from bench.interpreters import discover, matrix
     from bench.judge.load import ResultsError
     from bench.publish import report
@@ -175,6 +182,9 @@ def _cmd_matrix(args):
 
 
 def _parser():
+    from bench.cli import es, publish, pythons, snippets
+    from bench.harness.command import add_mode_arguments, add_run_arguments
+
     parser = argparse.ArgumentParser(prog="gilbench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
@@ -219,7 +229,24 @@ def _parser():
     return parser
 
 
+def _ledger_problem():
+    """The ledger's refusal of itself (one line naming the claim), or None when it imports."""
+    try:
+        importlib.import_module("bench.ledger")
+    except Exception as exc:
+        # The failed import took bench.ledger out of sys.modules but left the module it raised from:
+        # importing LedgerError again would run the ledger (and fail) once more.
+        predictions = sys.modules.get("bench.ledger.predictions")
+        if predictions is not None and isinstance(exc, predictions.LedgerError):
+            return str(exc)
+        raise
+    return None
+
+
 def main(argv=None):
+    problem = _ledger_problem()
+    if problem:
+        return _fail(problem)
     args = _parser().parse_args(argv)
     try:
         with signals.sigterm_as_interrupt():

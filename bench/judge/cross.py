@@ -4,13 +4,15 @@ Twins are builds of the same source with the same configure flags but ``--disabl
 (and the install prefix), and the same compiler: a distro build of the same version (PGO/LTO,
 other flags) is a different program and is never taken for a twin.  Columns run one after the
 other cannot be paired round by round: their ratio is unpaired (Welch on per-run means) and
-says so.
+says so.  The metrics made here are the ledger's ``CROSS_METRICS`` (the only ones a cross claim
+may name).
 """
 import dataclasses
 import shlex
 
 from bench.judge import stats
 from bench.judge.evaluate import Verdict, evaluate
+from bench.ledger.vocabulary import Verdict as V  # V: the words; Verdict: a judged claim
 
 _FIB = "fib[n=25]"
 
@@ -62,7 +64,7 @@ def cross_verdict(claim, result, results, facts):
     present = tuple(c for c in claim.checks if c.metric in metrics)
     if not present:
         return Verdict(
-            claim.id, "not-measured",
+            claim.id, V.NOT_MEASURED,
             "needs fib timings of a GIL build and its free-threaded twin (same source and flags) of %s in the "
             "same run (gilbench matrix)%s" % (result.meta.get("version"), ": " + "; ".join(why) if why else ""))
     verdict = evaluate(dataclasses.replace(claim, checks=present), metrics, facts)

@@ -1,6 +1,6 @@
 """The one generic evaluator: (prediction, measured value with its interval) -> verdict.
 
-Prediction vocabulary (strings in the ledger):
+Predictions (``bench.ledger.predictions.Prediction``, typed by the ledger):
   above(x)        the value is greater than x
   below(x)        the value is less than x
   between(a,b)    a < value < b
@@ -13,18 +13,19 @@ Prediction vocabulary (strings in the ledger):
 A value with an interval (``bench.judge.stats``) is judged by the interval, never by its point:
 when the prediction's bound lies inside the interval the verdict is ``within-noise``; a count
 whose bound cannot decide is ``inconclusive`` ("not seen in n trials (rate <= X%)").
+
+A claim goes through ``_GATES`` in order, each of which may settle it early (n/a, not-measured,
+inconclusive); a claim that passes them all is judged on its checks (``_judged``).
 """
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from bench.ledger import versions
+# V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
+from bench.ledger.vocabulary import Verdict as V
 
-VERDICTS = ("holds", "contradicted", "partly", "within-noise", "inconclusive", "n/a", "not-measured")
-_PRED = re.compile(r"^(above|below|equals|between|never|sometimes)\(([^)]*)\)$")
-_COND = re.compile(r"^version(>=|<)(\d+)\.(\d+)$")
-_ARITY = {"above": (1,), "below": (1,), "between": (2,), "equals": (1, 2), "never": (1,), "sometimes": (1,)}
+VERDICTS = tuple(V)
 # Two processes must reach this speedup over one for a machine to show what threads could do.
 PARALLEL_MACHINE_SPEEDUP = 1.5
 
@@ -32,7 +33,7 @@ PARALLEL_MACHINE_SPEEDUP = 1.5
 @dataclass
 class Verdict:
     claim: str
-    verdict: str
+    verdict: V
     why: str
     value: Optional[float] = None  # the value the verdict turned on
     interval: Optional[Tuple[float, float]] = None
@@ -42,17 +43,6 @@ class Verdict:
     metric: Optional[str] = None
     evidence: dict = field(default_factory=dict)
     method: Optional[str] = None  # how the interval was made (stats.Measured.method)
-
-
-def parse(prediction):
-    """(kind, [numbers]) of a prediction; ValueError for anything outside the vocabulary."""
-    m = _PRED.match(prediction.replace(" ", ""))
-    if not m:
-        raise ValueError("unknown prediction %r" % prediction)
-    kind, args = m.group(1), [float(a) for a in m.group(2).split(",") if a]
-    if len(args) not in _ARITY[kind]:
-        raise ValueError("prediction %r takes %s number(s)" % (prediction, " or ".join(map(str, _ARITY[kind]))))
-    return kind, args
 
 
 def fmt(x):
@@ -86,28 +76,26 @@ def describe_value(value, interval, n=None, events=None):
     return "%s [%s, %s]" % (fmt(value), fmt(interval[0]), fmt(interval[1]))
 
 
-def condition_holds(cond, facts):
-    """True when a ``when``/``applies`` condition is met by the interpreter's facts."""
-    if not cond:
-        return True
-    if " " in cond:
-        return all(condition_holds(part, facts) for part in cond.split())
-    if cond == "multicore":
-        return (facts.get("cpus_usable") or 1) >= 2
-    if cond == "gil-on":
-        return bool(facts.get("gil_enabled"))
-    if cond == "gil-off":
-        return not facts.get("gil_enabled")
-    if cond == "pymalloc":
-        return bool(facts.get("pymalloc"))
-    if cond == "parallel":  # judged against the machine by _parallel_gate, with its own reason
-        return True
-    m = _COND.match(cond)
-    if m:
-        have = versions.minor(facts["version"])
-        want = (int(m.group(2)), int(m.group(3)))
-        return have >= want if m.group(1) == ">=" else have < want
-    raise ValueError("unknown condition %r" % cond)
+def _version(facts):
+    return versions.minor(facts["version"])
+
+
+# How each condition word is met by an interpreter's facts.
+_CONDITION_HOLDS = {
+    "version>=": lambda c, facts: _version(facts) >= c.version,
+    "version<": lambda c, facts: _version(facts) < c.version,
+    "gil-on": lambda c, facts: bool(facts.get("gil_enabled")),
+    "gil-off": lambda c, facts: not facts.get("gil_enabled"),
+    "multicore": lambda c, facts: (facts.get("cpus_usable") or 1) >= 2,
+    "pymalloc": lambda c, facts: bool(facts.get("pymalloc")),
+    # Judged against the machine by _machine_parallelism, with its own reason.
+    "parallel": lambda c, facts: True,
+}
+
+
+def condition_holds(conditions, facts):
+    """True when ``when``/``applies`` ``Conditions`` are all met by the interpreter's facts."""
+    return all(_CONDITION_HOLDS[c.word](c, facts) for c in conditions.words)
 
 
 def _bounds(m):
@@ -120,51 +108,56 @@ def _judge_count(kind, rate, m):
     upper = m.interval[1]
     if kind == "never":
         if m.events > 0:
-            return "contradicted"
-        return "holds" if upper < rate else "inconclusive"
+            return V.CONTRADICTED
+        return V.HOLDS if upper < rate else V.INCONCLUSIVE
     if m.events > 0:
-        return "holds"
-    return "contradicted" if upper < rate else "inconclusive"
+        return V.HOLDS
+    return V.CONTRADICTED if upper < rate else V.INCONCLUSIVE
+
+
+def _judge_equals(value, tol, measured):
+    v = measured.value
+    lo, hi = _bounds(measured)
+    want_lo, want_hi = value - tol, value + tol
+    if measured.interval is None or lo == hi:
+        if tol == 0:
+            return V.HOLDS if math.isclose(v, value, rel_tol=1e-9, abs_tol=1e-12) else V.CONTRADICTED
+        return V.HOLDS if want_lo <= v <= want_hi else V.CONTRADICTED
+    if want_lo <= lo and hi <= want_hi and tol > 0:
+        return V.HOLDS
+    if hi < want_lo or lo > want_hi:
+        return V.CONTRADICTED
+    return V.WITHIN_NOISE
 
 
 def judge(prediction, measured):
-    """One check: 'holds', 'contradicted', 'within-noise' or (counts) 'inconclusive'."""
-    kind, args = parse(prediction)
+    """One check of a ``Prediction``: holds, contradicted, within-noise or (counts) inconclusive."""
+    kind, args = prediction.kind, prediction.bounds
     v = measured.value
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         raise ValueError("no finite value (%r)" % v)
-    if kind in ("never", "sometimes"):
+    if prediction.is_count:
         if not measured.is_count:
             raise ValueError("%s needs a count of events in trials, got a plain value" % prediction)
         return _judge_count(kind, args[0], measured)
-    lo, hi = _bounds(measured)
     if kind == "equals":
-        tol = args[1] if len(args) > 1 else 0.0
-        want_lo, want_hi = args[0] - tol, args[0] + tol
-        if measured.interval is None or lo == hi:
-            if tol == 0:
-                return "holds" if math.isclose(v, args[0], rel_tol=1e-9, abs_tol=1e-12) else "contradicted"
-            return "holds" if want_lo <= v <= want_hi else "contradicted"
-        if want_lo <= lo and hi <= want_hi and tol > 0:
-            return "holds"
-        if hi < want_lo or lo > want_hi:
-            return "contradicted"
-        return "within-noise"
+        return _judge_equals(args[0], args[1] if len(args) > 1 else 0.0, measured)
+    lo, hi = _bounds(measured)
     if kind == "between":
         a, b = args
         if a < lo and hi < b:
-            return "holds"
+            return V.HOLDS
         if hi < a or lo > b:
-            return "contradicted"
-        return "within-noise"
+            return V.CONTRADICTED
+        return V.WITHIN_NOISE
     bound = args[0]
     if lo > bound:
-        return "holds" if kind == "above" else "contradicted"
+        return V.HOLDS if kind == "above" else V.CONTRADICTED
     if hi < bound:
-        return "holds" if kind == "below" else "contradicted"
+        return V.HOLDS if kind == "below" else V.CONTRADICTED
     if lo == hi:  # exactly on the bound, no uncertainty: strictly neither above nor below
-        return "contradicted"
-    return "within-noise"
+        return V.CONTRADICTED
+    return V.WITHIN_NOISE
 
 
 def _reason(check, m, outcome):
@@ -183,46 +176,22 @@ def _combine(outcomes):
     kinds = set(outcomes)
     # A claim is the conjunction of its checks: one clear contradiction sinks it, unless
     # another part clearly holds (then it holds only partly); noise never flips a verdict.
-    if {"holds", "contradicted"} <= kinds:
-        return "partly"
-    if "contradicted" in kinds:
-        return "contradicted"
-    if kinds == {"holds"}:
-        return "holds"
-    return "within-noise" if "within-noise" in kinds else "inconclusive"
+    if {V.HOLDS, V.CONTRADICTED} <= kinds:
+        return V.PARTLY
+    if V.CONTRADICTED in kinds:
+        return V.CONTRADICTED
+    if kinds == {V.HOLDS}:
+        return V.HOLDS
+    return V.WITHIN_NOISE if V.WITHIN_NOISE in kinds else V.INCONCLUSIVE
 
 
 def _deciding(checks, outcomes):
     """The check a verdict turned on: the first contradiction, else the first undecided, else the first."""
-    for wanted in (("contradicted",), ("within-noise", "inconclusive")):
+    for wanted in ((V.CONTRADICTED,), (V.WITHIN_NOISE, V.INCONCLUSIVE)):
         for check, outcome in zip(checks, outcomes):
             if outcome in wanted:
                 return check
     return checks[0]
-
-
-def _parallel_gate(claim, facts):
-    """(verdict or None, why): whether a parallel-speedup claim can be judged in this run.
-
-    ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
-    in the same run (a Measured, or None when that workload did not run).  Below x1.5 the
-    machine cannot show parallelism and the claim is n/a.  At x1.5 or more the claim is judged;
-    when the interval still reaches below x1.5 the verdict is provisional and says so.
-    """
-    if "parallel" not in claim.applies.split():
-        return None, ""
-    machine = facts.get("machine_parallelism")
-    if machine is None:
-        return "not-measured", ("needs the parallelism this machine delivered in the same run "
-                                "(2 processes against 1 on the countdown): run the countdown workload too")
-    if machine.value < PARALLEL_MACHINE_SPEEDUP:
-        return "n/a", ("the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
-                       "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
-                       % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
-    if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
-        return None, ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
-                      % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
-    return None, ""
 
 
 _CONDITION_WORDS = {
@@ -234,34 +203,150 @@ _CONDITION_WORDS = {
 
 def _said(conditions):
     """``gil-off multicore`` in words, for a reason a reader sees."""
-    return " and ".join("%s (%s)" % (_CONDITION_WORDS[c], c) if c in _CONDITION_WORDS else c
-                        for c in conditions.split())
+    return " and ".join("%s (%s)" % (_CONDITION_WORDS[c.word], c) if c.word in _CONDITION_WORDS else str(c)
+                        for c in conditions.words)
 
 
 def _allocator_note(applies, facts):
     """Which allocator the run found instead of pymalloc, when that is why a claim is n/a."""
-    if "pymalloc" in applies.split() and not facts.get("pymalloc") and facts.get("allocator"):
+    if applies.has("pymalloc") and not facts.get("pymalloc") and facts.get("allocator"):
         return " (the run's allocator is %s)" % facts["allocator"]
     return ""
 
 
-def _unless(claim, checks, metrics, facts):
-    """An ``n/a`` verdict when one of the claim's ``unless`` checks holds, else None.
+# --- the gates: each settles a claim early with a verdict, or returns None to let it through ----
+
+@dataclass
+class _Case:
+    """One claim on one interpreter, as the gates narrow it down."""
+    claim: object
+    metrics: dict  # metric key -> Measured
+    facts: dict  # the interpreter (version, gil_enabled, ...) and the machine's parallelism
+    checks: list = field(default_factory=list)  # the checks that apply and are judged
+    left_out: list = field(default_factory=list)  # optional checks this run did not measure
+    note: str = ""  # why the verdict is provisional, from the machine's parallelism
+    outcomes: list = field(default_factory=list)  # per check of ``checks``
+
+    def applying(self, checks):
+        return [c for c in checks if condition_holds(c.when, self.facts)]
+
+
+def _applies(case):
+    applies = case.claim.applies
+    if applies and not condition_holds(applies, case.facts):
+        return Verdict(case.claim.id, V.NA, "applies only where %s; not the case on this interpreter%s"
+                       % (_said(applies), _allocator_note(applies, case.facts)))
+    return None
+
+
+def _some_check_applies(case):
+    checks = case.applying(case.claim.checks)
+    case.left_out = [c for c in checks if c.optional and c.metric not in case.metrics]
+    case.checks = [c for c in checks if c not in case.left_out]
+    if not case.checks:
+        return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build")
+    return None
+
+
+def _all_measured(case):
+    needed = case.applying(case.claim.given) + case.applying(case.claim.unless) + case.checks
+    missing = sorted({c.metric for c in needed if c.metric not in case.metrics})
+    if missing:
+        return Verdict(case.claim.id, V.NOT_MEASURED, "no observation of %s" % ", ".join(missing))
+    return None
+
+
+def _machine_parallelism(case):
+    """Whether a parallel-speedup claim can be judged in this run.
+
+    ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
+    in the same run (a Measured, or None when that workload did not run).  Below x1.5 the
+    machine cannot show parallelism and the claim is n/a.  At x1.5 or more the claim is judged;
+    when the interval still reaches below x1.5 the verdict is provisional and says so.
+    """
+    if not case.claim.applies.has("parallel"):
+        return None
+    machine = case.facts.get("machine_parallelism")
+    if machine is None:
+        return Verdict(case.claim.id, V.NOT_MEASURED,
+                       "needs the parallelism this machine delivered in the same run "
+                       "(2 processes against 1 on the countdown): run the countdown workload too")
+    if machine.value < PARALLEL_MACHINE_SPEEDUP:
+        return Verdict(case.claim.id, V.NA,
+                       "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
+                       "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
+                       % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+    if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
+        case.note = ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
+                     % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+    return None
+
+
+def _unless(case):
+    """n/a when one of the claim's ``unless`` checks holds.
 
     The cell shows no value (what was measured is not what the claim is about); the reason gives
     the check's ``why``, its value, and the values the claim's checks would have judged.
     """
-    for check in claim.unless:
-        if not condition_holds(check.when, facts):
-            continue
+    claim, metrics = case.claim, case.metrics
+    for check in case.applying(claim.unless):
         m = metrics[check.metric]
-        if judge(check.prediction, m) == "holds":
-            shown = [c.metric for c in checks] + [k for k in claim.context if k in metrics]
+        if judge(check.prediction, m) == V.HOLDS:
+            shown = [c.metric for c in case.checks] + [k for k in claim.context if k in metrics]
             values = ", ".join("%s = %s" % (k, describe(metrics[k])) for k in dict.fromkeys(shown))
             why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, describe(m), values)
-            return Verdict(claim.id, "n/a", why, metric=check.metric,
+            return Verdict(claim.id, V.NA, why, metric=check.metric,
                            evidence={k: metrics[k].value for k in [check.metric] + shown})
     return None
+
+
+def _preconditions(case):
+    """Inconclusive when a ``given`` check does not hold: the claim cannot be shown in this run."""
+    for check in case.applying(case.claim.given):
+        m = case.metrics[check.metric]
+        outcome = judge(check.prediction, m)
+        if outcome != V.HOLDS:
+            return Verdict(case.claim.id, V.INCONCLUSIVE,
+                           "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
+                           % (check.metric, check.prediction, describe(m), outcome),
+                           m.value, m.interval, m.n, False, m.events, check.metric)
+    return None
+
+
+def _checks_judged(case):
+    """Each check's outcome; not-measured when a value cannot be judged (not finite, not a count)."""
+    for check in case.checks:
+        try:
+            case.outcomes.append(judge(check.prediction, case.metrics[check.metric]))
+        except ValueError as exc:
+            return Verdict(case.claim.id, V.NOT_MEASURED, "%s: bad value (%s)" % (check.metric, exc),
+                           metric=check.metric)
+    return None
+
+
+_GATES = (_applies, _some_check_applies, _all_measured, _machine_parallelism, _unless, _preconditions,
+          _checks_judged)
+
+
+def _judged(case):
+    """The verdict of a claim through every gate: its checks combined, with every reason."""
+    claim, metrics, checks = case.claim, case.metrics, case.checks
+    reasons = [_reason(c, metrics[c.metric], o) for c, o in zip(checks, case.outcomes)]
+    reasons += ["%s not measured in this run, so not judged" % c.metric for c in case.left_out]
+    if case.note:
+        reasons.append(case.note)
+    shown = ["%s = %s" % (k, describe(metrics[k])) for k in claim.context if k in metrics]
+    if shown:
+        reasons.append("context: " + ", ".join(shown))
+    decided = _deciding(checks, case.outcomes)
+    m = metrics[decided.metric]
+    evidence = {c.metric: metrics[c.metric].value for c in checks}
+    evidence.update({k: metrics[k].value for k in claim.context if k in metrics})
+    machine = case.facts.get("machine_parallelism") if claim.applies.has("parallel") else None
+    provisional = (any(metrics[c.metric].provisional for c in checks) or bool(machine and machine.provisional)
+                   or bool(case.note))
+    return Verdict(claim.id, _combine(case.outcomes), "; ".join(reasons), m.value, m.interval, m.n,
+                   provisional, m.events, decided.metric, evidence, m.method)
 
 
 def evaluate(claim, metrics, facts):
@@ -270,57 +355,9 @@ def evaluate(claim, metrics, facts):
     ``metrics`` maps metric keys to ``Measured``; ``facts`` describes the interpreter
     (``version``, ``gil_enabled``, ...).  Every outcome comes from these two inputs.
     """
-    if claim.applies and not condition_holds(claim.applies, facts):
-        return Verdict(claim.id, "n/a", "applies only where %s; not the case on this interpreter%s"
-                       % (_said(claim.applies), _allocator_note(claim.applies, facts)))
-    checks = [c for c in claim.checks if condition_holds(c.when, facts)]
-    left_out = [c for c in checks if c.optional and c.metric not in metrics]
-    checks = [c for c in checks if c not in left_out]
-    if not checks:
-        return Verdict(claim.id, "n/a", "no check of this claim applies to this interpreter's version or build")
-    given = [c for c in claim.given if condition_holds(c.when, facts)]
-    unless = [c for c in claim.unless if condition_holds(c.when, facts)]
-    missing = sorted({c.metric for c in given + unless + checks if c.metric not in metrics})
-    if missing:
-        return Verdict(claim.id, "not-measured", "no observation of %s" % ", ".join(missing))
-    gate, gate_note = _parallel_gate(claim, facts)
-    if gate:
-        return Verdict(claim.id, gate, gate_note)
-    moot = _unless(claim, checks, metrics, facts)
-    if moot:
-        return moot
-    for check in claim.given:
-        if not condition_holds(check.when, facts):
-            continue
-        m = metrics[check.metric]
-        outcome = judge(check.prediction, m)
-        if outcome != "holds":
-            return Verdict(claim.id, "inconclusive",
-                           "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
-                           % (check.metric, check.prediction, describe(m), outcome),
-                           m.value, m.interval, m.n, False, m.events, check.metric)
-    outcomes, reasons = [], []
-    for check in checks:
-        m = metrics[check.metric]
-        try:
-            outcome = judge(check.prediction, m)
-        except ValueError as exc:
-            return Verdict(claim.id, "not-measured", "%s: bad value (%s)" % (check.metric, exc), metric=check.metric)
-        outcomes.append(outcome)
-        reasons.append(_reason(check, m, outcome))
-    verdict = _combine(outcomes)
-    reasons += ["%s not measured in this run, so not judged" % c.metric for c in left_out]
-    if gate_note:
-        reasons.append(gate_note)
-    shown = ["%s = %s" % (k, describe(metrics[k])) for k in claim.context if k in metrics]
-    if shown:
-        reasons.append("context: " + ", ".join(shown))
-    decided = _deciding(checks, outcomes)
-    m = metrics[decided.metric]
-    evidence = {c.metric: metrics[c.metric].value for c in checks}
-    evidence.update({k: metrics[k].value for k in claim.context if k in metrics})
-    machine = facts.get("machine_parallelism") if "parallel" in claim.applies.split() else None
-    provisional = (any(metrics[c.metric].provisional for c in checks) or bool(machine and machine.provisional)
-                   or bool(gate_note))
-    return Verdict(claim.id, verdict, "; ".join(reasons), m.value, m.interval, m.n,
-                   provisional, m.events, decided.metric, evidence, m.method)
+    case = _Case(claim, metrics, facts)
+    for gate in _GATES:
+        verdict = gate(case)
+        if verdict is not None:
+            return verdict
+    return _judged(case)

@@ -2,7 +2,7 @@
 from bench import ledger
 from bench.judge.cross import cross_verdict
 from bench.judge.evaluate import Verdict, evaluate
-from bench.ledger.vocabulary import MACHINE_PARALLELISM
+from bench.ledger.vocabulary import MACHINE_PARALLELISM, Verdict as V  # V: the words
 
 
 def facts_of(result):
@@ -48,10 +48,10 @@ def verdicts(results):
                 continue
             reason = _not_built_reason(claim)
             if reason:
-                row[claim.id] = Verdict(claim.id, "not-measured", reason)
+                row[claim.id] = Verdict(claim.id, V.NOT_MEASURED, reason)
                 continue
             verdict = evaluate(claim, result.metrics, facts)
-            if verdict.verdict == "not-measured" and any(m not in result.metrics for m in claim.metrics()):
+            if verdict.verdict == V.NOT_MEASURED and any(m not in result.metrics for m in claim.metrics()):
                 verdict.why += " (%s)" % _why_missing(claim, result)
             row[claim.id] = verdict
         out[result.id] = row

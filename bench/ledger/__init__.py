@@ -4,8 +4,13 @@ No claim carries verdict code: ``bench.judge.evaluate`` turns (prediction, measu
 its spread) into a verdict for every claim alike.  A chapter module holds that chapter's
 claims and the workloads that measure them; a new claim is one entry plus one observed key.
 The words an entry is written in are in ``bench.ledger.vocabulary``.
+
+The ledger checks itself when imported: a malformed prediction or condition (``Claim``) or a
+metric that nothing produces (``check_metrics``) raises a ``LedgerError`` of one line naming the
+claim, which ``gilbench`` prints as its error.
 """
 from bench.ledger import gc, gil, io, mem, mp, slow
+from bench.ledger.predictions import LedgerError
 
 # Selection names for ``--only``; "io" holds the I/O workloads of the GIL chapter's
 # io-threads claim once they are built.
@@ -13,6 +18,9 @@ CHAPTERS = ("mem", "gc", "slow", "gil", "mp", "io")
 
 CLAIMS = mem.CLAIMS + gc.CLAIMS + slow.CLAIMS + gil.CLAIMS + mp.CLAIMS
 WORKLOADS = mem.WORKLOADS + gc.WORKLOADS + slow.WORKLOADS + gil.WORKLOADS + mp.WORKLOADS + io.WORKLOADS
+
+# Made by comparing columns, not by a workload (see gil.CROSS_METRICS).
+CROSS_METRICS = gil.CROSS_METRICS
 
 _BY_ID = {c.id: c for c in CLAIMS}
 _WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}
@@ -33,3 +41,30 @@ def producer(metric):
         if metric.startswith(w.prefix):
             return w
     return None
+
+
+def _no_producer(metric, scope, workloads):
+    """Why no workload (or, for a cross claim, no comparison of columns) makes ``metric``; None: one does."""
+    if scope == "cross":
+        if metric in CROSS_METRICS:
+            return None
+        return "metric %r is made by no comparison of columns (known: %s)" % (metric, ", ".join(CROSS_METRICS))
+    found = next((w for w in workloads if metric.startswith(w.prefix)), None)
+    if found is None:
+        return "metric %r is produced by no workload (no workload's prefix starts it)" % metric
+    # Observed keys are not listed in the ledger: a demo's workload may observe any key of its prefix.
+    if found.demo is None and metric not in {m for m, _ in found.derived}:
+        return "metric %r is produced by no workload (%s has no demo and derives no such metric)" % (metric, found.name)
+    return None
+
+
+def check_metrics(claims, workloads=WORKLOADS):
+    """Refuse the first claim that judges or shows a metric nothing produces (LedgerError, one line)."""
+    for claim in claims:
+        for metric in claim.metrics() + claim.context:
+            problem = _no_producer(metric, claim.scope, workloads)
+            if problem:
+                raise LedgerError("ledger: claim %s: %s" % (claim.id, problem))
+
+
+check_metrics(CLAIMS)

@@ -134,6 +134,11 @@ CLAIMS = (
                                   "penalty drops to about 5-10%", "What's New in Python 3.14, free-threaded mode"),)),
 )
 
+# Metrics made across the columns of one run (bench.judge.cross), not by one interpreter's workload:
+# fib[n=25] of a free-threaded build over its GIL twin (and back), and of one free-threaded binary
+# with the GIL on over off.  The "cross" claims may name only these.
+CROSS_METRICS = ("fib.free_threaded_over_gil", "fib.gil_over_free_threaded", "fib.gil_on_over_off")
+
 # The workloads that measure this chapter: what `gilbench run` observes (a demo's observe())
 # and times (a pyperf script), and the metrics derived from the timings.
 _MAIN_THREAD_COUNTDOWN = "countdown[threads=1]"

@@ -1,9 +1,11 @@
 """The words a ledger entry is written in: claims, their checks, and the workloads that measure them.
 
-Predictions are strings in the evaluator's small vocabulary (``above(x)``, ``below(x)``,
+Predictions are ``Prediction`` objects of a small vocabulary (``above(x)``, ``below(x)``,
 ``equals(x[,tol])``, ``between(a,b)``, and for counts ``never(rate)`` / ``sometimes(rate)``; see
-``bench.judge.evaluate``).  ``when`` / ``applies``
-conditions select which checks apply to an interpreter: ``version>=3.10``, ``version<3.10``,
+``bench.ledger.predictions``), written as their text in the chapter modules and typed by the
+claim that holds them, so that a malformed one fails the import with a ``LedgerError`` naming
+the claim.  ``when`` / ``applies`` are ``Conditions``: they
+select which checks apply to an interpreter: ``version>=3.10``, ``version<3.10``,
 ``gil-on`` (the GIL is on at run time), ``gil-off``, ``multicore`` (at least two usable CPUs:
 parallel speedups are possible), ``pymalloc``; space-separated conditions must all hold.  A
 claim whose ``applies`` does not hold is ``n/a``.  ``parallel`` in ``applies`` judges a claim
@@ -15,24 +17,40 @@ holds, the claim is ``n/a`` and its ``why`` says what the measurement found inst
 object, a collector without generations).  ``scope="cross"`` marks claims judged by
 comparing interpreters of one matrix run.
 
+``Verdict`` is what a claim comes to on one interpreter: its word (the value reports print),
+its marks and its legend line, for the judge and every renderer alike.
+
 Metric keys lead to their producer in one hop: a metric starts with its workload's ``prefix``
 (``race.note.share_nonzero`` comes from the ``race`` workload, whose demo is ``demos.race``).
 
 Python 3.9-compatible: the measured interpreters import the ledger's workloads.
 """
 from dataclasses import dataclass
-from typing import Dict, Optional, Tuple
+from enum import Enum
+from typing import Dict, Optional, Tuple, Union
+
+from bench.ledger.predictions import Conditions, LedgerError, Prediction  # noqa: F401 (the words' home)
 
 
 @dataclass(frozen=True)
 class Check:
+    # Written as text; typed (Prediction, Conditions) by the Claim that holds the check, so that a
+    # malformed one is refused with the claim's id.
     metric: str
-    prediction: str
-    when: str = ""
+    prediction: Union[Prediction, str]
+    when: Union[Conditions, str] = ""
     why: str = ""  # shown with this check's outcome: what the measured value means (or cannot show) here
     # Judged when the run measured its metric; a run without it (another --only) judges the claim on
     # its other checks and says which was left out, instead of leaving the whole claim not-measured.
     optional: bool = False
+
+    def _typed(self):
+        """Parse the text fields in place (frozen, so object.__setattr__); LedgerError when malformed.
+
+        In place because a check may be shared by claims (a precondition); parsing is idempotent.
+        """
+        object.__setattr__(self, "prediction", Prediction.parse(self.prediction))
+        object.__setattr__(self, "when", Conditions.parse(self.when))
 
 
 @dataclass(frozen=True)
@@ -60,7 +78,7 @@ class Claim:
     phrase: str  # the note's own words (Korean), enough to find the passage
     checks: Tuple[Check, ...]
     note_figure: Optional[str] = None
-    applies: str = ""
+    applies: Union[Conditions, str] = ""
     scope: str = "interpreter"
     context: Tuple[str, ...] = ()  # metrics shown as evidence without being judged
     departs: str = ""  # where our demo departs from the note's code, and why
@@ -70,8 +88,66 @@ class Claim:
     # object the note counts is immortal here, say, so its printed count is a marker, not a count.
     unless: Tuple[Check, ...] = ()
 
+    def __post_init__(self):
+        try:
+            for check in self.given + self.checks + self.unless:
+                check._typed()
+            object.__setattr__(self, "applies", Conditions.parse(self.applies))
+        except LedgerError as exc:
+            raise LedgerError("ledger: claim %s: %s" % (self.id, exc)) from None
+
     def metrics(self):
         return tuple(c.metric for c in self.given + self.checks + self.unless)
+
+
+class Verdict(str, Enum):
+    """What a claim, or one of its checks, comes to on one interpreter.
+
+    A ``str``: its value is the word every report prints and JSON carries.  Each member also
+    carries how renderers show it: ``mark`` (a Markdown cell), ``html_mark`` and ``css`` (the
+    HTML page), ``legend`` (the line under the table and the JSON report's "legend"),
+    ``format2_legend`` (shown for a JSON report of format 2, which carries no legend of its own),
+    and ``decisive`` (it says whether the claim is true: "changed at" follows only these).
+    """
+
+    HOLDS = ("holds", "holds", "&#10003;", "holds", True,
+             "the whole 95% interval lies on the side of the check's bound the note predicts (the bound, "
+             "in the why, is the ledger's reading of the note, not always the note's own figure)",
+             "the note's claim holds on this interpreter")
+    CONTRADICTED = ("contradicted", "CONTRADICTED", "&#10007;", "contradicted", True,
+                    "the whole 95% interval lies on the other side of that bound",
+                    "the measurement contradicts the note")
+    PARTLY = ("partly", "partly", "&#9680;", "partly", True,
+              "some of the claim's checks hold and others are contradicted",
+              "some of the claim's checks hold, others do not")
+    WITHIN_NOISE = ("within-noise", "~ noise", "&#8776;", "within-noise", False,
+                    "the prediction's bound lies inside the 95% interval: this run cannot tell",
+                    "the prediction's bound lies inside the 95% interval: cannot tell")
+    INCONCLUSIVE = ("inconclusive", "? undecided", "?", "inconclusive", False,
+                    "too few trials to decide (0 of n only bounds a rate), or a precondition failed (the cell "
+                    "then names the precondition's metric and shows its value)",
+                    "too few trials to decide (0 of n only bounds a rate)")
+    NA = ("n/a", "n/a", "n/a", "na", False,
+          "the claim does not apply to this interpreter or machine (the why says which)",
+          "the claim does not apply to this interpreter (the reason says why)")
+    NOT_MEASURED = ("not-measured", "-", "&ndash;", "nm", False,
+                    "nothing in this run measured it (the why says what is missing)",
+                    "no measurement of it in this run")
+
+    def __new__(cls, word, mark, html_mark, css, decisive, legend, format2_legend):
+        member = str.__new__(cls, word)
+        member._value_ = word
+        member.mark, member.html_mark, member.css = mark, html_mark, css
+        member.decisive, member.legend, member.format2_legend = decisive, legend, format2_legend
+        return member
+
+    # The word, wherever a verdict is formatted ("%s", format(), f-strings): Enum's own str() would
+    # print "Verdict.HOLDS" into the reports.
+    def __str__(self):
+        return self.value
+
+    def __format__(self, spec):
+        return format(self.value, spec)
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,20 @@ import html
 import math
 import os
 
+from bench.ledger.vocabulary import Verdict
 from bench.publish import charts as _charts, report_migrate, view
 
-_MARK = {"holds": ("&#10003;", "holds"), "contradicted": ("&#10007;", "contradicted"), "partly": ("&#9680;", "partly"),
-         "within-noise": ("&#8776;", "within-noise"), "inconclusive": ("?", "inconclusive"), "n/a": ("n/a", "na"),
-         "not-measured": ("&ndash;", "nm")}
+
+
+def _mark(verdict, unknown):
+    """(HTML mark, CSS class) of a verdict word of the report, ``unknown`` for a word that is none."""
+    try:
+        v = Verdict(verdict)
+    except ValueError:
+        return unknown
+    return v.html_mark, v.css
+
+
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:16px;color:#222;
  max-width:1600px}
@@ -117,8 +126,8 @@ def _interpreters(data):
 def _cell(cell):
     if not cell:
         return '<td class="cell nm">&ndash;</td>'
-    verdict = cell.get("verdict") or "not-measured"
-    mark, css = _MARK.get(verdict, ("?", "inconclusive"))
+    verdict = cell.get("verdict") or Verdict.NOT_MEASURED
+    mark, css = _mark(verdict, ("?", Verdict.INCONCLUSIVE.css))
     body = '<span class="mark">%s</span>' % mark
     if cell.get("value") is not None:
         if cell.get("events") is not None and cell.get("n"):
@@ -142,7 +151,7 @@ def _claims(data):
     unmeasured, chapter = [], None
     for row in rows:
         cells = row.get("cells") or {}
-        if all((cells.get(c) or {}).get("verdict", "not-measured") == "not-measured" for c in cols):
+        if all((cells.get(c) or {}).get("verdict", Verdict.NOT_MEASURED) == Verdict.NOT_MEASURED for c in cols):
             unmeasured.append(row)
             continue
         if row.get("chapter") != chapter:
@@ -181,7 +190,7 @@ def _changed(row):
 def _legend(data):
     items = []
     for verdict, meaning in view.legend(data).items():
-        mark, css = _MARK.get(verdict, ("", ""))
+        mark, css = _mark(verdict, ("", ""))
         items.append('<li><span class="%s mark">%s</span> <b>%s</b>: %s</li>' % (css, mark, _e(verdict), _e(meaning)))
     return ["<h2>Legend</h2>", "<ul>%s</ul>" % "".join(items)]
 

@@ -13,25 +13,13 @@ from tabulate import tabulate
 
 from bench import ledger
 from bench.ledger import versions
+from bench.ledger.vocabulary import Verdict
 from bench.judge.evaluate import describe_value
 from bench.publish.merge import host_of
 
 # One line per verdict: the legend under the Markdown table, and the JSON report's "legend".
-LEGEND = {
-    "holds": "the whole 95% interval lies on the side of the check's bound the note predicts (the bound, "
-             "in the why, is the ledger's reading of the note, not always the note's own figure)",
-    "contradicted": "the whole 95% interval lies on the other side of that bound",
-    "partly": "some of the claim's checks hold and others are contradicted",
-    "within-noise": "the prediction's bound lies inside the 95% interval: this run cannot tell",
-    "inconclusive": "too few trials to decide (0 of n only bounds a rate), or a precondition failed (the cell "
-                    "then names the precondition's metric and shows its value)",
-    "n/a": "the claim does not apply to this interpreter or machine (the why says which)",
-    "not-measured": "nothing in this run measured it (the why says what is missing)",
-}
-_MARK = {"holds": "holds", "contradicted": "CONTRADICTED", "partly": "partly", "within-noise": "~ noise",
-         "inconclusive": "? undecided", "n/a": "n/a", "not-measured": "-"}
-_DECISIVE = ("holds", "contradicted", "partly")
-_UNMEASURED = ("not-measured",)
+LEGEND = {v.value: v.legend for v in Verdict}
+_UNMEASURED = (Verdict.NOT_MEASURED,)
 
 
 def _claims(chapters):
@@ -51,8 +39,8 @@ def cell_text(v, claim=None):
     An undecided cell whose value is a precondition's, not the claim's own, names that metric:
     "? undecided 2/40" under "x = 0" would read as two races of the fix.
     """
-    text = _MARK[v.verdict]
-    if claim is not None and v.verdict == "inconclusive" and v.metric in {c.metric for c in claim.given}:
+    text = Verdict(v.verdict).mark
+    if claim is not None and v.verdict == Verdict.INCONCLUSIVE and v.metric in {c.metric for c in claim.given}:
         text += " (needs %s)" % v.metric
     if v.value is not None:
         text += " " + describe_value(v.value, v.interval, v.n, v.events)
@@ -97,7 +85,7 @@ def changed_at(claim, results, table):
         first, last = None, None
         for r in (r for r in results if host_of(r) == host):
             verdict = table[r.id][claim.id].verdict
-            if verdict not in _DECISIVE:
+            if not Verdict(verdict).decisive:
                 continue
             if first is not None and verdict != first:
                 return last.id, r.id, _change_between(claim, last, r)
@@ -159,7 +147,7 @@ def to_markdown(table_rows, columns, why=False):
               "the ledger knows it). The note's figures are the note's, not measured. A value of 1 or 0 is a "
               "yes/no fact (1 = observed, 0 = not observed); the prediction a value was judged against is in "
               "the claim's why (`--why`, and the HTML report).", ""]
-    lines += ["- %s: %s" % (_MARK[v], meaning) for v, meaning in LEGEND.items()]
+    lines += ["- %s: %s" % (v.mark, v.legend) for v in Verdict]
     if why:
         lines += ["", "### Why", ""]
         for r in table_rows:

@@ -4,16 +4,10 @@ Older reports are brought up to the newest by ``report_migrate`` before they get
 key still gives an empty list, never a made-up value.
 """
 
+from bench.ledger.vocabulary import Verdict
+
 # Shown when the report carries no legend of its own (format 2, through report_migrate).
-LEGEND = {
-    "holds": "the note's claim holds on this interpreter",
-    "contradicted": "the measurement contradicts the note",
-    "partly": "some of the claim's checks hold, others do not",
-    "within-noise": "the prediction's bound lies inside the 95% interval: cannot tell",
-    "inconclusive": "too few trials to decide (0 of n only bounds a rate)",
-    "n/a": "the claim does not apply to this interpreter (the reason says why)",
-    "not-measured": "no measurement of it in this run",
-}
+LEGEND = {v.value: v.format2_legend for v in Verdict}
 
 
 def column(interpreter):

@@ -1,0 +1,193 @@
+"""The ledger's typed words: predictions, conditions and verdicts, and the ledger refusing a
+malformed entry (in one line naming the claim) when it is imported, down to `gilbench list`."""
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import ledger
+from bench.judge import evaluate, stats
+from bench.judge.cross import _cross_metrics
+from bench.judge.load import load
+from bench.ledger.predictions import Condition, Conditions, LedgerError, Prediction
+from bench.ledger.vocabulary import Check, Claim, Verdict, Workload
+
+_ROOT = Path(__file__).resolve().parent.parent
+_FACTS = {"version": "3.12.1", "gil_enabled": True, "pymalloc": True, "cpus_usable": 4}
+
+
+def _claim(*checks, claim_id="t.broken", applies="", scope="interpreter"):
+    return Claim(claim_id, "gil", "s", "c", "p", tuple(Check(*c) for c in checks), applies=applies, scope=scope)
+
+
+def _refusal(make):
+    with pytest.raises(LedgerError) as caught:
+        make()
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+# --- malformed entries are refused, naming the claim ------------------------------------
+
+def test_a_misspelt_prediction_names_the_claim_and_the_known_words():
+    message = _refusal(lambda: _claim(("race.note.races", "nevr(0.01)"), claim_id="gil.x"))
+    assert message == ("ledger: claim gil.x: unknown prediction 'nevr(0.01)' "
+                       "(known: above, below, between, equals, never, sometimes)")
+
+
+@pytest.mark.parametrize("text", ["above(1,2)", "between(1.5)", "equals()", "equals(1,2,3)", "never(0.01,0.05)"])
+def test_a_wrong_number_of_bounds_is_refused(text):
+    message = _refusal(lambda: _claim(("race.note.races", text)))
+    assert message.startswith("ledger: claim t.broken: prediction %r takes " % text)
+
+
+def test_a_bound_that_is_no_number_is_refused():
+    assert "'x' is not a number" in _refusal(lambda: _claim(("a", "above(x)")))
+    assert "not a finite number" in _refusal(lambda: _claim(("a", "above(inf)")))
+
+
+@pytest.mark.parametrize("where", ["when", "applies", "given"])
+def test_an_unknown_condition_is_refused(where):
+    if where == "when":
+        make = lambda: _claim(("a", "above(1)", "version>=3.1O"))  # noqa: E731 (a letter O)
+    elif where == "applies":
+        make = lambda: _claim(("a", "above(1)"), applies="gil-on multi-core")  # noqa: E731
+    else:
+        make = lambda: Claim("t.broken", "gil", "s", "c", "p", (Check("a", "above(1)"),),  # noqa: E731
+                             given=(Check("b", "above(0)", "gil-of"),))
+    message = _refusal(make)
+    assert message.startswith("ledger: claim t.broken: unknown condition ")
+    assert "(known: version>=X.Y, version<X.Y, gil-on, gil-off, multicore, pymalloc, parallel)" in message
+
+
+def test_a_metric_nobody_produces_is_refused():
+    unknown = _claim(("nobody.makes.this", "above(1)"))
+    assert _refusal(lambda: ledger.check_metrics([unknown])) == (
+        "ledger: claim t.broken: metric 'nobody.makes.this' is produced by no workload "
+        "(no workload's prefix starts it)")
+    # A pyperf script's workload observes nothing: only the metrics it derives exist.
+    underived = _claim(("release.sha256.speedup3", "above(1.5)"))
+    assert "gil_release has no demo and derives no such metric" in _refusal(
+        lambda: ledger.check_metrics([underived]))
+    # Context (shown, not judged) counts too, and claims across columns name only the declared metrics.
+    shown = dataclasses.replace(_claim(("race.note.races", "never(0.01)")), context=("fib.nothing",))
+    assert "'fib.nothing'" in _refusal(lambda: ledger.check_metrics([shown]))
+    cross = _claim(("fib.seconds", "below(1.05)"), scope="cross")
+    assert "made by no comparison of columns" in _refusal(lambda: ledger.check_metrics([cross]))
+
+
+def test_metrics_that_something_produces_pass():
+    ledger.check_metrics(ledger.CLAIMS)  # what the import did
+    observed = _claim(("race.anything.the_demo_observes", "equals(1)"))
+    derived = _claim(("release.sha256.speedup2", "above(1.5)"))
+    twin = _claim(("fib.gil_on_over_off", "below(1.05)"), scope="cross")
+    ledger.check_metrics([observed, derived, twin])
+    mine = Workload("mine", "gil", "mine.", script="bm_mine.py", derived=(("mine.ratio", ("ratio", "a", "b")),))
+    with pytest.raises(LedgerError):
+        ledger.check_metrics([observed], workloads=(mine,))
+
+
+def test_a_broken_ledger_fails_gilbench_list_in_one_line(tmp_path):
+    for package in ("bench", "demos", "services"):
+        shutil.copytree(str(_ROOT / package), str(tmp_path / package), ignore=shutil.ignore_patterns("__pycache__"))
+    gil = tmp_path / "bench" / "ledger" / "gil.py"
+    text = gil.read_text(encoding="utf-8")
+    right = 'Check("race.note.races", "never(%s)" % _NOTE_RATE, "version>=3.10")'
+    assert text.count(right) == 1
+    gil.write_text(text.replace(right, right.replace('"never(', '"nevr(')), encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "bench", "list"], cwd=str(tmp_path), stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=120,
+                          env=dict(os.environ, PYTHONPATH=str(tmp_path)))
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr.splitlines() == [
+        "gilbench: error: ledger: claim gil.race-gone-3.10: unknown prediction 'nevr(0.01)' "
+        "(known: above, below, between, equals, never, sometimes)"]
+
+
+# --- the typed words --------------------------------------------------------------------
+
+def _every_check():
+    return [check for c in ledger.CLAIMS for check in c.given + c.checks + c.unless]
+
+
+def test_every_prediction_of_the_ledger_round_trips():
+    for check in _every_check():
+        p = check.prediction
+        assert isinstance(p, Prediction)
+        assert Prediction.parse(str(p)) == p and str(Prediction(p.kind, p.bounds)) == str(p)
+        assert Prediction.parse(str(p)).bounds == p.bounds
+    for conditions in [check.when for check in _every_check()] + [c.applies for c in ledger.CLAIMS]:
+        assert isinstance(conditions, Conditions)
+        assert str(Conditions.parse(str(conditions))) == str(conditions)
+        assert str(Conditions(conditions.words)) == str(conditions)
+
+
+def test_predictions_keep_their_text_and_parts():
+    p = Prediction.parse("between(1.5,2.5)")
+    assert (p.kind, p.bounds, str(p)) == ("between", (1.5, 2.5), "between(1.5,2.5)")
+    assert str(Prediction("equals", (1,))) == "equals(1)" and str(Prediction("above", (1.0,))) == "above(1.0)"
+    assert Prediction.parse("never(0.01)").is_count and not p.is_count
+    with pytest.raises(AttributeError):
+        p.kind = "above"
+    c = Conditions.parse("version>=3.10 gil-on")
+    assert [w.word for w in c.words] == ["version>=", "gil-on"] and c.words[0].version == (3, 10)
+    assert c.has("gil-on") and not c.has("multicore") and not Conditions.parse("")
+    assert Condition("version<", (3, 13)) == "version<3.13"
+
+
+def test_a_typed_claim_serialises_as_its_text():
+    # The ledger's fingerprint hashes each claim as JSON: typed words must serialise as the text
+    # they were written as, or every recorded run would stop merging.
+    claim = ledger.get("gil.race-gone-3.10")
+    data = json.loads(json.dumps(dataclasses.asdict(claim)))
+    assert data["checks"][1]["prediction"] == "never(0.01)" and data["checks"][1]["when"] == "version>=3.10"
+    assert data["applies"] == ""
+
+
+def test_the_verdict_words_are_todays():
+    assert [v.value for v in Verdict] == ["holds", "contradicted", "partly", "within-noise", "inconclusive",
+                                          "n/a", "not-measured"]
+    assert tuple(Verdict) == evaluate.VERDICTS
+    assert json.dumps([Verdict.NA, {"v": Verdict.HOLDS}]) == '["n/a", {"v": "holds"}]'
+    assert "%s|%s|{}".format(Verdict.PARTLY) % (Verdict.NOT_MEASURED, Verdict.WITHIN_NOISE) \
+        == "not-measured|within-noise|partly"
+    assert Verdict("n/a") is Verdict.NA and Verdict.NA == "n/a"
+    assert [v for v in Verdict if v.decisive] == [Verdict.HOLDS, Verdict.CONTRADICTED, Verdict.PARTLY]
+    assert all(v.mark and v.html_mark and v.css and v.legend and v.format2_legend for v in Verdict)
+
+
+def test_the_cross_metrics_are_the_declared_ones():
+    results = load(str(_ROOT / "tests" / "fixtures" / "matrix-gil"))
+    made = set()
+    for result in results:
+        made |= set(_cross_metrics(result, results)[0])
+    assert made and made <= set(ledger.CROSS_METRICS)
+    cross = {m for c in ledger.CLAIMS if c.scope == "cross" for m in c.metrics()}
+    assert cross <= set(ledger.CROSS_METRICS)
+
+
+# --- the gates run in order --------------------------------------------------------------
+
+def test_the_first_gate_that_settles_a_claim_gives_its_verdict():
+    claim = Claim("t.x", "gil", "s", "c", "p", (Check("a", "below(0.5)"),), applies="gil-off parallel",
+                  given=(Check("b", "above(1)"),))
+    busy = dict(_FACTS, machine_parallelism=stats.paired_ratio([1.0] * 5, [0.9, 0.95, 0.92, 0.9, 0.93]))
+    # Not applicable comes before not measured, not measured before the machine, the machine
+    # before the preconditions, a failed precondition before the checks.
+    assert evaluate.evaluate(claim, {}, busy).verdict == Verdict.NA
+    on = dict(busy, gil_enabled=False)
+    assert evaluate.evaluate(claim, {}, on).verdict == Verdict.NOT_MEASURED
+    measured = {"a": stats.Measured(0.1), "b": stats.Measured(0.0)}
+    assert "busy machine" in evaluate.evaluate(claim, measured, on).why
+    quiet = dict(on, machine_parallelism=stats.paired_ratio([1.0] * 5, [0.52, 0.51, 0.53, 0.5, 0.52]))
+    assert evaluate.evaluate(claim, measured, quiet).verdict == Verdict.INCONCLUSIVE
+    assert evaluate.evaluate(claim, dict(measured, b=stats.Measured(2.0)), quiet).verdict == Verdict.HOLDS
+    nan = evaluate.evaluate(claim, dict(measured, a=stats.Measured(float("nan")), b=stats.Measured(2.0)), quiet)
+    assert nan.verdict == Verdict.NOT_MEASURED and "bad value" in nan.why
