@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from _helpers import child_env
 
 pytest.importorskip("elasticsearch")
 from elasticsearch import Elasticsearch  # noqa: E402
@@ -21,11 +22,7 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
-    env.pop("ES_URL", None)
-    env.update(extra)
-    return env
+    return child_env(ES_URL=None, **extra)
 
 
 @pytest.fixture
