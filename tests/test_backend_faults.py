@@ -27,7 +27,8 @@ _RUN_BOUND_S = 60
 
 
 def _env(**extra):
-    return child_env(ES_URL=None, **extra)
+    # ES_URL unset unless the test names one: the caller's real Elasticsearch must not leak in.
+    return child_env(**dict({"ES_URL": None}, **extra))
 
 
 def _run_io(url, tmp_path, **extra):

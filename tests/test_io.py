@@ -22,7 +22,8 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra):
-    return child_env(ES_URL=None, **extra)
+    # ES_URL unset unless the test names one: the caller's real Elasticsearch must not leak in.
+    return child_env(**dict({"ES_URL": None}, **extra))
 
 
 @pytest.fixture
