@@ -1,5 +1,4 @@
 """The architecture holds: import contracts kept (and each one able to fail), modules kept small."""
-import os
 import re
 import shutil
 import subprocess
@@ -7,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from _helpers import child_env
 
 _ROOT = Path(__file__).resolve().parent.parent
 _PACKAGES = ("bench", "demos", "services")
@@ -14,7 +14,7 @@ _PACKAGES = ("bench", "demos", "services")
 
 def _lint_imports(root):
     pytest.importorskip("importlinter", reason="import-linter is not installed for this interpreter")
-    env = dict(os.environ, PYTHONPATH=str(root))
+    env = child_env(root)
     # Run from `root` with it first on the path, so the tree analysed is the one in `root`.
     return subprocess.run(
         [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports_command; "

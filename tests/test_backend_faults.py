@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from _helpers import child_env
 
 from services import backend
 
@@ -26,11 +27,8 @@ _RUN_BOUND_S = 60
 
 
 def _env(**extra):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
-    env.pop("ES_URL", None)
-    env.update(extra)
-    return env
+    # ES_URL unset unless the test names one: the caller's real Elasticsearch must not leak in.
+    return child_env(**dict({"ES_URL": None}, **extra))
 
 
 def _run_io(url, tmp_path, **extra):

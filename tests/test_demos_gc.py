@@ -6,18 +6,12 @@ asserted, nor any share of a thread's progress: both depend on the machine.
 """
 import gc
 import json
-import os
-import subprocess
 import sys
 import weakref
-from pathlib import Path
 
 import pytest
 
 from demos import gc_cycles, gc_pause, refcount
-
-_ROOT = Path(__file__).resolve().parent.parent
-
 
 def _flat_json(result):
     for key, value in result.items():
@@ -148,16 +142,3 @@ def test_gc_pause_keys_and_cleanup():
     for key in ("gc.pause.other_thread_share_samples", "gc.pause.control_share_samples"):
         assert len(r[key]) == 2 and all(0.0 <= x <= 1.0 for x in r[key])
     assert 0 <= r["gc.pause.progress_trials"] <= 2
-
-
-def test_bm_gc_pause_writes_its_benchmarks(tmp_path):
-    pyperf = pytest.importorskip("pyperf")
-    out = tmp_path / "out.json"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, str(_ROOT / "bench" / "harness" / "benchmarks" / "bm_gc_pause.py"),
-                           "--debug-single-value", "-q", "-o", str(out), "--gilbench-round", "2"],
-                          cwd=str(tmp_path), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          universal_newlines=True, timeout=120)
-    assert proc.returncode == 0, proc.stderr
-    names = pyperf.BenchmarkSuite.load(str(out)).get_benchmark_names()
-    assert names == ["gc_pause[full,containers=200000]", "gc_pause[young-x20,containers=200000]"]

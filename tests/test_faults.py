@@ -14,12 +14,13 @@ import textwrap
 import time
 
 import pytest
+from _helpers import child_env
 
 from bench.guard import keeper
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_ENV = dict(os.environ, PYTHONPATH=_ROOT)
-_ENV.pop("GILBENCH_FOLDER_LOCK", None)
+# Without an inherited folder lock: these commands are strangers to any run of the caller's.
+_ENV = child_env(GILBENCH_FOLDER_LOCK=None)
 # The keeper's grace (5 s) and a margin for a loaded machine.
 _GONE_WITHIN_S = 20.0
 
@@ -317,7 +318,7 @@ def test_the_lock_refuses_a_second_holder_and_is_inherited_by_a_descendant(tmp_p
 
     with lock.holding(str(tmp_path), "gilbench matrix --out here"):
         code = "from bench.guard import lock\nwith lock.holding(%r, 'child'):\n    print('inherited')" % str(tmp_path)
-        child = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=_ROOT),
+        child = subprocess.run([sys.executable, "-c", code], env=child_env(),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
         assert child.stdout.strip() == "inherited", child.stderr
         stranger = subprocess.run([sys.executable, "-c", code], env=_ENV, stdout=subprocess.PIPE,

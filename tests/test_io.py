@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from _helpers import child_env
 
 pytest.importorskip("elasticsearch")
 from elasticsearch import Elasticsearch  # noqa: E402
@@ -21,11 +22,8 @@ _ROOT = Path(__file__).resolve().parent.parent
 
 
 def _env(**extra):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), env.get("PYTHONPATH")]))
-    env.pop("ES_URL", None)
-    env.update(extra)
-    return env
+    # ES_URL unset unless the test names one: the caller's real Elasticsearch must not leak in.
+    return child_env(**dict({"ES_URL": None}, **extra))
 
 
 @pytest.fixture

@@ -34,11 +34,29 @@ def test_every_claim_is_well_formed():
         evaluate.condition_holds(c.applies, {"version": "3.12.0", "gil_enabled": True, "pymalloc": True})
 
 
-def test_every_id_of_claims_md_is_in_the_ledger():
+@pytest.mark.parametrize("role", ["given", "checks", "unless"])
+def test_every_check_of_every_role_is_validated(role):
+    """Preconditions (given) and reasons for n/a (unless) are judged like checks: the same words,
+    conditions and producers, so a misspelt one cannot wait silently for the day it is needed."""
+    seen = 0
+    for c in ledger.CLAIMS:
+        for check in getattr(c, role):
+            seen += 1
+            # typed when the ledger was imported: a prediction outside the vocabulary fails there
+            assert isinstance(check.prediction, Prediction) and isinstance(check.when, Conditions), c.id
+            evaluate.condition_holds(check.when, {"version": "3.12.0", "gil_enabled": True})
+            assert ledger.producer(check.metric) is not None, "%s: no workload produces %s" % (c.id, check.metric)
+    assert seen, "no claim has %s checks: the test would pass on nothing" % role
+
+
+def test_claims_md_and_the_ledger_hold_the_same_ids():
     with open(_CLAIMS_MD, encoding="utf-8") as f:
-        md_ids = set(re.findall(r"^\| ([a-z]+\.[a-z0-9.-]+) \|", f.read(), re.M))
+        md_ids = re.findall(r"^\| ([a-z]+\.[a-z0-9.-]+) \|", f.read(), re.M)
     assert md_ids, "no ids parsed from CLAIMS.md"
-    assert md_ids <= {c.id for c in ledger.CLAIMS}
+    assert len(md_ids) == len(set(md_ids)), "an id appears twice in CLAIMS.md"
+    ledger_ids = {c.id for c in ledger.CLAIMS}
+    assert set(md_ids) == ledger_ids, "only in CLAIMS.md: %s; only in the ledger: %s" % (
+        sorted(set(md_ids) - ledger_ids), sorted(ledger_ids - set(md_ids)))
 
 
 def _built_claims():
@@ -76,6 +94,10 @@ _TINY = {
     "demos.zombie": dict(join_trials=1, delay_s=0.3),
     "demos.mp_sync": dict(event_trials=2, sections=3),
 }
+
+
+def test_tiny_parameters_name_observing_demos():
+    assert set(_TINY) <= {w.demo for w in ledger.WORKLOADS if w.demo}
 
 
 @pytest.mark.parametrize("module", sorted({w.demo for w in ledger.WORKLOADS if w.demo}))

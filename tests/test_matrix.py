@@ -1,16 +1,16 @@
 """The matrix: columns per interpreter, cross-interpreter verdicts (synthetic results), and
 the command's answers to bad input."""
-import os
 import subprocess
 import sys
 import sysconfig
 
 import pytest
+from _helpers import child_env
 
 from bench.judge.load import InterpreterResult
 from bench.judge.verdicts import verdicts
 
-_ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_ENV = child_env()
 
 
 def _result(ident, version, free_threaded, gil_enabled, fib, exe=None, flags="'--enable-shared'"):
@@ -98,7 +98,7 @@ def test_empty_items_of_a_selection_are_ignored():
 
 
 def test_unreachable_source_is_one_line(tmp_path, monkeypatch):
-    env = dict(_ENV, GILBENCH_CACHE=str(tmp_path / "cache"))
+    env = child_env(GILBENCH_CACHE=str(tmp_path / "cache"))
     proc = subprocess.run([sys.executable, "-m", "bench", "pythons", "build", "3.13", "--source",
                            "/nonexistent/Python-3.13.5.tar.xz"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                           universal_newlines=True, timeout=120, env=env)

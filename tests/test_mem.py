@@ -8,6 +8,7 @@ import sysconfig
 from types import SimpleNamespace
 
 import pytest
+from _helpers import child_env
 
 from bench.harness import results_format
 from bench.publish.model_section import model_vs_measurement
@@ -78,7 +79,7 @@ def test_the_run_records_the_allocator_in_use():
     if not sysconfig.get_config_var("Py_GIL_DISABLED"):  # free-threaded builds refuse PYTHONMALLOC=malloc
         cases.append(({"PYTHONMALLOC": "malloc"}, False))
     for env, expected in cases:
-        out = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **env), capture_output=True,
+        out = subprocess.run([sys.executable, "-c", code], env=child_env(**env), capture_output=True,
                              text=True, timeout=60, check=True).stdout
         assert json.loads(out)["pymalloc"] is expected, env
 
@@ -188,30 +189,6 @@ def test_model_section(tmp_path):
     assert "+280%" in text and "| 19 " in text
     assert "**3.13.5t**: not measured: mimalloc, not pymalloc" in text
     assert model_vs_measurement(results, chapters=["gil"]) == []
-
-
-# --- the pyperf scripts (one value each: they run, and they name the benchmarks the ledger pairs) ----
-
-_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-@pytest.mark.parametrize("script,names", [
-    ("bm_alloc.py", {"alloc_free[bytes=15]", "alloc_free[bytes=567]", "alloc_free[object]"}),
-    ("bm_slow.py", {"add[python-loop]", "add[builtin-sum]"}),
-])
-def test_pyperf_scripts_name_what_the_ledger_pairs(script, names, tmp_path):
-    pyperf = pytest.importorskip("pyperf")
-    out = tmp_path / "out.json"
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_ROOT, os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, os.path.join(_ROOT, "bench", "harness", "benchmarks", script),
-                           "--debug-single-value", "-q", "-o", str(out)], cwd=str(tmp_path), env=env,
-                          capture_output=True, text=True, timeout=110)
-    assert proc.returncode == 0, proc.stderr
-    got = {b.get_name() for b in pyperf.BenchmarkSuite.load(str(out)).get_benchmarks()}
-    assert got == names
-    from bench import ledger
-    paired = {n for w in ledger.WORKLOADS if w.script == script for _, spec in w.derived for n in spec[1:]}
-    assert paired <= got
 
 
 def test_pymalloc_claims_are_na_with_the_allocator_named_where_it_is_not_pymalloc():

@@ -13,6 +13,7 @@ import subprocess
 import sys
 
 import pytest
+from _helpers import child_env
 
 from bench import ledger
 from bench.harness import results_format
@@ -26,7 +27,7 @@ _FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures")
 _MATRIX = os.path.join(_FIXTURES, "matrix-gil")  # gilbench matrix --only gil --fast, 4 columns
 _RUN_A = os.path.join(_FIXTURES, "run-a")  # gilbench run --fast --only switching,fib, one interpreter
 _RUN_B = os.path.join(_FIXTURES, "run-b")  # the same on another interpreter
-_ENV = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+_ENV = child_env()
 
 
 def _gilbench(*args):

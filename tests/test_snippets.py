@@ -1,11 +1,11 @@
 """`gilbench snippets`: code blocks found in a Markdown note, run on a real interpreter, comments vs output."""
 import json
-import os
 import subprocess
 import sys
 import time
 
 import pytest
+from _helpers import child_env
 
 from bench.snippets import backend
 from bench.snippets.compare import compare, matches
@@ -216,8 +216,7 @@ def test_the_note_on_the_host_python_in_markdown_and_json(tmp_path):
 def test_the_command_end_to_end_and_bad_input(tmp_path):
     note = tmp_path / "note.md"
     note.write_text("```python\nprint(6 * 7)  # 42\n```\n", encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    env.pop("ES_URL", None)
+    env = child_env(ES_URL=None)
     cmd = [sys.executable, "-m", "bench", "snippets", str(note), "--pythons", sys.executable, "--format", "json"]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True,
                           timeout=300, env=env)

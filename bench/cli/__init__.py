@@ -14,13 +14,32 @@ from bench.progress import fail as _fail, progress
 # when imported, and a malformed entry must end gilbench with one line, not a traceback.
 
 
-def _cmd_list(args):
+def _check_rows(claim):
+    """Each check a claim judges, with its role, as the report shows its words (``str()``)."""
+    roles = (("given", claim.given), ("check", claim.checks), ("unless", claim.unless))
+    return [{"metric": c.metric, "role": role, "prediction": str(c.prediction), "when": str(c.when),
+             "optional": c.optional} for role, checks in roles for c in checks]
+
+
+def _claim_row(claim):
     from bench import ledger
 
-    rows = [{"id": c.id, "chapter": c.chapter, "section": c.section, "claim": c.claim, "phrase": c.phrase,
-             "note_figure": c.note_figure, "metrics": list(c.metrics())} for c in ledger.CLAIMS]
+    workloads = ledger.workloads_of(claim)
+    return {"id": claim.id, "chapter": claim.chapter, "section": claim.section, "claim": claim.claim,
+            "phrase": claim.phrase, "note_figure": claim.note_figure, "applies": str(claim.applies),
+            "scope": claim.scope, "workloads": [w.name for w in workloads],
+            "demos": [w.demo for w in workloads if w.demo], "scripts": [w.script for w in workloads if w.script],
+            "metrics": _check_rows(claim), "context": list(claim.context)}
+
+
+def _cmd_list(args):
+    from bench import ledger
+    from bench.harness.results_format import ledger_fingerprint
+
+    rows = [_claim_row(c) for c in ledger.CLAIMS]
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        # One fingerprint for the whole ledger: runs are merged only when theirs match.
+        print(json.dumps({"fingerprint": ledger_fingerprint(), "claims": rows}, indent=2, ensure_ascii=False))
         return 0
     from tabulate import tabulate
 
@@ -82,26 +101,46 @@ def _cmd_run(args):
     return status
 
 
-def _cmd_report(args):
+def _names(text):
+    """The items of a comma-separated option ("a, b," is a and b), None when not given."""
+    return {c.strip() for c in text.split(",") if c.strip()} if text else None
+
+
+def _report_selection(args):
+    """(chapters, claim ids) of ``report``, or the one line that refuses them."""
     from bench import ledger
+
+    chapters, claims = _names(args.chapters), _names(args.claims)
+    if chapters and claims:
+        return None, None, "--chapters and --claims: give one of them (a claim id names its chapter)"
+    if chapters and not chapters <= set(ledger.CHAPTERS):
+        return None, None, "unknown chapter(s) %s (chapters: %s)" % (
+            ", ".join(sorted(chapters - set(ledger.CHAPTERS))), ", ".join(ledger.CHAPTERS))
+    ids = [c.id for c in ledger.CLAIMS]
+    if claims and not claims <= set(ids):
+        return None, None, "unknown claim id(s) %s (claim ids: %s; `gilbench list` shows them)" % (
+            ", ".join(sorted(claims - set(ids))), ", ".join(ids))
+    return chapters, claims, None
+
+
+def _cmd_report(args):
     from bench.judge.load import ResultsError
     from bench.publish import report
 
-    chapters = set(c.strip() for c in args.chapters.split(",")) if args.chapters else None
-    if chapters and not chapters <= set(ledger.CHAPTERS):
-        return _fail("unknown chapter(s) %s (chapters: %s)" % (", ".join(sorted(chapters - set(ledger.CHAPTERS))),
-                                                               ", ".join(ledger.CHAPTERS)))
+    chapters, claims, problem = _report_selection(args)
+    if problem:
+        return _fail(problem)
     if args.charts_dir and args.format != "html":
         return _fail("--charts-dir goes with --format html")
     try:
         if args.format == "html":
             from bench.publish import html
 
-            text, skipped = html.render(report.report_dict(args.results, chapters), args.charts_dir)
+            text, skipped = html.render(report.report_dict(args.results, chapters, claims), args.charts_dir)
             for line in html.skipped_lines(skipped):
                 progress(line)
         else:
-            text = report.render(args.results, args.format, chapters, why=args.why)
+            text = report.render(args.results, args.format, chapters, why=args.why, claims=claims)
     except ResultsError as exc:
         return _fail(exc)
     sys.stdout.write(text)
@@ -190,7 +229,8 @@ def _parser():
     sub.required = True
 
     p = sub.add_parser("list", help="every claim of the note: id, chapter, the note's words")
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--json", action="store_true",
+                   help="an object: the ledger's fingerprint and every claim with its workloads, demos and checks")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("demo", help="run one demo, narrated (same as python -m demos.NAME); no NAME: list them")
@@ -206,6 +246,8 @@ def _parser():
     p.add_argument("results", metavar="DIR", nargs="+", help="results folders; several are merged by host and interpreter")
     p.add_argument("--format", choices=("md", "json", "html"), default="md")
     p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.add_argument("--claims", metavar="ID,...", help="only these claims (comma-separated ids, as `gilbench list` "
+                   "shows them) with their workloads' metrics and timings")
     p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
     p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
     p.set_defaults(func=_cmd_report)

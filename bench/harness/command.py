@@ -32,7 +32,8 @@ def out_dir_of(args):
 def add_run_arguments(parser):
     add_mode_arguments(parser)
     parser.add_argument("--only", metavar="SELECTION",
-                        help="comma-separated chapters (%s) or workload names (%s)"
+                        help="comma-separated chapters (%s), workload names (%s) or claim ids "
+                        "(gil.race-gone-3.10: the workloads that claim needs; `gilbench list` shows them)"
                         % (", ".join(ledger.CHAPTERS), ", ".join(w.name for w in ledger.WORKLOADS)))
     parser.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
     parser.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil); "

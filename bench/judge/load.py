@@ -109,14 +109,10 @@ _FROM_TIMINGS = ("mean", "ratio", "parallel_share")
 _FROM_OBSERVATIONS = ("count", "samples", "sample_mean")
 
 
-def _workload_of_benchmark():
-    out = {}
-    for workload in ledger.WORKLOADS:
-        for _, spec in workload.derived:
-            if spec[0] in _FROM_TIMINGS:
-                for name in spec[1:]:
-                    out[name] = workload.name
-    return out
+def _workload_of_benchmark(name):
+    """The workload a benchmark's errors and drops are filed under (the ledger's one map); a
+    benchmark of no workload is filed under its own name."""
+    return ledger.workload_of_benchmark(name) or name
 
 
 def _runs_by_round(bench, paired):
@@ -183,12 +179,11 @@ def _bench_metrics(path, meta, result):
         suite = pyperf.BenchmarkSuite.load(path)
     except Exception as exc:
         raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
-    owner = _workload_of_benchmark()
     wanted = "1" if meta.get("gil_enabled") else "0"
     unpaired = meta.get("unpaired")
     rounds = {}
     for bench in suite.get_benchmarks():
-        workload = owner.get(bench.get_name(), bench.get_name())
+        workload = _workload_of_benchmark(bench.get_name())
         if workload in result.errors:
             # It failed part-way: the rounds it finished may be the calm ones; judge none of them.
             result.dropped.setdefault(workload, "timings of the rounds before it failed are not judged")
@@ -202,7 +197,7 @@ def _bench_metrics(path, meta, result):
         if problem:
             result.dropped.setdefault(workload, "timings dropped: " + problem)
     # A workload with one dropped benchmark loses all its timings: its ratios would mix states.
-    for name in [n for n in rounds if owner.get(n) in result.dropped]:
+    for name in [n for n in rounds if _workload_of_benchmark(n) in result.dropped]:
         del rounds[name]
     result.run_means = {name: list(by_round.values()) for name, by_round in rounds.items()}
     for workload in ledger.WORKLOADS:

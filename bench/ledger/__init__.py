@@ -11,6 +11,7 @@ claim, which ``gilbench`` prints as its error.
 """
 from bench.ledger import gc, gil, io, mem, mp, slow
 from bench.ledger.predictions import LedgerError
+from bench.ledger.vocabulary import MACHINE_PARALLELISM
 
 # Selection names for ``--only``; "io" holds the I/O workloads of the GIL chapter's
 # io-threads claim once they are built.
@@ -65,6 +66,54 @@ def check_metrics(claims, workloads=WORKLOADS):
             problem = _no_producer(metric, claim.scope, workloads)
             if problem:
                 raise LedgerError("ledger: claim %s: %s" % (claim.id, problem))
+
+# Derived metrics made from pyperf benchmarks (their arguments are benchmark names); the others
+# (count, samples, sample_mean) are made from a demo's observed keys.
+TIMING_KINDS = ("mean", "ratio", "parallel_share")
+
+
+def _benchmark_owners():
+    """{benchmark name: workload name} of every benchmark a derived metric reads."""
+    owners = {}
+    for w in WORKLOADS:
+        for _, spec in w.derived:
+            if spec[0] in TIMING_KINDS:
+                owners.update((name, w.name) for name in spec[1:])
+    return owners
+
+
+def _stem(benchmark):
+    return benchmark.split("[", 1)[0]
+
+
+_BENCHMARK_OWNERS = _benchmark_owners()
+# A script's benchmarks share the name before "[" (``alloc_free[...]`` are bm_alloc.py's, of the
+# pymalloc workload): the fallback for a benchmark that a script writes and no metric reads.
+_STEM_OWNERS = {_stem(b): w for b, w in _BENCHMARK_OWNERS.items()}
+
+
+def workload_of_benchmark(name):
+    """The workload whose pyperf script writes benchmark ``name``: the one of the derived metrics
+    that read it; for a benchmark no metric reads (``race[fix=join]``), the workload owning the
+    benchmarks of the same stem (the name before "["); None when no workload has that stem."""
+    return _BENCHMARK_OWNERS.get(name) or _STEM_OWNERS.get(_stem(name))
+
+
+def needed_metrics(claim):
+    """The metrics judging ``claim`` reads: its given, checks and unless (optional ones too: a claim
+    run on its own is judged on all of them), and the machine's parallelism where it applies only
+    to parallel machines.  Context metrics are shown, not judged, and are left out."""
+    metrics = claim.metrics()
+    if "parallel" in claim.applies.split():
+        metrics += (MACHINE_PARALLELISM,)
+    return tuple(dict.fromkeys(metrics))
+
+
+def workloads_of(claim):
+    """The workloads a run needs to judge ``claim``, in ledger order.  A claim judged across
+    columns (scope "cross") reads its twins' benchmarks, which its metrics' prefix names."""
+    names = {producer(m).name for m in needed_metrics(claim) if producer(m) is not None}
+    return [w for w in WORKLOADS if w.name in names]
 
 
 check_metrics(CLAIMS)

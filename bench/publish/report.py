@@ -49,7 +49,7 @@ from bench import ledger
 from bench.harness import results_format
 from bench.judge.load import ResultsError
 from bench.publish import merge, table as verdict_table, timings
-from bench.publish.table import json_number
+from bench.publish.table import json_interval, json_number
 from bench.publish.model_section import model_vs_measurement
 
 FORMAT = 4
@@ -76,24 +76,33 @@ def _interpreter_row(result):
     }
 
 
-def _claims(chapters):
+def _claims(chapters, claims=None):
+    """The claims a report shows: those of the chosen chapters, or the claims named (ids)."""
+    if claims:
+        return [c for c in ledger.CLAIMS if c.id in claims]
     return [c for c in ledger.CLAIMS if not chapters or c.chapter in chapters]
 
 
-def _workloads(chapters):
-    """Names of the workloads of the selected chapters (None: all)."""
+def _workloads(chapters, claims=None):
+    """Names of the workloads of the selected chapters, or that the named claims need (None: all)."""
+    if claims:
+        return {w.name for c in _claims(None, claims) for w in ledger.workloads_of(c)}
     return {w.name for w in ledger.WORKLOADS if w.chapter in chapters} if chapters else None
 
 
-def _verdict_rows(results, table, chapters):
+def _table_rows(results, table, chapters, claims):
+    rows = verdict_table.rows(results, table, chapters)
+    return [r for r in rows if r["claim"] in claims] if claims else rows
+
+
+def _verdict_rows(results, table, chapters, claims):
     rows = []
     for result in results:
-        for claim in _claims(chapters):
+        for claim in _claims(chapters, claims):
             v = table[result.id][claim.id]
-            interval = [json_number(x) for x in v.interval] if v.interval else None
             rows.append({"claim": v.claim, "interpreter": result.id, "verdict": v.verdict, "value": json_number(v.value),
                          "spread": json_number((v.interval[1] - v.interval[0]) / 2) if v.interval else None,
-                         "interval": interval, "n": v.n, "provisional": v.provisional, "events": v.events,
+                         "interval": json_interval(v.interval), "n": v.n, "provisional": v.provisional, "events": v.events,
                          "metric": v.metric, "method": v.method, "note_figure": claim.note_figure, "why": v.why,
                          "evidence": v.evidence})
     return rows
@@ -101,12 +110,12 @@ def _verdict_rows(results, table, chapters):
 
 def _metric_row(column, name, m):
     return {"interpreter": column, "metric": name, "value": json_number(m.value),
-            "interval": [json_number(x) for x in m.interval] if m.interval else None,
+            "interval": json_interval(m.interval),
             "n": m.n, "method": m.method, "events": m.events}
 
 
-def _metric_rows(results, table, chapters):
-    keep = _workloads(chapters)
+def _metric_rows(results, table, chapters, claims):
+    keep = _workloads(chapters, claims)
     rows = []
     for result in results:
         for name in sorted(result.metrics):
@@ -114,7 +123,7 @@ def _metric_rows(results, table, chapters):
             if keep is None or (producer is not None and producer.name in keep):
                 rows.append(_metric_row(result.id, name, result.metrics[name]))
         # Metrics comparing two columns (a build against its twin) live in their verdicts only.
-        for claim in _claims(chapters):
+        for claim in _claims(chapters, claims):
             v = table[result.id][claim.id]
             if claim.scope == "cross" and v.metric and v.value is not None and v.metric not in result.metrics:
                 rows.append(_metric_row(result.id, v.metric, v))
@@ -136,12 +145,12 @@ def _observations(result):
         return json.load(f)
 
 
-def to_json(results, table, chapters=None):
+def to_json(results, table, chapters=None, claims=None):
     return {"format": FORMAT, "interpreters": [_interpreter_row(r) for r in results],
-            "verdicts": _verdict_rows(results, table, chapters),
-            "table": verdict_table.rows(results, table, chapters),
-            "metrics": _metric_rows(results, table, chapters),
-            "timings": timings.rows(results, _workloads(chapters)),
+            "verdicts": _verdict_rows(results, table, chapters, claims),
+            "table": _table_rows(results, table, chapters, claims),
+            "metrics": _metric_rows(results, table, chapters, claims),
+            "timings": timings.rows(results, _workloads(chapters, claims)),
             "observations": {r.id: _observations(r) for r in results},
             "legend": dict(verdict_table.LEGEND)}
 
@@ -174,16 +183,18 @@ def _flags(flags, width=60):
     return (kept or flags.split()[0]) + " …"
 
 
-def to_markdown(results, table, chapters=None, why=False):
+def to_markdown(results, table, chapters=None, why=False, claims=None):
     columns = [r.id for r in results]
     lines = ["# gilbench: the study note's claims, measured", ""]
     lines += _machines(results)
     note = merge.ledger_note(results)
     if note:
         lines += [note, ""]
-    lines += ["## The claims", ""] + verdict_table.to_markdown(verdict_table.rows(results, table, chapters), columns, why)
-    lines += model_vs_measurement(results, chapters)
-    lines += [""] + timings.to_markdown(results, _workloads(chapters))
+    lines += ["## The claims", ""] + verdict_table.to_markdown(_table_rows(results, table, chapters, claims), columns,
+                                                               why)
+    # The model section belongs to the memory chapter: shown when a claim of it is named.
+    lines += model_vs_measurement(results, {c.chapter for c in _claims(None, claims)} if claims else chapters)
+    lines += [""] + timings.to_markdown(results, _workloads(chapters, claims))
     errors = [(r.id, w, e) for r in results for w, e in r.errors.items()]
     if errors:
         lines += ["", "## Workloads that failed", ""] + ["- %s: %s: %s" % e for e in errors]
@@ -193,24 +204,25 @@ def to_markdown(results, table, chapters=None, why=False):
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def report_dict(run_dirs, chapters=None):
-    """The JSON report (the schema above) of one results folder or several merged, as a dict."""
+def report_dict(run_dirs, chapters=None, claims=None):
+    """The JSON report (the schema above) of one results folder or several merged, as a dict;
+    ``claims`` (ids): only those claims, their workloads' metrics and timings."""
     results = merge.load_all(run_dirs)
-    return judged_dict(results, merge.judge(results), chapters)
+    return judged_dict(results, merge.judge(results), chapters, claims)
 
 
-def judged_dict(results, table, chapters=None):
+def judged_dict(results, table, chapters=None, claims=None):
     """The same, from results already loaded and judged (by ``merge``)."""
     # Observations are as recorded, but JSON holds no infinity: every one left becomes null.
-    return _finite(to_json(results, table, chapters))
+    return _finite(to_json(results, table, chapters, claims))
 
 
-def render(run_dirs, fmt="md", chapters=None, why=False):
+def render(run_dirs, fmt="md", chapters=None, why=False, claims=None):
     """The report of one results folder or several merged (``ResultsError``: one line to show)."""
     if fmt == "json":
-        return json.dumps(report_dict(run_dirs, chapters), indent=2, default=str, allow_nan=False) + "\n"
+        return json.dumps(report_dict(run_dirs, chapters, claims), indent=2, default=str, allow_nan=False) + "\n"
     results = merge.load_all(run_dirs)
     table = merge.judge(results)
     if fmt != "md":
         raise ResultsError("unknown report format %r" % fmt)
-    return to_markdown(results, table, chapters, why)
+    return to_markdown(results, table, chapters, why, claims)

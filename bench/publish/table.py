@@ -33,6 +33,11 @@ def json_number(x):
     return x
 
 
+def json_interval(interval):
+    """[low, high] as JSON numbers (an unbounded end: null), or null for no interval (an exact fact)."""
+    return [json_number(x) for x in interval] if interval else None
+
+
 def cell_text(v, claim=None):
     """A cell as a person reads it: the mark, then the value and its interval; * = provisional.
 
@@ -51,7 +56,7 @@ def cell_text(v, claim=None):
 
 def _cell(v, claim=None):
     return {"verdict": v.verdict, "value": json_number(v.value),
-            "interval": [json_number(x) for x in v.interval] if v.interval else None, "n": v.n,
+            "interval": json_interval(v.interval), "n": v.n,
             "provisional": v.provisional, "why": v.why, "events": v.events, "text": cell_text(v, claim)}
 
 

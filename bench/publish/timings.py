@@ -11,9 +11,10 @@ import os
 
 from tabulate import tabulate
 
+from bench import ledger
 from bench.harness import results_format
 from bench.judge.load import ResultsError
-from bench.publish.table import json_number
+from bench.publish.table import json_interval, json_number
 
 MEANING = ("Times: pyperf's mean ± standard deviation of every value of every round (how many: n in "
            "report.json), read from each column's bench.json with pyperf; the ± is the spread of the values, "
@@ -33,9 +34,9 @@ def _suite(result):
         raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
 
 
-def workload_of(benchmark):
-    """The workload a benchmark belongs to: its name up to the parameters ("countdown[threads=2]")."""
-    return benchmark.split("[", 1)[0]
+def _workload_of(benchmark):
+    """The ledger's workload of a benchmark (``bench.ledger.workload_of_benchmark``), None: no workload's."""
+    return ledger.workload_of_benchmark(benchmark)
 
 
 def _benchmarks(results):
@@ -52,15 +53,15 @@ def _interval(bench):
     if bench.get_nvalue() < 2:
         return None  # one value has no spread
     mean, stdev = bench.mean(), bench.stdev()
-    return [json_number(mean - stdev), json_number(mean + stdev)]
+    return json_interval((mean - stdev, mean + stdev))
 
 
 def rows(results, workloads=None):
     """The JSON report's "timings": one row per column and pyperf benchmark."""
-    return [{"interpreter": column, "benchmark": bench.get_name(), "workload": workload_of(bench.get_name()),
+    return [{"interpreter": column, "benchmark": bench.get_name(), "workload": _workload_of(bench.get_name()),
              "mean_s": json_number(bench.mean()), "interval": _interval(bench), "n": bench.get_nvalue()}
             for column, bench in _benchmarks(results)
-            if workloads is None or workload_of(bench.get_name()) in workloads]
+            if workloads is None or _workload_of(bench.get_name()) in workloads]
 
 
 def _text(bench):
@@ -74,9 +75,10 @@ def to_markdown(results, workloads=None):
     cells, columns = {}, []
     for column, bench in _benchmarks(results):
         name = bench.get_name()
-        if workloads is not None and workload_of(name) not in workloads:
+        if workloads is not None and _workload_of(name) not in workloads:
             continue
-        cells.setdefault(workload_of(name), {}).setdefault(name, {})[column] = _text(bench)
+        # A benchmark of no workload (a script's name changed since the run) is still shown.
+        cells.setdefault(_workload_of(name) or "other", {}).setdefault(name, {})[column] = _text(bench)
         if column not in columns:
             columns.append(column)
     if not cells:

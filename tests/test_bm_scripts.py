@@ -1,0 +1,116 @@
+"""Every pyperf script, found by glob (a new bm_*.py cannot go untested): smoke-run with
+--debug-single-value, loaded with pyperf, and checked against the ledger's workloads: it writes
+every benchmark their metrics read, each benchmark is filed under its own workload, every run
+carries the GIL state and its round; and it leaves no process behind (conftest checks)."""
+import contextlib
+import multiprocessing
+import subprocess
+import sys
+
+import pytest
+from _helpers import ROOT, child_env
+
+from bench import ledger
+
+pyperf = pytest.importorskip("pyperf")
+
+_FOLDER = ROOT / "bench" / "harness" / "benchmarks"
+_SCRIPTS = sorted(p.name for p in _FOLDER.glob("bm_*.py"))
+_GIL_KEYS = ("py_gil_disabled", "gil_enabled_at_runtime", "python_gil_env", "switch_interval")
+# Less work per value where a script's default takes seconds: the test's sizes, not a measurement's.
+# Keyed by script; test_small_sizes_name_real_scripts keeps the keys honest.
+_SMALL = {
+    "bm_countdown.py": ["--countdown-n", "20000"],
+    "bm_release.py": ["--release-scale", "0.1"],
+    "bm_mp_workers.py": ["--work-scale", "0.01"],
+    "bm_io.py": ["--io-calls", "16"],
+}
+
+
+def _workloads(script):
+    return [w for w in ledger.WORKLOADS if w.script == script]
+
+
+def _read_by_the_ledger(script):
+    """The benchmarks the derived metrics of ``script``'s workloads read."""
+    return {name for w in _workloads(script) for _, spec in w.derived if spec[0] in ledger.TIMING_KINDS
+            for name in spec[1:]}
+
+
+@contextlib.contextmanager
+def _backend(script):
+    """The environment a script needs: for the I/O workloads, a local search service to call."""
+    if not any(w.chapter == "io" for w in _workloads(script)):
+        yield {}
+        return
+    pytest.importorskip("elasticsearch", reason="the I/O script calls the official client")
+    from services import backend
+
+    with backend.LocalService(1) as service:
+        yield {"GILBENCH_ES_URL": service.url}
+
+
+def _run(script, tmp_path, *args):
+    out = tmp_path / ("out-%d.json" % len(list(tmp_path.glob("out-*.json"))))  # pyperf never overwrites
+    with _backend(script) as env:
+        proc = subprocess.run([sys.executable, str(_FOLDER / script), "--debug-single-value", "-q", "-o", str(out)]
+                              + _SMALL.get(script, []) + list(args),
+                              cwd=str(tmp_path), env=child_env(**env), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return pyperf.BenchmarkSuite.load(str(out)), out
+
+
+def _offered(names):
+    """Benchmarks this platform can run: a start method it does not offer is not timed."""
+    methods = multiprocessing.get_all_start_methods()
+    return {n for n in names if not n.startswith("mp_start[") or n.split("=")[1].rstrip("]") in methods}
+
+
+def test_the_glob_finds_the_scripts_and_every_one_is_a_workloads():
+    assert len(_SCRIPTS) >= 14
+    ran = {w.script for w in ledger.WORKLOADS if w.script}
+    assert set(_SCRIPTS) == ran, "scripts no workload runs: %s; workloads without their script: %s" % (
+        sorted(set(_SCRIPTS) - ran), sorted(ran - set(_SCRIPTS)))
+
+
+def test_small_sizes_name_real_scripts():
+    assert set(_SMALL) <= set(_SCRIPTS)
+
+
+@pytest.mark.parametrize("script", _SCRIPTS)
+def test_script_writes_what_the_ledger_reads(script, tmp_path):
+    suite, out = _run(script, tmp_path, "--gilbench-round", "3")
+    written = suite.get_benchmark_names()
+    wanted = _offered(_read_by_the_ledger(script))
+    assert wanted, "no metric of the ledger reads %s" % script
+    assert wanted <= set(written), "read by the ledger, never written: %s" % sorted(wanted - set(written))
+    # Each benchmark is filed under its script's workload, read by a metric or not (race[fix=join]).
+    assert {ledger.workload_of_benchmark(n) for n in written} <= {w.name for w in _workloads(script)}
+    for bench in suite.get_benchmarks():
+        metadata = bench.get_metadata()
+        for key in _GIL_KEYS:
+            assert isinstance(metadata[key], str) and metadata[key], (bench.get_name(), key)
+        assert metadata["py_gil_disabled"] in ("0", "1") and metadata["gil_enabled_at_runtime"] in ("0", "1")
+        assert [r.get_metadata()["gilbench_round"] for r in bench.get_runs() if r.values] == [3]
+    show = subprocess.run([sys.executable, "-m", "pyperf", "show", str(out)], capture_output=True, text=True,
+                          timeout=60)
+    assert show.returncode == 0, show.stderr
+
+
+def test_reversed_order_reverses_the_benchmarks(tmp_path):
+    declared = _run("bm_race.py", tmp_path)[0].get_benchmark_names()
+    reversed_ = _run("bm_race.py", tmp_path, "--gilbench-order", "reversed")[0].get_benchmark_names()
+    assert len(declared) > 1 and reversed_ == declared[::-1]
+
+
+def test_gil_metadata_is_valid_pyperf_metadata(monkeypatch):
+    from bench.harness.pyperf_script import gil_metadata
+    from pyperf._metadata import parse_metadata
+
+    monkeypatch.delenv("PYTHON_GIL", raising=False)
+    meta = gil_metadata()
+    assert sorted(meta) == sorted(_GIL_KEYS)
+    assert parse_metadata(meta) == meta
+    assert meta["python_gil_env"] == "unset"
+    monkeypatch.setenv("PYTHON_GIL", "1")
+    assert gil_metadata()["python_gil_env"] == "1"
