@@ -10,27 +10,14 @@ import threading
 
 import pytest
 
+from bench.guard import keeper
+
 _GRACE_S = 5.0
 
 
 def _live_processes():
-    """{pid: parent pid} of every live (not zombie) process, from /proc; Linux only."""
-    parent_of = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return parent_of
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % entry) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if fields[0] != "Z":
-            parent_of[int(entry)] = int(fields[1])
-    return parent_of
+    """{pid: parent pid} of every live (not zombie) process, from /proc (the keeper's own reader)."""
+    return keeper.parents()
 
 
 def _live_child_pids():

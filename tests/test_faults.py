@@ -31,8 +31,9 @@ _MATRIX = textwrap.dedent("""
     from pathlib import Path
     from bench.cli import main
     from bench.interpreters import discover, matrix
-    import platform
-    twins = [discover.Interpreter(sys.executable, platform.python_version(), "CPython", False, "", "path", s)
+    import platform, sysconfig
+    flags = sysconfig.get_config_var("CONFIG_ARGS") or ""
+    twins = [discover.Interpreter(sys.executable, platform.python_version(), "CPython", False, flags, "path", s)
              for s in ("-a", "-b")]
     discover.resolve = lambda names: twins
     matrix.venv_for = lambda interp: Path(sys.prefix)
@@ -92,6 +93,14 @@ def _kill_and_check(proc, sig, between=False):
     return status, rest
 
 
+def _cmdline(pid):
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
 def _hidden(out):
     return sorted(p for p in os.listdir(str(out)) if p.startswith(".") and p != ".gilbench.lock")
 
@@ -119,7 +128,10 @@ def _claims(folder):
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
-    return {(v["claim"], v["interpreter"]) for v in report["verdicts"]}
+    # The cells a run decided something in (any verdict but not-measured): its set of claims
+    measured = {(v["claim"], v["interpreter"]) for v in report["verdicts"] if v["verdict"] != "not-measured"}
+    assert measured, "the run measured no claim: the comparison would pass on nothing"
+    return measured
 
 
 @pytest.mark.slow
@@ -152,20 +164,22 @@ def test_two_runs_into_one_folder_the_second_refuses(tmp_path):
     first = _gilbench("run", "--fast", "--only", "fib", "--out", str(out))
     try:
         _wait_for(first, "[1/1] fib")
+        harness = [p for p in keeper.descendants(first.pid) if b"bench.harness" in _cmdline(p)]
         second = subprocess.run([sys.executable, "-m", "bench", "run", "--fast", "--only", "switching", "--out",
                                  str(out)], env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 universal_newlines=True, timeout=120)
         assert second.returncode == 2
         [line] = second.stderr.strip().splitlines()
-        assert "is in use by another gilbench (pid %d" % first.pid in line or "in use by another gilbench" in line
-        assert "--only fib" in line  # names the first
+        # names the first: the harness that holds the lock, and its command
+        assert any("is in use by another gilbench (pid %d, `gilbench run" % p in line for p in harness), line
+        assert "--only fib" in line
     finally:
         first.communicate(timeout=300)
     assert first.returncode == 0
-    assert sorted(os.listdir(str(out))) and _hidden(out) == []
+    assert [p for p in os.listdir(str(out)) if not p.startswith(".")] != [] and _hidden(out) == []
 
 
-@pytest.mark.parametrize("ident", ["..", "/x", "a/b", ".hidden", "", "x" * 65])
+@pytest.mark.parametrize("ident", ["..", "/x", "a/b", ".hidden", "", "x" * 65, "x\n"])
 def test_an_id_that_is_a_path_is_refused_and_nothing_is_touched(tmp_path, ident):
     (tmp_path / "user.txt").write_text("precious")
     out = tmp_path / "out"
@@ -343,7 +357,7 @@ def _column_with(tmp_path, observations_text):
 
 @pytest.mark.parametrize("damage,expected", [
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], x=float("nan")))),
-     "['observations']['x'] is not a finite number"),
+     "observations['x'] is not a finite number"),
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": "abc"}))),
      "observations['switch.default_interval'] is \"abc\", where a number belongs"),
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": 1e400}))),

@@ -291,3 +291,22 @@ def test_an_optional_check_is_judged_when_measured_and_said_when_not():
     assert without_io.verdict == "holds" and "io.speedup.threads2 not measured in this run" in without_io.why
     with_io = evaluate(claim, dict(cpu, **{"io.speedup.threads2": Measured(1.9, (1.85, 1.95), 6)}), facts)
     assert with_io.verdict == "partly" and "the I/O side" in with_io.why
+
+
+def test_dropped_observations_leave_the_workloads_timings_judged(tmp_path):
+    """A run drops a demo's NaN (or values observed after the GIL flipped) in its own process; the
+    pyperf workers' timings are checked on their own and stay."""
+    _write_folder(tmp_path / "3.12.1", [[_run([0.10, 0.11], 1), _run([0.10, 0.10], 2)]])
+    obs_path = tmp_path / "3.12.1" / "observations.json"
+    obs = json.loads(obs_path.read_text())
+    obs["dropped"] = {"fib": "observations dropped, not finite numbers: fib.x"}
+    obs_path.write_text(json.dumps(obs))
+    (result,) = load(str(tmp_path))
+    assert "fib.seconds" in result.metrics and "not finite" in result.dropped["fib"]
+
+
+def test_a_null_observation_is_not_measured_not_a_broken_file(tmp_path):
+    # demos/pymalloc.py writes None where no request landed in a size class (mimalloc)
+    _write_folder(tmp_path / "a", [], {"mem.small_threshold_bytes": None}, selection=("pymalloc",))
+    (result,) = load(str(tmp_path))
+    assert "mem.small_threshold_bytes" not in result.metrics

@@ -3,6 +3,7 @@ import argparse
 import importlib
 import json
 import pkgutil
+import re
 import sys
 
 import demos
@@ -147,6 +148,9 @@ def _cmd_report(args):
     return 0
 
 
+_TIMESTAMP = re.compile(r"^\d{8}-\d{6}$")
+
+
 def _matrix_out(args):
     """The results folder of a matrix: --out, or with --resume and no --out the newest under results/."""
     import os
@@ -157,14 +161,33 @@ def _matrix_out(args):
     if args.out or not args.resume:
         out = Path(out_dir_of(args))
     else:
-        earlier = sorted(p for p in Path("results").glob("*") if p.is_dir()) if os.path.isdir("results") else []
+        # Only the folders `make bench` / matrix name by their time (results/compose is not a run to resume).
+        earlier = sorted(p for p in Path("results").glob("*") if p.is_dir() and _TIMESTAMP.match(p.name)) \
+            if os.path.isdir("results") else []
         if not earlier:
-            raise ValueError("--resume: no earlier run under results/; name its folder with --out")
+            raise ValueError("--resume: no earlier run under results/ (a folder named like 20261201-081500); "
+                             "name its folder with --out")
         out = earlier[-1]
         progress("resuming %s (the newest run under results/)" % out)
-    if out.exists() and not out.is_dir():
-        raise ValueError("--out %s is a file, not a folder: name a folder (it is made if missing)" % out)
+    from bench.guard import folders
+
+    problem = folders.out_problem(out)
+    if problem:
+        raise ValueError(problem)
     return out
+
+
+def _resume_hint(args, out):
+    """The command that measures again only what failed: this run's own mode, selection and interpreters."""
+    import shlex
+
+    words = ["gilbench", "matrix", "--resume", "--out", str(out)]
+    words += ["--" + m for m in ("fast", "rigorous") if getattr(args, m)]
+    for flag, value in (("--only", args.only), ("--pythons", args.pythons)):
+        if value:
+            words += [flag, value]
+    words += ["--no-build"] if args.no_build else []
+    return " ".join(shlex.quote(w) for w in words)
 
 
 def _chosen_interpreters(args):
@@ -198,10 +221,16 @@ def _cmd_matrix(args):
     except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:
         return _fail(exc)
     out.mkdir(parents=True, exist_ok=True)
-    resume = args.resume and {"format": results_format.FORMAT, "measured": results_format.ledger_fingerprint(),
-                              "mode": mode_of(args), "selection": workloads}
+    resume = None
+    if args.resume:
+        import platform
+
+        from bench.harness.runner import code_fingerprint
+
+        resume = {"format": results_format.FORMAT, "measured": results_format.ledger_fingerprint(),
+                  "code": code_fingerprint(), "mode": mode_of(args), "selection": workloads, "host": platform.node()}
     try:
-        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume or None)
+        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume)
     except lock.Busy as exc:
         return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)
@@ -215,8 +244,8 @@ def _cmd_matrix(args):
     progress("report written to %s" % (out / "report.md"))
     failed = [o.id for o in outcomes if not o.ok]
     if failed:
-        return _fail("%d of %d configurations failed: %s; `gilbench matrix --resume --out %s` measures only those"
-                     % (len(failed), len(outcomes), ", ".join(failed), out))
+        return _fail("%d of %d configurations failed: %s; `%s` measures only those"
+                     % (len(failed), len(outcomes), ", ".join(failed), _resume_hint(args, out)))
     return 0
 
 

@@ -17,10 +17,25 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._+-]{0,63}$")
 
 def id_problem(ident):
     """Why ``ident`` cannot name a results folder, or None."""
-    if _ID.match(ident) and ".." not in ident:
+    if _ID.fullmatch(ident) and ".." not in ident:  # fullmatch: "$" would let a final newline through
         return None
     return ("--id %r: an id names a folder inside --out, not a path (letters, digits, '.', '_', '+', '-'; "
             "not starting with '.', no '..', at most 64 characters)" % ident)
+
+
+def out_problem(out):
+    """Why ``out`` cannot be (or become) a results folder: it, or a folder on its path, is a file; or None."""
+    path = os.path.abspath(out)
+    while True:
+        if os.path.exists(path):
+            if os.path.isdir(path):
+                return None
+            where = "" if path == os.path.abspath(out) else " (on the path of --out %s)" % out
+            return "--out: %s is a file, not a folder%s: name a folder (it is made if missing)" % (path, where)
+        parent = os.path.dirname(path)
+        if parent == path:
+            return None
+        path = parent
 
 
 def only_own_files(path):

@@ -30,16 +30,33 @@ _PARENT_POLL_S = 1.0
 
 
 def _become_subreaper():
+    if not sys.platform.startswith("linux"):
+        return  # elsewhere the group is all that is ours: a setsid() orphan goes to init
     try:
         import ctypes
 
         libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError, ImportError):  # not Linux, or no ctypes: the group still is ours
+        failed = libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0
+        reason = os.strerror(ctypes.get_errno()) if failed else ""
+    except (OSError, AttributeError, ImportError) as exc:  # no ctypes in this build, say
+        failed, reason = True, str(exc)
+    if failed:
+        sys.stderr.write("gilbench: warning: the keeper cannot be a subreaper (%s): a child's orphans that "
+                         "call setsid() may outlive it\n" % reason)
+
+
+def alive(pid):
+    """True while process ``pid`` exists (a zombie too: its pid is not free yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
         pass
+    return True
 
 
-def _parents():
+def parents():
     """{pid: parent pid} of every live process (not zombies), from /proc; {} without /proc."""
     out = {}
     try:
@@ -61,7 +78,7 @@ def _parents():
 
 def descendants(root):
     """Pids of every live descendant of ``root``."""
-    parent_of = _parents()
+    parent_of = parents()
     found, frontier = set(), {root}
     while frontier:
         frontier = {pid for pid, ppid in parent_of.items() if ppid in frontier} - found

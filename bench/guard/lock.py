@@ -12,6 +12,8 @@ import json
 import os
 import time
 
+from bench.guard import keeper
+
 LOCK_NAME = ".gilbench.lock"
 _HELD_ENV = "GILBENCH_FOLDER_LOCK"  # "<real path of the folder>:<pid of the holder>"
 
@@ -21,15 +23,12 @@ class Busy(Exception):
 
 
 def _ancestors():
-    pid, seen = os.getppid(), set()
+    """Pids above this process, its parent first."""
+    parent_of, pid, seen = keeper.parents(), os.getppid(), set()
     while pid > 1 and pid not in seen:
         seen.add(pid)
         yield pid
-        try:
-            with open("/proc/%d/stat" % pid) as f:
-                pid = int(f.read().rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            return
+        pid = parent_of.get(pid, 0)
 
 
 def _held_by_ancestor(folder):
@@ -38,25 +37,15 @@ def _held_by_ancestor(folder):
     if not path or path != os.path.realpath(folder) or not pid.isdigit():
         return False
     if not os.path.isdir("/proc"):  # no process tree to walk (macOS): the holder's word, if it is alive
-        return _alive(int(pid))
+        return keeper.alive(int(pid))
     return int(pid) in _ancestors()
-
-
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        pass
-    return True
 
 
 def inherited_holder_gone():
     """True when this process runs under a lock inherited from an ancestor (a matrix) that is gone:
     whatever it measured belongs to no run any more, and is not written."""
     path, _, pid = os.environ.get(_HELD_ENV, "").rpartition(":")
-    return bool(path) and pid.isdigit() and not _alive(int(pid))
+    return bool(path) and pid.isdigit() and not keeper.alive(int(pid))
 
 
 def _holder(path):

@@ -18,13 +18,14 @@ Format history (``bench.judge.migrate`` brings every older folder up to the newe
 import dataclasses
 import hashlib
 import json
+import math
 
 from bench import ledger
+# The file names live with the checks of what a gilbench folder is.
+from bench.guard.folders import BENCH, META, OBSERVATIONS  # noqa: F401
 
 FORMAT = 4
 READABLE = (1, 2, 3, 4)
-# The file names live with the checks of what a gilbench folder is (bench.guard.folders).
-from bench.guard.folders import BENCH, META, OBSERVATIONS  # noqa: E402,F401
 
 # The fields of the ledger's entries that decide what a run measures and how it is judged.  Every
 # other field is prose or presentation (a claim's text, section, the note's phrase and figure, the
@@ -80,3 +81,17 @@ def ledger_fingerprint(claims=None, workloads=None):
     data = [[_canonical(c) for c in claims], [_canonical(w) for w in workloads]]
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
+def first_non_finite(data, where=""):
+    """Where the first NaN or infinity in ``data`` is (json reads them, and 1e400, as floats), as
+    ``observations['k'][2]``; None when there is none.  JSON has no such numbers: a run drops them,
+    the report refuses them."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return where or "the value"
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, (list, tuple)) else ()
+    for key, value in items:
+        found = first_non_finite(value, "%s[%r]" % (where, key) if where else str(key))
+        if found:
+            return found
+    return None

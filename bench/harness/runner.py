@@ -6,6 +6,7 @@ into a hidden sibling folder first and renamed into place at the end, so a crash
 interrupted run never leaves a half-written result behind.
 """
 import datetime
+import hashlib
 import importlib
 import json
 import multiprocessing
@@ -19,7 +20,7 @@ import sysconfig
 import tempfile
 import time
 
-from bench.guard import folders, lock
+from bench.guard import folders, keeper, lock
 from bench.harness import io_session, results_format
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
@@ -70,6 +71,27 @@ def _cpu_model():
     except OSError:
         pass
     return platform.processor() or None
+
+
+# What runs in the measured interpreter, and so decides what a run measured besides the ledger.
+_CODE = ("demos", "services", os.path.join("bench", "harness"), os.path.join("bench", "ledger"),
+         os.path.join("bench", "guard"), os.path.join("bench", "children.py"))
+
+
+def code_fingerprint():
+    """A short hash of the source that runs in a measured interpreter (demos, services, the
+    harness, the ledger): ``matrix --resume`` keeps a column only when it was measured by the same code."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    digest = hashlib.sha256()
+    for part in _CODE:
+        top = os.path.join(root, part)
+        paths = [top] if os.path.isfile(top) else sorted(
+            os.path.join(d, f) for d, _, files in os.walk(top) for f in files if f.endswith(".py"))
+        for path in paths:
+            digest.update(os.path.relpath(path, root).replace(os.sep, "/").encode() + b"\0")
+            with open(path, "rb") as f:
+                digest.update(f.read() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def _load_average():
@@ -124,23 +146,13 @@ def _benchmark(workload, mode, bench_file):
 _PARTIAL = re.compile(r"^\.(?P<id>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+)$")
 
 
-def _alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _clean_stale(out_dir):
     """Remove what dead runs left in ``out_dir`` (its lock is ours): their staging folders, and the
     results they had moved aside, which go back in place when nothing replaced them."""
     for name in sorted(os.listdir(out_dir)):
         match = _PARTIAL.match(name)
         path = os.path.join(out_dir, name)
-        if not match or _alive(int(match.group("pid"))) or not os.path.isdir(path):
+        if not match or keeper.alive(int(match.group("pid"))) or not os.path.isdir(path):
             continue
         final = os.path.join(out_dir, match.group("id"))
         if match.group("kind") == "replaced" and not os.path.exists(final):
@@ -153,8 +165,9 @@ def _clean_stale(out_dir):
 
 def _prepare(out_dir, final):
     """Checks before anything runs: a folder in the way that gilbench did not write is never replaced."""
-    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
-        raise ValueError("--out %s is a file, not a folder: name a folder (it is made if missing)" % out_dir)
+    problem = folders.out_problem(out_dir)
+    if problem:
+        raise ValueError(problem)
     os.makedirs(out_dir, exist_ok=True)
     if os.path.lexists(final) and not folders.is_own_folder(final):
         raise ValueError("%s exists and is not a gilbench results folder: it is left as it is; choose "
@@ -219,6 +232,7 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     # What a merge of results folders is keyed on (host) and checked against (the
                     # fingerprint of what the ledger measures, format 4).
                     host=platform.node(), measured=results_format.ledger_fingerprint(),
+                    code=code_fingerprint(),  # what --resume also checks: the same code measured it
                     io_backend=backend.description)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),
                     {"format": results_format.FORMAT, "observations": observations, "errors": errors,
@@ -233,20 +247,10 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
     return final, errors
 
 
-def _non_finite(value):
-    if isinstance(value, float):
-        return value != value or value in (float("inf"), float("-inf"))
-    if isinstance(value, (list, tuple)):
-        return any(_non_finite(v) for v in value)
-    if isinstance(value, dict):
-        return any(_non_finite(v) for v in value.values())
-    return False
-
-
 def _finite_only(observed, workload, dropped):
     """``observed`` without its NaN and infinite values (JSON has no such numbers, and the report
     refuses them); each one dropped is said in ``dropped``."""
-    bad = sorted(k for k, v in observed.items() if _non_finite(v))
+    bad = sorted(k for k, v in observed.items() if results_format.first_non_finite(v))
     if bad:
         dropped[workload] = "observations dropped, not finite numbers: %s" % ", ".join(bad)
         _progress("      " + dropped[workload])

@@ -16,9 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.guard import lock
 from bench.children import run_in_group
-from bench.guard import folders
+from bench.guard import folders, lock
 from bench.guard.signals import CALLER_SPEAKS_ENV
 from bench.interpreters.discover import Interpreter, InterpreterError
 from bench.interpreters.venvs import venv_for
@@ -94,7 +93,7 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
     # The child's stdout (`gilbench run` prints its folder there) goes to our stderr, which it shares
     # already: our stdout carries the report only.
     returncode = run_in_group(cmd, _RUN_TIMEOUT_S, env=env, stdout=2)
-    meta_path = column_dir / "meta.json"
+    meta_path = column_dir / folders.META
     meta = _fresh_meta(meta_path, began, column)
     if meta is None:
         why = "wrote no results" if not meta_path.exists() else (
@@ -112,46 +111,57 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
     return ""
 
 
-def completed_by_earlier_run(column_dir: Path, column: str, want_gil: bool, expected: dict) -> dict | None:
-    """The meta of a whole result of ``column`` in ``column_dir`` that this run would repeat (the
-    ``expected`` values of meta.json: format, measured (the ledger fingerprint), mode, selection; the GIL state; no failed
-    workload), else None: what ``--resume`` keeps."""
+def earlier_column(column_dir: Path, column: str, want_gil: bool, interp: Interpreter,
+                   expected: dict) -> tuple[dict | None, str]:
+    """(meta, "") of a whole result of ``column`` that this run would repeat, else (None, why not):
+    what ``--resume`` keeps.  Repeat means the ``expected`` values of meta.json (format, measured:
+    the ledger fingerprint, code, mode, selection, host), the same interpreter build, the GIL
+    state, and no failed workload."""
+    if not column_dir.exists():
+        return None, "not measured yet"
     if not folders.is_own_folder(column_dir):
-        return None
+        return None, "no whole result there"
     try:
         meta = json.loads((column_dir / folders.META).read_text())
         errors = json.loads((column_dir / folders.OBSERVATIONS).read_text()).get("errors")
     except (OSError, ValueError, AttributeError):
-        return None
-    same = (meta.get("id") == column and bool(meta.get("gil_enabled")) == want_gil
-            and all(meta.get(k) == v for k, v in expected.items()))
-    return meta if same and not errors else None
+        return None, "its files cannot be read"
+    wanted = dict(expected, id=column, configure_flags=interp.configure_flags)  # the id holds the version
+    for key, value in wanted.items():
+        if meta.get(key) != value:
+            return None, f"its {key} was {meta.get(key)!r}, this run's is {value!r}"
+    if bool(meta.get("gil_enabled")) != want_gil:
+        return None, "it ran with the GIL in the other state"
+    if errors:
+        return None, "some of its workloads failed (" + ", ".join(sorted(errors)) + ")"
+    return meta, ""
 
 
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
                selection: str | None = None, resume: dict | None = None) -> list[Outcome]:
     """Every column in turn, with ``out``'s lock held (``bench.guard.lock.Busy`` when another gilbench
-    has it).  ``resume``: the meta.json values (format, measured, mode, selection) of a column that
-    is kept from an earlier run instead of measured again."""
+    has it).  ``resume``: the meta.json values a column must have to be kept from an earlier run
+    instead of measured again (see ``earlier_column``)."""
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
     with lock.holding(str(out), "gilbench matrix --out %s" % out):
         _note_earlier_columns(out, {column for _, (column, _, _) in columns})
         outcomes = []
         for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
-            kept = resume and completed_by_earlier_run(out / column, column, want_gil, resume)
-            if kept:
-                _progress(f"=== [{n}/{len(columns)}] {column}: kept, completed by an earlier run "
-                          f"(started {kept.get('started')}) ===")
-                outcomes.append(Outcome(column, True, 0.0, "kept from the earlier run (--resume)"))
-                continue
-            outcomes.append(_column(n, len(columns), interp, column, env_extra, want_gil, out, mode, selection,
-                                    outcomes))
+            head = f"=== [{n}/{len(columns)}] {column}"
+            if resume:
+                kept, why_not = earlier_column(out / column, column, want_gil, interp, resume)
+                if kept:
+                    _progress(f"{head}: kept, completed by an earlier run (started {kept.get('started')}) ===")
+                    outcomes.append(Outcome(column, True, 0.0, f"kept (--resume), measured {kept.get('started')}"))
+                    continue
+                _progress(f"{head}: measured again: {why_not}")
+            _progress(f"{head} ({interp.path}){_time_left(outcomes, len(columns) - len(outcomes))} ===")
+            outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection))
     return outcomes
 
 
-def _column(n, total, interp, column, env_extra, want_gil, out, mode, selection, done) -> Outcome:
+def _column(interp, column, env_extra, want_gil, out, mode, selection) -> Outcome:
     started = time.monotonic()
-    _progress(f"=== [{n}/{total}] {column} ({interp.path}){_time_left(done, total - len(done))} ===")
     try:
         venv = venv_for(interp)
         detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection)
@@ -164,7 +174,7 @@ def _column(n, total, interp, column, env_extra, want_gil, out, mode, selection,
 def _note_earlier_columns(out: Path, this_run: set[str]) -> None:
     # The report reads every column in `out`: say so when a reused folder holds some not run now.
     earlier = sorted(d.name for d in out.iterdir() if not d.name.startswith(".") and d.name not in this_run
-                     and (d / "meta.json").is_file()) if out.is_dir() else []
+                     and (d / folders.META).is_file()) if out.is_dir() else []
     if earlier:
         _progress(f"note: {out} also holds results of an earlier run ({', '.join(earlier)}); "
                   "the report includes them")

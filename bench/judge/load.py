@@ -45,23 +45,11 @@ def _load_json(path):
         raise ResultsError("%s: cannot read (%s)" % (path, exc.strerror))
 
 
-def _non_finite(data, where=""):
-    """The key path of the first NaN or infinity in ``data`` (json reads them, and 1e400, as floats), or None."""
-    if isinstance(data, float) and not math.isfinite(data):
-        return where or "the top level"
-    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
-    for key, value in items:
-        found = _non_finite(value, "%s[%r]" % (where, key))
-        if found:
-            return found
-    return None
-
-
 def _reject_non_finite(path, data):
-    where = _non_finite(data)
+    where = results_format.first_non_finite(data)
     if where:
-        raise ResultsError("%s: %s is not a finite number; results hold finite numbers only (a run writes "
-                           "none: the file was edited or damaged)" % (path, where))
+        raise ResultsError("%s: %s is not a finite number; a run drops such a value with its reason and never "
+                           "writes one: rerun that column, or restore the file" % (path, where))
 
 
 def _is_number(value):
@@ -89,11 +77,14 @@ def _check_observations(path, observations):
         if key not in observations:
             continue
         value = observations[key]
+        if value is None:  # the demo could not observe it (pymalloc's size classes on mimalloc): not measured
+            continue
         ok = _is_number(value) if shape == "number" else (
             isinstance(value, list) and all(_is_number(v) for v in value))
         if not ok:
-            raise ResultsError("%s: observations[%r] is %s, where %s belongs" % (
-                path, key, json.dumps(value)[:60], "a number" if shape == "number" else "a list of numbers"))
+            raise ResultsError("%s: observations[%r] is %s, where %s belongs: rerun that column, or restore the file"
+                               % (path, key, json.dumps(value)[:60],
+                                  "a number" if shape == "number" else "a list of numbers"))
 
 
 def _check_format(path, data):
@@ -181,7 +172,7 @@ def _bench_metrics(path, meta, result):
         raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
     wanted = "1" if meta.get("gil_enabled") else "0"
     unpaired = meta.get("unpaired")
-    rounds = {}
+    rounds, timings_dropped = {}, set()
     for bench in suite.get_benchmarks():
         workload = _workload_of_benchmark(bench.get_name())
         if workload in result.errors:
@@ -196,8 +187,10 @@ def _bench_metrics(path, meta, result):
                 problem = str(exc)
         if problem:
             result.dropped.setdefault(workload, "timings dropped: " + problem)
-    # A workload with one dropped benchmark loses all its timings: its ratios would mix states.
-    for name in [n for n in rounds if _workload_of_benchmark(n) in result.dropped]:
+            timings_dropped.add(workload)
+    # A workload with one dropped benchmark loses all its timings: its ratios would mix states.  A
+    # drop of its observations (made in the harness's process) says nothing of its pyperf workers'.
+    for name in [n for n in rounds if _workload_of_benchmark(n) in timings_dropped]:
         del rounds[name]
     result.run_means = {name: list(by_round.values()) for name, by_round in rounds.items()}
     for workload in ledger.WORKLOADS:
@@ -271,7 +264,8 @@ def load(run_dir):
         folders = sorted(os.path.join(run_dir, d) for d in os.listdir(run_dir)
                          if not d.startswith(".") and os.path.isfile(os.path.join(run_dir, d, results_format.META)))
     if not folders:
-        raise ResultsError("%s holds no gilbench results (no <interpreter>/%s)" % (run_dir, results_format.META))
+        raise ResultsError("%s holds no gilbench results (no <interpreter>/%s): write some with `gilbench run --out "
+                           "%s` or `gilbench matrix --out %s`" % (run_dir, results_format.META, run_dir, run_dir))
     loaded = [_load_interpreter(f) for f in folders]
     # Columns in version order (3.9 before 3.10), each GIL build before its free-threaded twin.
     return sorted(loaded, key=lambda r: (versions.sort_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),

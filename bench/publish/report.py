@@ -158,14 +158,17 @@ def to_json(results, table, chapters=None, claims=None):
 def _machines(results):
     """The table of what produced each column."""
     several_hosts = len({merge.host_of(r) for r in results}) > 1
+    # When each column was measured: columns of one matrix run one after the other, but a column
+    # kept by `matrix --resume` may be days older than its neighbours, and cross-column claims compare them.
     head = ["column"] + (["host"] if several_hosts else []) + [
-        "build", "mode", "rounds", "CPUs", "load (start, end)", "I/O backend", "configure flags"]
+        "measured (UTC)", "build", "mode", "rounds", "CPUs", "load (start, end)", "I/O backend", "configure flags"]
     body = []
     for r in results:
         i = _interpreter_row(r)
         load = "%s, %s" % ((i["load_start"] or ["?"])[0], (i["load_end"] or ["?"])[0])
+        when = (i.get("started") or "?")[:16].replace("T", " ")
         body.append([i["column"]] + ([i["host"]] if several_hosts else []) + [
-            i["build"], i["mode"], i["rounds"] or "-", i["cpu_count"], load,
+            when, i["build"], i["mode"], i["rounds"] or "-", i["cpu_count"], load,
             i["io_backend"] or "none (no I/O workload)", _flags(i["configure_flags"])])
     return [tabulate(body, head, tablefmt="github"), ""]
 
