@@ -55,8 +55,9 @@ _PLAIN_HTTP_SIGNS = ("WRONG_VERSION_NUMBER", "wrong version number", "record lay
 class BackendError(Exception):
     """A backend that cannot be used; the message is one line a person can act on.
 
-    ``problem`` is what is wrong, ``advice`` (may be empty) what to do about it, for a caller that
-    words its own advice; ``str()`` is both, joined."""
+    ``str()`` is what is wrong and what to do about it (the advice about ES_URL, may be empty),
+    joined; ``problem`` is what is wrong alone, for a caller that puts it in words of its own
+    (``gilbench es status``)."""
 
     def __init__(self, problem, advice=""):
         self.problem, self.advice = problem, advice
@@ -224,13 +225,29 @@ class LocalService:
             ready, _, _ = select.select([self.proc.stdout], [], [], _START_TIMEOUT_S)
             line = self.proc.stdout.readline().strip() if ready else b""
             if not line.isdigit():
-                raise BackendError("the local search service did not start within %.0f s (exit status %s)"
-                                   % (_START_TIMEOUT_S, self.proc.poll()))
+                raise self._start_error(ready, line)
         except BaseException:
             self.stop()
             raise
         self.url = "http://127.0.0.1:%d" % int(line)
         return self
+
+    def _start_error(self, ready, line):
+        """Why the port line did not come: it exited (with which status, where its errors went) or hangs."""
+        status = self.proc.poll()
+        if status is None and ready and not line:  # its stdout closed: it is exiting, let it finish
+            try:
+                status = self.proc.wait(_STOP_GRACE_S)
+            except subprocess.TimeoutExpired:
+                pass
+        if status is None:
+            said = " (it printed %r, not its port)" % line[:80].decode("ascii", "replace") if line else ""
+            return BackendError("the local search service did not start within %.0f s%s" % (_START_TIMEOUT_S, said))
+        # stderr None: its errors went to ours, and the user has just seen them.
+        log = getattr(self._stderr, "name", None)
+        where = "; its errors are in %s" % log if isinstance(log, str) else ""
+        how = "exited at once with status %d" % status if status >= 0 else "was killed by signal %d" % -status
+        return BackendError("the local search service %s%s" % (how, where))
 
     def stop(self):
         proc, self.proc = self.proc, None

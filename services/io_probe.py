@@ -41,10 +41,10 @@ def _gil():
     return 1 if probe is None or probe() else 0
 
 
-def _per_call(client, calls):
+def _per_call(client, calls, url, timeout):
     """(wall seconds per call, client CPU seconds per call) of ``calls`` calls on this thread."""
     wall, cpu = time.perf_counter(), time.thread_time()
-    outcome = io_workload.run_threads(client, calls, 1)  # one thread: this one
+    outcome = io_workload.run_threads(client, calls, 1, url, timeout)  # one thread: this one
     return (time.perf_counter() - wall) / calls, (time.thread_time() - cpu) / calls, outcome
 
 
@@ -88,10 +88,10 @@ def _probe(url, service_ms, zero_url, calls, capacity_s, concurrent, timeout):
     cpu_url = zero_url or url
     client = io_workload.make_client(cpu_url, 1, timeout)
     try:
-        _per_call(client, 20)  # warm-up: connection, first-call caches
+        _per_call(client, 20, cpu_url, timeout)  # warm-up: connection, first-call caches
         walls, cpus = [], []
         for _ in range(_BATCHES):
-            wall, cpu, outcome = _per_call(client, max(calls // _BATCHES, 1))
+            wall, cpu, outcome = _per_call(client, max(calls // _BATCHES, 1), cpu_url, timeout)
             walls.append(wall)
             cpus.append(cpu)
             errors.add(outcome)
@@ -114,7 +114,7 @@ def _probe(url, service_ms, zero_url, calls, capacity_s, concurrent, timeout):
     out["io.ceiling.threads_samples"] = [(lat + c) / c for lat, c in zip(latency, cpus) if c > 0]
     shared = io_workload.make_client(url, concurrent, timeout)
     try:
-        many = io_workload.run_threads(shared, concurrent * 4, concurrent)
+        many = io_workload.run_threads(shared, concurrent * 4, concurrent, url, timeout)
     finally:
         shared.close()
     out.update({"io.concurrent64.calls": many.calls, "io.concurrent64.errors": many.errors})

@@ -66,12 +66,21 @@ class _Health:
             self._since = time.monotonic()
 
     def begin(self):
+        """A request is about to be sent; False (and nothing counted) when the run was stopped."""
         with self._lock:
+            if self.stopped is not None:
+                return False
             if not self.in_flight and not self.in_a_row:  # time between answered requests is not a wait
                 self._since = time.monotonic()
             self.in_flight += 1
+            return True
 
-    def end(self, exc, url, timeout):
+    def end(self, outcome, exc, url, timeout):
+        """The request begun ended: counted in ``outcome`` (``exc``: how it failed, None: it did not),
+        and its timeout, if it was one, in the timeouts in a row (``url``, ``timeout``: for the message)."""
+        outcome.calls += 1
+        if exc is not None:
+            outcome.failed(exc)
         with self._lock:
             self.in_flight -= 1
             if not isinstance(exc, ConnectionTimeout):  # an answer, even an error, is an answer
@@ -117,28 +126,21 @@ class Outcome:
 def make_client(url, threads, timeout=None):
     """One client for all threads: a pool of at least ``threads`` connections, or the pool and not
     the GIL would be what is measured.  No retries: a failed request must show as an error."""
-    timeout = timeout or request_timeout_s()
-    client = Elasticsearch(url, connections_per_node=max(threads, 1), request_timeout=timeout, max_retries=0,
-                           retry_on_timeout=False)
-    client.gilbench_target = (url, timeout)  # for the message when it stops answering
-    return client
+    return Elasticsearch(url, connections_per_node=max(threads, 1), request_timeout=timeout or request_timeout_s(),
+                         max_retries=0, retry_on_timeout=False)
 
 
-def _calls(client, n, outcome, lock):
-    mine = Outcome()
-    url, timeout = client.gilbench_target
+def _calls(client, n, outcome, lock, url, timeout):
+    mine = Outcome()  # this thread's: the shared one is added to once, under the lock
     for _ in range(n):
-        if health.stopped is not None:
+        if not health.begin():
             break
-        health.begin()
         exc = None
         try:
             client.cat.indices()
         except Exception as caught:  # counted, with its reason: see the module docstring
             exc = caught
-            mine.failed(exc)
-        mine.calls += 1
-        health.end(exc, url, timeout)
+        health.end(mine, exc, url, timeout)
     with lock:
         outcome.add(mine)
 
@@ -147,16 +149,18 @@ def _split(calls, parts):
     return [calls // parts + (1 if i < calls % parts else 0) for i in range(parts)]
 
 
-def run_threads(client, calls, threads):
-    """``calls`` calls of es.cat.indices() split over ``threads`` threads sharing ``client``;
-    BackendGone when the backend stopped answering."""
+def run_threads(client, calls, threads, url, timeout):
+    """``calls`` calls of es.cat.indices() split over ``threads`` threads sharing ``client``, a
+    client of ``url`` with the request timeout ``timeout`` (named in the message when it stops
+    answering); BackendGone when the backend stopped answering."""
     outcome, lock = Outcome(), threading.Lock()
     health.raise_if_stopped()
     if threads == 1:  # the note's single-threaded run: the main thread
-        _calls(client, calls, outcome, lock)
+        _calls(client, calls, outcome, lock, url, timeout)
         health.raise_if_stopped(outcome)
         return outcome
-    workers = [threading.Thread(target=_calls, args=(client, n, outcome, lock)) for n in _split(calls, threads)]
+    workers = [threading.Thread(target=_calls, args=(client, n, outcome, lock, url, timeout))
+               for n in _split(calls, threads)]
     started = []
     try:
         for t in workers:
@@ -173,7 +177,7 @@ def _process_calls(url, n, timeout):
     client = make_client(url, 1, timeout)
     try:
         outcome = Outcome()
-        _calls(client, n, outcome, threading.Lock())
+        _calls(client, n, outcome, threading.Lock(), url, timeout)
         health.raise_if_stopped(outcome)
         return outcome
     finally:
@@ -208,17 +212,14 @@ class AsyncRunner:
 
     async def _task(self, n, outcome):
         for _ in range(n):
-            if health.stopped is not None:
+            if not health.begin():
                 break
-            outcome.calls += 1
-            health.begin()
             exc = None
             try:
                 await self.client.cat.indices()
             except Exception as caught:  # counted, with its reason
                 exc = caught
-                outcome.failed(exc)
-            health.end(exc, self.url, self.timeout)
+            health.end(outcome, exc, self.url, self.timeout)
 
     async def _all(self, calls):
         outcome = Outcome()

@@ -170,8 +170,11 @@ def _doc(store, method, parts, body):
 
 
 def route(store, method, target, body, major):
-    """(status, content type, body text) of one request."""
-    url = urlsplit(target)
+    """(status, content type, body text) of one request; ApiError for the client's mistakes."""
+    try:
+        url = urlsplit(target)
+    except ValueError as exc:  # e.g. "//[x": an unclosed IPv6 bracket
+        raise ApiError(400, "parse_exception", "the request target %r cannot be read (%s)" % (target[:80], exc))
     query = parse_qs(url.query)
     parts = [p for p in url.path.split("/") if p]
     if not parts:

@@ -28,7 +28,7 @@ _FDS_KEPT = 64  # descriptors left free below RLIMIT_NOFILE (listening socket, l
 _MAX_PENDING = 32  # responses waiting on one connection before it is no longer read
 _LINGER_S = 2.0  # after the response that closes a connection, what the client still sends is drained
 _LOG_EVERY_S = 60.0
-_COMPAT = re.compile(rb"compatible-with=(\d+)")
+_COMPAT = re.compile(rb"compatible-with=(\d{1,9})")  # bounded: int() of 5000 digits raises
 _now = time.monotonic  # what loop.time() reads, without its call on the hot path
 
 
@@ -88,6 +88,13 @@ class Service:
     def stop_sweeping(self):
         if self._sweeper is not None:
             self._sweeper.cancel()
+
+
+def _text(body):
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise search_api.ApiError(400, "parse_exception", "the body is not UTF-8 (%s)" % exc)
 
 
 class Connection(asyncio.Protocol):
@@ -245,13 +252,10 @@ class Connection(asyncio.Protocol):
         compat = _COMPAT.search(headers.get(b"accept", b""))
         major = int(compat.group(1)) if compat else 8
         try:
-            status, content_type, text = search_api.route(self.service.store, method, target, body.decode("utf-8"), major)
-        except search_api.ApiError as exc:
+            status, content_type, text = search_api.route(self.service.store, method, target, _text(body), major)
+        except search_api.ApiError as exc:  # the client's mistake: JSON, validation, an unknown route
             status, content_type = exc.status, "application/json"
             text = search_api.error_text(exc.status, exc.kind, exc.reason)
-        except (ValueError, TypeError, RecursionError) as exc:
-            status, content_type = 400, "application/json"
-            text = search_api.dumps({"error": {"type": "parse_exception", "reason": str(exc)[:200]}, "status": 400})
         except Exception as exc:  # a bug must cost one request and one log line, not the connection
             self.service.log.line(("search_api.route", type(exc).__name__), "error answering %s %s: %r"
                                   % (method, target[:80], exc))

@@ -237,9 +237,9 @@ def test_threads_stop_after_timeouts_in_a_row_and_count_them(io_workload):
         client = io_workload.make_client(_url(fake), 8, timeout=0.3)
         try:
             with pytest.raises(io_workload.BackendGone) as caught:
-                io_workload.run_threads(client, 1000, 8)
+                io_workload.run_threads(client, 1000, 8, _url(fake), 0.3)
             with pytest.raises(io_workload.BackendGone):  # and so does the next run, without a wait
-                io_workload.run_threads(client, 10, 1)
+                io_workload.run_threads(client, 10, 1, _url(fake), 0.3)
         finally:
             client.close()
     done = caught.value.outcome
@@ -260,7 +260,7 @@ def test_an_answer_resets_the_count_of_timeouts(io_workload):
     with _Fake(every_other) as fake:
         client = io_workload.make_client(_url(fake), 1, timeout=0.2)
         try:
-            outcome = io_workload.run_threads(client, 8, 1)
+            outcome = io_workload.run_threads(client, 8, 1, _url(fake), 0.2)
         finally:
             client.close()
     assert (outcome.calls, outcome.errors) == (8, 4)
@@ -280,6 +280,19 @@ def test_bm_io_stops_a_value_when_the_backend_stops_answering(tmp_path):
     (entry,) = [json.loads(line) for line in log.read_text().splitlines() if "stopped" in line]
     assert "stopped answering: 3 requests in a row got no answer within 0.5 s" in entry["stopped"]
     assert (entry["calls"], entry["errors"]) == (6, 3)  # the 3 answered, then the 3 timeouts
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan"])
+def test_bm_io_refuses_a_timeout_that_is_not_above_0(tmp_path, value):
+    pytest.importorskip("pyperf")
+    proc = subprocess.run(
+        [sys.executable, str(_ROOT / "bench" / "harness" / "benchmarks" / "bm_io.py"), "--debug-single-value",
+         "-q", "-o", str(tmp_path / "out.json"), "--es-url", "http://127.0.0.1:9", "--io-timeout", value],
+        cwd=str(tmp_path), env=_env(), capture_output=True, text=True, timeout=_RUN_BOUND_S)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1].endswith(
+        "error: --io-timeout %s: give the seconds a request may wait, a number > 0" % float(value))
+    assert not (tmp_path / "out.json").exists()
 
 
 def test_a_silent_server_is_nothing_answers_within_the_stated_time():

@@ -98,8 +98,12 @@ def test_a_hung_service_is_named_as_such_and_stop_kills_it(tmp_path):
 
 def test_stop_after_a_continued_service_is_a_plain_stop(tmp_path):
     try:
-        assert _es(tmp_path, "start", "--service-ms", "0").returncode == 0
-        pid = json.loads((tmp_path / "gilbench" / "local-search-service.json").read_text())["pid"]
+        start = _es(tmp_path, "start", "--service-ms", "0")
+        assert start.returncode == 0
+        state = json.loads((tmp_path / "gilbench" / "local-search-service.json").read_text())
+        pid = state["pid"]
+        assert start.stderr == ("gilbench: local search service, 0 ms service time, at %s, pid %d; stop it with "
+                                "`gilbench es stop`\n" % (state["url"], pid))
         os.kill(pid, signal.SIGSTOP)
         os.kill(pid, signal.SIGCONT)
         stop = _es(tmp_path, "stop")
@@ -108,3 +112,34 @@ def test_stop_after_a_continued_service_is_a_plain_stop(tmp_path):
         assert backend.wait_until_gone(pid, 10)
     finally:
         _kill_all(tmp_path)
+
+
+def test_a_bad_service_time_is_one_line_and_exit_2(tmp_path):
+    try:
+        for value in ("-1", "nan", "inf"):
+            start = _es(tmp_path, "start", "--service-ms", value)
+            assert (start.returncode, start.stdout) == (2, ""), start.stderr
+            assert start.stderr == ("gilbench: error: --service-ms must be a number of milliseconds, 0 or more, "
+                                    "not %g\n" % float(value))
+        assert _services_of(tmp_path) == []
+    finally:
+        _kill_all(tmp_path)
+
+
+def test_a_service_that_exits_at_once_is_one_line_naming_its_log(tmp_path, monkeypatch, capsys):
+    from bench.cli import es, main
+
+    # A "python" that says why on stderr and exits, as the service does on an argument it refuses.
+    broken = tmp_path / "python"
+    broken.write_text("#!/bin/sh\necho 'search service: cannot serve' >&2\nexit 2\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(sys, "executable", str(broken))
+    state = tmp_path / "local-search-service.json"
+    monkeypatch.setattr(es, "_STATE", str(state))
+    monkeypatch.setattr(es, "_LOCK", str(tmp_path / "local-search-service.lock"))
+    assert main(["es", "start"]) == 2
+    out, err = capsys.readouterr()
+    log = tmp_path / "local-search-service.log"
+    assert out == "" and err == ("gilbench: error: the local search service exited at once with status 2; its "
+                                 "errors are in %s\n" % log)
+    assert log.read_text() == "search service: cannot serve\n" and not state.exists()

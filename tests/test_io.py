@@ -61,7 +61,7 @@ def test_64_concurrent_clients_get_no_error():
     with backend.LocalService(5) as s:
         client = io_workload.make_client(s.url, 64)
         try:
-            outcome = io_workload.run_threads(client, 256, 64)
+            outcome = io_workload.run_threads(client, 256, 64, s.url, backend.REQUEST_TIMEOUT_S)
         finally:
             client.close()
     assert (outcome.calls, outcome.errors, outcome.reasons) == (256, 0, [])
@@ -69,19 +69,51 @@ def test_64_concurrent_clients_get_no_error():
 
 def test_failed_requests_are_counted_with_their_reason():
     port = _free_port()
-    client = io_workload.make_client("http://127.0.0.1:%d" % port, 2)
+    url = "http://127.0.0.1:%d" % port
+    client = io_workload.make_client(url, 2)
     try:
-        outcome = io_workload.run_threads(client, 4, 2)
+        outcome = io_workload.run_threads(client, 4, 2, url, backend.REQUEST_TIMEOUT_S)
     finally:
         client.close()
     assert (outcome.calls, outcome.errors) == (4, 4)
     assert outcome.reasons and "ConnectionError" in outcome.reasons[0]
 
 
-def test_the_service_binds_loopback_only():
-    proc = subprocess.run([sys.executable, "-m", "services.search_service", "--host", "0.0.0.0"],
+def test_a_client_not_made_by_make_client_runs_too(service):
+    client = Elasticsearch(service.url, max_retries=0)
+    try:
+        outcome = io_workload.run_threads(client, 6, 2, service.url, backend.REQUEST_TIMEOUT_S)
+    finally:
+        client.close()
+    assert (outcome.calls, outcome.errors, outcome.reasons) == (6, 0, [])
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "localhost", "::1", "127.0.0.2", "not an address"])
+def test_the_service_binds_127_0_0_1_only(host):
+    proc = subprocess.run([sys.executable, "-m", "services.search_service", "--host", host],
                           env=_env(), capture_output=True, text=True, timeout=30)
-    assert proc.returncode == 2 and "binds 127.0.0.1 only" in proc.stderr
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines()[-1] == (
+        "python -m services.search_service: error: the local search service binds 127.0.0.1 only (got --host %s)"
+        % host)
+
+
+def test_the_hosts_help_says_127_0_0_1_only():
+    proc = subprocess.run([sys.executable, "-m", "services.search_service", "--help"],
+                          env=_env(), capture_output=True, text=True, timeout=30)
+    assert proc.returncode == 0 and "127.0.0.1 only" in proc.stdout and "loopback address" not in proc.stdout
+
+
+def test_a_service_that_exits_at_once_says_so_and_names_its_log(tmp_path):
+    # Its stderr is ours: the user saw why, and the message says only what happened.
+    with pytest.raises(backend.BackendError) as caught:
+        backend.LocalService(-1, stderr=subprocess.DEVNULL).start()
+    assert str(caught.value) == "the local search service exited at once with status 2"
+    log = tmp_path / "service.log"
+    with open(log, "ab") as f, pytest.raises(backend.BackendError) as caught:
+        backend.LocalService(-1, stderr=f).start()
+    assert str(caught.value) == "the local search service exited at once with status 2; its errors are in %s" % log
+    assert "--service-ms must be 0 or more" in log.read_text()
 
 
 def _free_port():

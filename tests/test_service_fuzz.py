@@ -498,3 +498,69 @@ def test_random_requests_get_an_answer_or_a_close(tmp_path):
         assert service.rss_kb() < rss + 30 * 1024
         log = _clean_log(service)
         assert len(log) < 5000, log
+
+
+def test_a_target_or_accept_header_that_cannot_be_read_is_a_client_error(tmp_path):
+    with _service(tmp_path) as service:
+        for raw in (_request("GET", "//[x/_search"),
+                    _request("GET", "/", headers=["Accept: application/json; compatible-with=" + "9" * 5000])):
+            answers = _exchange(service, raw)
+            assert answers and answers[0][0] in (200, 400), answers[:1]
+        _root_answers(service)
+        _clean_log(service)
+
+
+class _Transport:
+    """What a Connection writes, kept (an in-process stand-in for a socket)."""
+
+    def __init__(self):
+        self.written = []
+
+    def write(self, data):
+        self.written.append(data)
+
+    def is_closing(self):
+        return False
+
+    def close(self):
+        pass
+
+    def abort(self):
+        pass
+
+
+def _answer_in_process(monkeypatch, route):
+    """(status, body, log) of GET /x answered by a Connection whose search_api.route is ``route``."""
+    import io
+
+    from services import search_api, search_connection
+
+    monkeypatch.setattr(search_api, "route", route)
+    log = io.StringIO()
+    service = search_connection.Service(0, 8, 30.0, 10.0, search_connection.Log(log))
+    connection = search_connection.Connection(service)
+    connection.transport = _Transport()
+    connection._handle("GET", "/x", (1, 1), {}, b"")
+    (response,) = connection.transport.written  # one response, in one write
+    head, _, body = response.partition(b"\r\n\r\n")
+    return int(head.split(b" ")[1]), json.loads(body), log.getvalue()
+
+
+def test_a_bug_in_the_api_is_a_500_and_one_log_line_not_a_client_error(monkeypatch):
+    def buggy(*args):
+        raise TypeError("unsupported operand type(s) for +: 'int' and 'str'")
+
+    status, body, log = _answer_in_process(monkeypatch, buggy)
+    assert status == 500 and body["error"]["type"] == "internal_error"
+    assert log == ("search service: error answering GET /x: TypeError(\"unsupported operand type(s) for +: "
+                   "'int' and 'str'\")\n")
+
+
+def test_a_validation_error_of_the_api_stays_a_400(monkeypatch):
+    from services import search_api
+
+    def refuses(*args):
+        raise search_api.ApiError(400, "parsing_exception", "the search body is not valid JSON")
+
+    status, body, log = _answer_in_process(monkeypatch, refuses)
+    assert (status, body["error"]["type"], log) == (400, "parsing_exception", "")

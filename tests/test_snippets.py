@@ -275,5 +275,36 @@ def test_the_commands_help_states_the_output_caps():
     from bench.snippets import execute
 
     parser = cli.register(argparse.ArgumentParser().add_subparsers())
-    assert "first %d MiB per stream" % (execute._READ_BYTES >> 20) in parser.description
+    assert "the first %d MiB and the last %d KiB per stream are kept" % (
+        execute._READ_BYTES >> 20, execute._TAIL_BYTES >> 10) in parser.description
     assert "more than %d MiB on a stream is stopped" % (execute.MAX_OUTPUT_BYTES >> 20) in parser.description
+
+
+def test_pythons_that_name_no_interpreter_say_so(tmp_path):
+    note = tmp_path / "note.md"
+    note.write_text("```python\nprint(1)\n```\n", encoding="utf-8")
+    for value in (",,", " , ", ""):
+        proc = subprocess.run([sys.executable, "-m", "bench", "snippets", str(note), "--pythons", value],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60,
+                              env=child_env(ES_URL=None))
+        assert proc.returncode == 2 and proc.stdout == "", proc.stderr
+        assert proc.stderr == ("gilbench: error: --pythons %r names no interpreter: give ids or paths, e.g. "
+                               "--pythons 3.12,3.13t\n" % value)
+
+
+def test_pythons_items_are_stripped_of_spaces(monkeypatch, tmp_path, capsys):
+    from bench.cli import main
+    from bench.interpreters import discover
+
+    asked = []
+
+    def resolve(names):
+        asked.append(names)
+        raise discover.InterpreterError("stop here")
+
+    monkeypatch.setattr(discover, "resolve", resolve)
+    note = tmp_path / "note.md"
+    note.write_text("```python\nprint(1)\n```\n", encoding="utf-8")
+    assert main(["snippets", str(note), "--pythons", " 3.12 , ,3.13t "]) == 2
+    assert asked == [["3.12", "3.13t"]]
+    assert capsys.readouterr().err == "gilbench: error: stop here\n"

@@ -73,6 +73,8 @@ def _busy():
 
 
 def _start(args):
+    if not 0 <= args.service_ms < float("inf"):
+        return fail("--service-ms must be a number of milliseconds, 0 or more, not %g" % args.service_ms)
     with _locked() as held:
         return _start_locked(args) if held else _busy()
 
@@ -89,14 +91,17 @@ def _start_locked(args):
         return 0
     # Its errors go to a log beside the state file: it outlives this command and its terminal.
     # (Popen closes every other descriptor in the child: the service never holds the lock.)
-    with open(_STATE.replace(".json", ".log"), "ab") as log:
-        service = backend.LocalService(args.service_ms, stderr=log, detached=True).start()
+    try:
+        with open(_STATE.replace(".json", ".log"), "ab") as log:
+            service = backend.LocalService(args.service_ms, stderr=log, detached=True).start()
+    except backend.BackendError as exc:  # it names the log, where the service said why
+        return fail(exc)
     # Left running on purpose: `gilbench es stop` ends it.  Our end of its stdout pipe closes.
     service.proc.stdout.close()
     write_text_atomic(_STATE, json.dumps({"pid": service.proc.pid, "url": service.url,
                                           "service_ms": args.service_ms}) + "\n")
-    progress("local search service (%s) at %s, pid %d; stop it with `gilbench es stop`"
-             % (service.describe(), service.url, service.proc.pid))
+    progress("local search service, %g ms service time, at %s, pid %d; stop it with `gilbench es stop`"
+             % (args.service_ms, service.url, service.proc.pid))
     print(service.url)
     return 0
 

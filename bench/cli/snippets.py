@@ -17,8 +17,8 @@ def register(subparsers) -> argparse.ArgumentParser:
         "interactive sessions) on each interpreter, each in a fresh scratch directory with a time limit, "
         "and report which run as written, which fail (with the error), and what the note's comments say "
         "a line prints against what it printed. Blocks that talk to Elasticsearch run only when ES_URL "
-        "names the I/O backend. Of a block's output the first 4 MiB per stream are read (the report says "
-        "where it was cut); a block that writes more than 64 MiB on a stream is stopped.")
+        "names the I/O backend. Of a block's output the first 4 MiB and the last 64 KiB per stream are kept (the "
+        "report says where it was cut); a block that writes more than 64 MiB on a stream is stopped.")
     p.add_argument("note", metavar="NOTE.md")
     p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths, as for matrix (default: all found)")
     p.add_argument("--timeout", metavar="S", type=float, default=_DEFAULT_TIMEOUT_S,
@@ -43,9 +43,11 @@ def _cmd_snippets(args) -> int:
         note.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return _fail("%s: cannot read it as UTF-8 text (%s)" % (args.note, exc))
+    names = [p.strip() for p in args.pythons.split(",") if p.strip()] if args.pythons is not None else None
+    if names == []:  # as `gilbench matrix` says it: "no interpreter found" would not be true
+        return _fail("--pythons %r names no interpreter: give ids or paths, e.g. --pythons 3.12,3.13t" % args.pythons)
     try:
-        chosen = (discover.resolve([p for p in args.pythons.split(",") if p]) if args.pythons
-                  else discover.discover())
+        chosen = discover.resolve(names) if names else discover.discover()
     except discover.InterpreterError as exc:
         return _fail(exc)
     if not chosen:

@@ -1,11 +1,12 @@
-"""Run one code block on one interpreter: a fresh scratch directory, a time limit, its own process group.
+"""Run one code block on one interpreter: a fresh scratch directory, a time limit, under the keeper.
 
 A script block is written to ``snippet.py`` in an empty working directory and run as
 ``python snippet.py`` (stdin empty), as a reader who pastes it into a file would.  A console
 transcript is fed, statement by statement, to ``python -q -i`` on stdin: a real interactive session
 (prompts and output interleave on one stream, so each statement's output can be told apart).
-Whatever the block starts (multiprocessing children, pools) is in the block's process group and is
-stopped with it on a timeout, on Ctrl-C, and when the block ends.
+It runs under the keeper (``bench.children.run_in_group``): whatever the block starts
+(multiprocessing children, pools, a child that called ``setsid()`` too) is in its process tree and
+is stopped with it on a timeout, on Ctrl-C, and when the block ends.
 
 Its output comes through pipes that a thread of ours reads as it is written (a block that prints
 without end must cost neither our memory nor the disk): the first ``_READ_BYTES`` are kept, and the
@@ -33,7 +34,7 @@ _GRACE_S = 2.0
 # What a block's output may keep in the report (the JSON too): enough to read, not a log.
 _KEEP_CHARS = 4000
 _MIB = 1 << 20
-# What is read of a stream into memory, and what is kept of its end (the error is there).
+# What is kept of a stream's start, and of its end (the error is there); the rest is only counted.
 _READ_BYTES = 4 * _MIB
 _TAIL_BYTES = 64 * 1024
 # A block that writes more than this on one stream is stopped: no note's block prints 64 MiB.

@@ -85,8 +85,10 @@ def main():
     args = runner.parse_args()
     if not args.es_url:
         runner.argparser.error("no backend: pass --es-url or run it through gilbench run")
-    try:
-        args.io_timeout = args.io_timeout or _backend.request_timeout_s()  # forwarded to the workers
+    if args.io_timeout is not None and not 0 < args.io_timeout < float("inf"):
+        runner.argparser.error("--io-timeout %s: give the seconds a request may wait, a number > 0" % args.io_timeout)
+    try:  # forwarded to the workers
+        args.io_timeout = args.io_timeout if args.io_timeout is not None else _backend.request_timeout_s()
     except _backend.BackendError as exc:
         runner.argparser.error(str(exc))
     url, calls, timeout = args.es_url, args.io_calls, args.io_timeout
@@ -102,7 +104,7 @@ def main():
         return made[0]
 
     variants = [("io[threads=%d]" % k, lambda n, k=k: io_workload.run_threads(
-        shared(lambda: io_workload.make_client(url, max(threads), timeout)), n, k)) for k in threads]
+        shared(lambda: io_workload.make_client(url, max(threads), timeout)), n, k, url, timeout)) for k in threads]
     variants += [("io[processes=%d]" % k, lambda n, k=k: io_workload.run_processes(url, n, k, timeout))
                  for k in processes]
     variants += [("io[asyncio=%d]" % ASYNC_TASKS if node == "aiohttp" else "io[asyncio-httpx=%d]" % ASYNC_TASKS,
