@@ -386,3 +386,49 @@ def test_matrix_input_that_cannot_work_gets_one_line(tmp_path, args, expected):
     assert proc.returncode == 2
     [line] = proc.stderr.strip().splitlines()
     assert expected in line and (tmp_path / "FILE").read_text() == "mine"
+
+
+def _column_meta_with(tmp_path, change):
+    run, column = _column_with(tmp_path, json.dumps)
+    meta_path = column / "meta.json"
+    meta_path.write_text(change(json.loads(meta_path.read_text())))
+    return run, meta_path
+
+
+@pytest.mark.parametrize("damage,expected", [
+    (lambda m: json.dumps(dict(m, version=None)), "'version' None is not a CPython version"),
+    (lambda m: json.dumps(dict(m, version="abc")), "is not a CPython version"),
+    (lambda m: json.dumps(dict(m, gil_enabled="yes")), "'gil_enabled' is \"yes\", which no run writes"),
+    (lambda m: json.dumps(dict(m, rounds="six")), "'rounds' is \"six\""),
+    (lambda m: json.dumps(dict(m, id="../../etc")), "is not a column name a run writes"),
+    (lambda m: "[]", "not a JSON object"),
+], ids=["version null", "version abc", "a string for a bool", "a string for a count", "an id that is a path",
+        "a list"])
+def test_report_refuses_a_meta_no_run_writes_naming_file_and_key(tmp_path, damage, expected):
+    run, meta_path = _column_meta_with(tmp_path, damage)
+    proc = subprocess.run([sys.executable, "-m", "bench", "report", str(run)], env=_ENV, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    [line] = proc.stderr.strip().splitlines()
+    assert str(meta_path) in line and expected in line, line
+
+
+def test_a_folder_named_meta_json_is_named_as_such(tmp_path):
+    (tmp_path / "run" / "x" / "meta.json").mkdir(parents=True)
+    proc = subprocess.run([sys.executable, "-m", "bench", "report", str(tmp_path / "run")], env=_ENV,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=120)
+    assert proc.returncode == 2 and "meta.json is a folder" in proc.stderr, proc.stderr
+
+
+def test_a_symlink_named_like_the_id_is_left_alone_and_never_followed(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "meta.json").write_text(json.dumps({"id": "r", "format": 4}))
+    out = tmp_path / "out"
+    out.mkdir()
+    os.symlink(str(elsewhere), str(out / "r"))
+    proc = subprocess.run([sys.executable, "-m", "bench", "run", "--fast", "--only", "switching", "--out", str(out),
+                           "--id", "r"], env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          universal_newlines=True, timeout=120)
+    assert proc.returncode == 2 and "is a symbolic link: it is left as it is" in proc.stderr, proc.stderr
+    assert os.path.islink(str(out / "r")) and (elsewhere / "meta.json").is_file() and _hidden(out) == []

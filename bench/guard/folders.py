@@ -27,6 +27,8 @@ def out_problem(out):
     """Why ``out`` cannot be (or become) a results folder: it, or a folder on its path, is a file; or None."""
     path = os.path.abspath(out)
     while True:
+        if os.path.islink(path) and not os.path.exists(path):
+            return "--out: %s is a symbolic link to nothing: name a folder (it is made if missing)" % path
         if os.path.exists(path):
             if os.path.isdir(path):
                 return None
@@ -49,7 +51,10 @@ def only_own_files(path):
 
 def is_own_folder(path):
     """True when ``path`` is a results folder gilbench wrote: a meta.json with its id and format,
-    and nothing but gilbench's files."""
+    and nothing but gilbench's files.  A symbolic link is never one, wherever it points: replacing
+    or removing it would act on what it points at."""
+    if os.path.islink(path):
+        return False
     try:
         with open(os.path.join(path, META)) as f:
             meta = json.load(f)

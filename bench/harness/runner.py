@@ -152,8 +152,8 @@ def _clean_stale(out_dir):
     for name in sorted(os.listdir(out_dir)):
         match = _PARTIAL.match(name)
         path = os.path.join(out_dir, name)
-        if not match or keeper.alive(int(match.group("pid"))) or not os.path.isdir(path):
-            continue
+        if not match or keeper.alive(int(match.group("pid"))) or os.path.islink(path) or not os.path.isdir(path):
+            continue  # a link is not ours to follow, whatever its name
         final = os.path.join(out_dir, match.group("id"))
         if match.group("kind") == "replaced" and not os.path.exists(final):
             os.replace(path, final)
@@ -170,8 +170,8 @@ def _prepare(out_dir, final):
         raise ValueError(problem)
     os.makedirs(out_dir, exist_ok=True)
     if os.path.lexists(final) and not folders.is_own_folder(final):
-        raise ValueError("%s exists and is not a gilbench results folder: it is left as it is; choose "
-                         "another --id or --out" % final)
+        what = "is a symbolic link" if os.path.islink(final) else "exists and is not a gilbench results folder"
+        raise ValueError("%s %s: it is left as it is; choose another --id or --out" % (final, what))
 
 
 def _swap_into_place(staging, final, out_dir, ident):
@@ -183,7 +183,11 @@ def _swap_into_place(staging, final, out_dir, ident):
         os.replace(final, aside)
     os.replace(staging, final)
     if aside:
-        shutil.rmtree(aside)
+        try:
+            shutil.rmtree(aside)
+        except OSError as exc:  # the new result is in place: say what is left, do not fail the run for it
+            _progress("the new result is in %s; the earlier one, moved to %s, could not be removed: %s"
+                      % (final, aside, exc))
 
 
 def run(selected, out_dir, mode="fast", ident=None):

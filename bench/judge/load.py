@@ -17,6 +17,7 @@ from bench import ledger
 from bench.harness import results_format
 from bench.judge import migrate, stats
 from bench.judge.stats import Measured
+from bench.guard import folders
 from bench.ledger import versions
 
 
@@ -88,11 +89,38 @@ def _check_observations(path, observations):
 
 
 def _check_format(path, data):
-    got = data.get("format") if isinstance(data, dict) else None
+    if not isinstance(data, dict):
+        raise ResultsError("%s: holds %s, not a JSON object: rerun that column, or restore the file"
+                           % (path, json.dumps(data)[:40]))
+    got = data.get("format")
     if got not in results_format.READABLE:
         raise ResultsError("%s: results format %r, this gilbench reads formats %s"
                            % (path, got, ", ".join(map(str, results_format.READABLE))))
     return got
+
+
+# meta.json's facts that judging reads, and the type each must have (None allowed where a run may
+# not know it: a CPU count, a load average).
+_META_TYPES = {"id": str, "free_threaded": bool, "gil_enabled": bool, "pymalloc": (bool, type(None)),
+               "cpus_usable": (int, type(None)), "cpu_count": (int, type(None)), "rounds": (int, type(None)),
+               "selection": list, "started": (str, type(None)), "host": (str, type(None))}
+
+
+def _check_meta(path, meta):
+    """One line naming the file and key when meta.json cannot be what a run wrote."""
+    for key, kinds in _META_TYPES.items():
+        if key in meta and (not isinstance(meta[key], kinds) or (kinds is int and isinstance(meta[key], bool))):
+            raise ResultsError("%s: %r is %s, which no run writes: rerun that column, or restore the file"
+                               % (path, key, json.dumps(meta[key])[:40]))
+    try:
+        versions.key(meta.get("version"))
+    except ValueError as exc:
+        raise ResultsError("%s: 'version' %s: rerun that column, or restore the file" % (path, exc))
+    if "id" in meta and folders.id_problem(meta["id"]):
+        raise ResultsError("%s: 'id' %r is not a column name a run writes: rerun that column, or restore the file"
+                           % (path, meta["id"]))
+    if "selection" in meta and not all(isinstance(w, str) for w in meta["selection"]):
+        raise ResultsError("%s: 'selection' is not a list of workload names" % path)
 
 
 # Derived metrics made from pyperf timings, and those made from a demo's observations.
@@ -235,6 +263,7 @@ def _load_interpreter(folder):
     meta = _load_json(meta_path)
     _check_format(meta_path, meta)
     _reject_non_finite(meta_path, meta)
+    _check_meta(meta_path, meta)
     obs_path = os.path.join(folder, results_format.OBSERVATIONS)
     obs = _load_json(obs_path)
     _check_format(obs_path, obs)
@@ -259,14 +288,18 @@ def load(run_dir):
         raise ResultsError("results folder %s %s" % (run_dir, "is not a folder" if os.path.exists(run_dir)
                                                      else "does not exist"))
     if os.path.exists(os.path.join(run_dir, results_format.META)):
-        folders = [run_dir]
+        column_dirs = [run_dir]
     else:
-        folders = sorted(os.path.join(run_dir, d) for d in os.listdir(run_dir)
+        column_dirs = sorted(os.path.join(run_dir, d) for d in os.listdir(run_dir)
                          if not d.startswith(".") and os.path.isfile(os.path.join(run_dir, d, results_format.META)))
-    if not folders:
+    if not column_dirs:
+        odd = [d for d in os.listdir(run_dir) if os.path.isdir(os.path.join(run_dir, d, results_format.META))]
+        if odd or os.path.isdir(os.path.join(run_dir, results_format.META)):
+            raise ResultsError("%s: %s is a folder, not the file a run writes: rerun that column, or restore it"
+                               % (run_dir, os.path.join((odd or [""])[0], results_format.META)))
         raise ResultsError("%s holds no gilbench results (no <interpreter>/%s): write some with `gilbench run --out "
                            "%s` or `gilbench matrix --out %s`" % (run_dir, results_format.META, run_dir, run_dir))
-    loaded = [_load_interpreter(f) for f in folders]
+    loaded = [_load_interpreter(f) for f in column_dirs]
     # Columns in version order (3.9 before 3.10), each GIL build before its free-threaded twin.
     return sorted(loaded, key=lambda r: (versions.sort_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
                                          bool(r.meta.get("gil_enabled")), r.id))
