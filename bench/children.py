@@ -88,6 +88,7 @@ def run_in_group(cmd, timeout, grace=_GRACE_S, **popen_kwargs):
         # The keeper killed what the command left; a stray in its group is an orphan too.
         if proc.returncode is None:
             _signal_group(proc.pid, signal.SIGKILL)
-        return proc.wait()
+        code = proc.wait()
+        return 128 - code if code < 0 else code  # the keeper itself was killed by signal -code: as a shell says
     finally:
         os.close(lifeline_w)

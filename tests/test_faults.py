@@ -164,14 +164,13 @@ def test_two_runs_into_one_folder_the_second_refuses(tmp_path):
     first = _gilbench("run", "--fast", "--only", "fib", "--out", str(out))
     try:
         _wait_for(first, "[1/1] fib")
-        harness = [p for p in keeper.descendants(first.pid) if b"bench.harness" in _cmdline(p)]
         second = subprocess.run([sys.executable, "-m", "bench", "run", "--fast", "--only", "switching", "--out",
                                  str(out)], env=_ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 universal_newlines=True, timeout=120)
         assert second.returncode == 2
         [line] = second.stderr.strip().splitlines()
-        # names the first: the harness that holds the lock, and its command
-        assert any("is in use by another gilbench (pid %d, `gilbench run" % p in line for p in harness), line
+        # names the first: the gilbench run the user started (not the harness under its keeper), and its command
+        assert "is in use by another gilbench (pid %d, `gilbench run" % first.pid in line, line
         assert "--only fib" in line
     finally:
         first.communicate(timeout=300)
@@ -432,3 +431,53 @@ def test_a_symlink_named_like_the_id_is_left_alone_and_never_followed(tmp_path):
                           universal_newlines=True, timeout=120)
     assert proc.returncode == 2 and "is a symbolic link: it is left as it is" in proc.stderr, proc.stderr
     assert os.path.islink(str(out / "r")) and (elsewhere / "meta.json").is_file() and _hidden(out) == []
+
+
+@pytest.mark.parametrize("target", ["harness", "keeper"])
+def test_a_run_signalled_from_outside_ends_with_one_line(tmp_path, target):
+    """Someone signals the harness (or its keeper) directly, not gilbench run: it says so."""
+    out = tmp_path / "out"
+    proc = _gilbench("run", "--fast", "--only", "fib", "--out", str(out))
+    _wait_for(proc, "fib: round 2/")
+    below = [(p, _cmdline(p)) for p in keeper.descendants(proc.pid)]
+    [pid] = [p for p, cmd in below if b"bench.harness" in cmd and (b"keeper.py" in cmd) == (target == "keeper")]
+    os.kill(pid, signal.SIGTERM)
+    rest = proc.stderr.read()
+    assert proc.wait(60) == 143
+    proc.stdout.close()
+    proc.stderr.close()
+    last = rest.strip().splitlines()[-1]
+    assert last.startswith("gilbench: error: the run was ended by SIGTERM (exit 143)"), rest
+    assert "Traceback" not in rest and not [p for p in os.listdir(str(out)) if not p.startswith(".")]
+
+
+def _state(pid):
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "gone"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTSTP, signal.SIGSTOP], ids=["Ctrl-Z", "SIGSTOP"])
+def test_a_paused_run_pauses_its_whole_tree_and_does_not_judge_what_it_measured_meanwhile(tmp_path, sig):
+    out = tmp_path / "out"
+    proc = _gilbench("run", "--fast", "--only", "fib", "--out", str(out), "--id", "x")
+    try:
+        _wait_for(proc, "fib: round 2/")
+        below = keeper.descendants(proc.pid)
+        os.kill(proc.pid, sig)
+        # SIGSTOP cannot be passed on: each keeper sees its caller stopped within its 1 s poll
+        deadline = time.monotonic() + 15
+        while any(_state(p) not in ("T", "gone") for p in below) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(_state(p) in ("T", "gone") for p in below), [(p, _state(p)) for p in below]
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+    rest = proc.stderr.read()
+    assert proc.wait(120) == 2
+    proc.stdout.close()
+    proc.stderr.close()
+    assert "paused (Ctrl-Z or SIGSTOP) while it ran" in rest, rest
+    errors = json.loads((out / "x" / "observations.json").read_text())["errors"]
+    assert "paused" in errors["fib"]

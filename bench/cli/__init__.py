@@ -7,7 +7,7 @@ import re
 import sys
 
 import demos
-from bench.guard import signals
+from bench.guard import jobcontrol, signals
 from bench.progress import fail as _fail, progress
 
 # Whatever imports the ledger (bench.ledger, bench.harness.command, the subcommands' modules) is
@@ -95,10 +95,13 @@ def _cmd_run(args):
     problem = args.id is not None and folders.id_problem(args.id)
     if problem:
         return _fail(problem)
-    env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: "1"})
+    env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: str(os.getpid())})
     status = run_in_group([sys.executable, "-m", "bench.harness"] + command.harness_argv(args), None, env=env)
     if status == 0:
         progress("next: gilbench report %s" % args.out)
+    elif status > 128:  # the run was signalled from outside (not through us): it said nothing, we do
+        _fail("the run was ended by %s (exit %d); it wrote no result for this run into %s"
+              % (signals.name(status - 128), status, args.out))
     return status
 
 
@@ -320,7 +323,7 @@ def main(argv=None):
         return _fail(problem)
     args = _parser().parse_args(argv)
     try:
-        with signals.sigterm_as_interrupt():
+        with signals.sigterm_as_interrupt(), jobcontrol.tree_follows():
             return args.func(args)
     except KeyboardInterrupt as exc:
         message, status = signals.interrupted_status(exc)

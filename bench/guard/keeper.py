@@ -76,6 +76,15 @@ def parents():
     return out
 
 
+def _state(pid):
+    """The state letter of ``pid`` in /proc (R, S, T, Z...), "" when unknown."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return ""
+
+
 def descendants(root):
     """Pids of every live descendant of ``root``."""
     parent_of = parents()
@@ -151,6 +160,17 @@ class _Keeper:
             if pid == self.child:
                 self.status = status
 
+    def _follow_a_stopped_caller(self):
+        """The caller was stopped (SIGSTOP, which it cannot pass on): so is the tree, then us; the
+        caller's SIGCONT to its descendants continues us all."""
+        if _state(self.parent) == "T":
+            for pid in descendants(os.getpid()):
+                try:
+                    os.kill(pid, signal.SIGSTOP)
+                except OSError:
+                    pass
+            os.kill(os.getpid(), signal.SIGSTOP)
+
     def _caller_gone(self, readable):
         if self.lifeline in readable:
             try:
@@ -176,6 +196,8 @@ class _Keeper:
                 os.read(self.wake_r, 4096)
             if self._caller_gone(readable):
                 return False
+            if not readable:  # a quiet second: is the caller stopped?
+                self._follow_a_stopped_caller()
 
     def stop_everything(self):
         """SIGTERM the tree, wait up to the grace for CMD, then SIGKILL whatever is left."""

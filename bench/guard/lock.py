@@ -76,8 +76,9 @@ def _acquire(path):
 
 
 @contextlib.contextmanager
-def holding(folder, command):
-    """Hold ``folder``'s lock (made if missing) while the block runs; Busy if another holds it."""
+def holding(folder, command, pid=None):
+    """Hold ``folder``'s lock (made if missing) while the block runs; Busy if another holds it.
+    ``pid``: the process a user would name (``gilbench run``, not the harness it runs under a keeper)."""
     if _held_by_ancestor(folder):
         yield
         return
@@ -89,7 +90,7 @@ def holding(folder, command):
                    % (folder, exc))
     try:
         os.ftruncate(fd, 0)
-        os.write(fd, json.dumps({"pid": os.getpid(), "command": command,
+        os.write(fd, json.dumps({"pid": pid or os.getpid(), "command": command,
                                  "since": time.strftime("%Y-%m-%d %H:%M:%S")}).encode())
         previous = os.environ.get(_HELD_ENV)
         os.environ[_HELD_ENV] = "%s:%d" % (os.path.realpath(folder), os.getpid())

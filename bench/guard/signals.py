@@ -6,8 +6,8 @@ import signal
 import threading
 
 EXIT_STATUS = 128 + signal.SIGTERM
-# Set by a caller that reports an interruption itself (``gilbench run``, the matrix): the run
-# it starts then stops without a second message.
+# Set by a caller that reports an interruption itself (``gilbench run``, the matrix) to its pid:
+# the run it starts then stops without a second message, and names that pid as the folder's user.
 CALLER_SPEAKS_ENV = "GILBENCH_CALLER_SPEAKS"
 
 
@@ -40,6 +40,14 @@ def sigterm_as_interrupt():
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def name(signum):
+    """SIGTERM for 15; "signal N" for a number this platform does not name."""
+    try:
+        return signal.Signals(signum).name
+    except ValueError:
+        return "signal %d" % signum
 
 
 def interrupted_status(exc):

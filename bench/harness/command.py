@@ -9,7 +9,7 @@ import datetime
 import os
 
 from bench import ledger
-from bench.guard import lock, signals
+from bench.guard import jobcontrol, lock, signals
 from bench.progress import fail
 from services import backend as _backend
 
@@ -76,7 +76,7 @@ def main(argv=None):
     add_run_arguments(parser)
     args = parser.parse_args(argv)
     try:
-        with signals.sigterm_as_interrupt():
+        with signals.sigterm_as_interrupt(), jobcontrol.counting_pauses():
             return run_command(args)
     except KeyboardInterrupt as exc:
         message, status = signals.interrupted_status(exc)

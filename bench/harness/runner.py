@@ -20,7 +20,7 @@ import sysconfig
 import tempfile
 import time
 
-from bench.guard import folders, keeper, lock
+from bench.guard import folders, jobcontrol, keeper, lock, signals
 from bench.harness import io_session, results_format
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
@@ -203,7 +203,8 @@ def run(selected, out_dir, mode="fast", ident=None):
         raise ValueError(problem)
     final = os.path.join(out_dir, ident)
     _prepare(out_dir, final)
-    with lock.holding(out_dir, "gilbench run " + " ".join(sys.argv[1:])):
+    caller = os.environ.get(signals.CALLER_SPEAKS_ENV, "")
+    with lock.holding(out_dir, "gilbench run " + " ".join(sys.argv[1:]), int(caller) if caller.isdigit() else None):
         _clean_stale(out_dir)
         _prepare(out_dir, final)
         return _run_locked(selected, out_dir, final, mode, ident, facts)
@@ -266,24 +267,39 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
     observations, errors, dropped, timings = {}, {}, {}, {}
     for i, workload in enumerate(selected, 1):
         _progress("[%d/%d] %s on %s (%s mode)" % (i, len(selected), workload.name, ident, mode))
-        t0 = time.perf_counter()
+        t0, pauses = time.perf_counter(), jobcontrol.pauses()
+        observed = {}
         try:
-            if workload.demo:
-                observed = _observe(workload, mode)
-                # The observations run in this process: values taken after an import switched
-                # the GIL would be filed under a state they were not taken in.
-                gil_now = gil_enabled()
-                if gil_now != facts["gil_enabled"]:
-                    dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
-                        "on" if gil_now else "off")
-                    _progress("      " + dropped[workload.name])
-                else:
-                    observations.update(_finite_only(observed, workload.name, dropped))
-            if workload.script:
-                _benchmark(workload, mode, bench_file)
+            observed = _measure(workload, mode, facts, bench_file, dropped)
         except Exception as exc:  # one failing workload must not cost the others
             errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
             _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
+        if jobcontrol.pauses() != pauses:
+            # Its clocks ran on while it was stopped: neither its timings nor its observations count.
+            errors[workload.name] = "paused (Ctrl-Z or SIGSTOP) while it ran: what it measured includes the pause"
+            observed = {}
+            _progress("      " + errors[workload.name])
+        observations.update(observed)
         timings[workload.name] = round(time.perf_counter() - t0, 2)
         _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
     return observations, errors, dropped, timings
+
+
+def _measure(workload, mode, facts, bench_file, dropped):
+    """Observe (in this process) and benchmark (pyperf, in rounds) one workload; its observations."""
+    observed = {}
+    if workload.demo:
+        observed = _observe(workload, mode)
+        # The observations run in this process: values taken after an import switched the GIL
+        # would be filed under a state they were not taken in.
+        gil_now = gil_enabled()
+        if gil_now != facts["gil_enabled"]:
+            dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
+                "on" if gil_now else "off")
+            _progress("      " + dropped[workload.name])
+            observed = {}
+        else:
+            observed = _finite_only(observed, workload.name, dropped)
+    if workload.script:
+        _benchmark(workload, mode, bench_file)
+    return observed

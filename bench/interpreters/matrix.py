@@ -83,7 +83,7 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
     env = dict(os.environ)
     env.pop("PYTHON_GIL", None)
     env.update(env_extra)
-    env[CALLER_SPEAKS_ENV] = "1"
+    env[CALLER_SPEAKS_ENV] = str(os.getpid())
     # A reused --out: the run replaces an earlier column only when it has written a whole new one;
     # the meta read back must be stamped after `began`, or it is the earlier run's.
     column_dir = out / column
