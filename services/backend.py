@@ -39,9 +39,10 @@ REQUEST_TIMEOUT_S = 10.0
 CHECK_TIMEOUT_S = 5.0
 # This many requests in a row without an answer stop the I/O workload (services.io_workload).
 TIMEOUTS_IN_A_ROW = 3
-TIMEOUT_HELP = ("I/O: each request to the backend waits at most %g s for its answer (%s=S to change it), "
-                "the check of ES_URL at most %g s; %d requests in a row without an answer stop the I/O workload"
-                % (REQUEST_TIMEOUT_S, TIMEOUT_ENV, CHECK_TIMEOUT_S, TIMEOUTS_IN_A_ROW))
+TIMEOUT_HELP = ("I/O: each read of an answer from the backend waits at most %g s (%s=S to change it), "
+                "the check of ES_URL at most %g s; %d requests in a row without an answer stop the I/O workload; "
+                "a backend that drips its answers a byte at a time is bounded only by the probe's 300 s and "
+                "a pyperf round's 1800 s" % (REQUEST_TIMEOUT_S, TIMEOUT_ENV, CHECK_TIMEOUT_S, TIMEOUTS_IN_A_ROW))
 _START_TIMEOUT_S = 15.0
 _STOP_GRACE_S = 5.0
 # GET / of Elasticsearch is well under a kilobyte: more is not Elasticsearch, and is not read.

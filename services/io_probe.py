@@ -63,7 +63,7 @@ class _Waiting(threading.Thread):
                 said = 0
             elif silent >= (said + 1) * self._every:
                 said = int(silent // self._every)
-                print("gilbench:       I/O: waiting for the backend (%.0f s without an answer)..." % silent,
+                print("gilbench:       I/O: waiting for the backend (%.0f s without a whole answer)..." % silent,
                       file=sys.stderr, flush=True)
 
     def stop(self):

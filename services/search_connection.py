@@ -232,6 +232,11 @@ class Connection(asyncio.Protocol):
             del self._buf[:2]
             self._scanned = 0
         self._asked_head = self._buf.startswith(b"HEAD ")
+        if self._buf[:1] and not self._buf[:1].isalpha():
+            # A method starts with a letter: anything else (0x16, a TLS handshake) will never be a
+            # request.  Answered at once, so that a client talking TLS to us hears plain HTTP now,
+            # not after the request timeout.
+            raise http11.HTTPError(400, "a request starts with a method (this service speaks plain HTTP)")
         end = self._buf.find(b"\r\n\r\n", self._scanned, http11.MAX_HEAD_BYTES + 4)
         if end < 0:
             if len(self._buf) > http11.MAX_HEAD_BYTES:

@@ -86,6 +86,10 @@ def _start_locked(args):
                     "`gilbench es stop` it first" % (state["url"], state["pid"], state.get("service_ms"),
                                                      args.service_ms))
     if state:
+        if not _answers(state["url"]):  # a hung service's URL would send the user's client nowhere
+            return fail("the local search service (pid %d) runs but did not answer GET / within %.0f s; stop it "
+                        "with `gilbench es stop` (it is killed if it does not stop), then start it again"
+                        % (state["pid"], _ANSWER_TIMEOUT_S))
         progress("already running at %s (pid %d)" % (state["url"], state["pid"]))
         print(state["url"])
         return 0
