@@ -202,7 +202,8 @@ class CrossRatio:
     def __post_init__(self):
         sides = _PAIRINGS.get(self.pairing)
         if sides is None:
-            raise LedgerError("ledger: unknown pairing %r of columns (known: %s)" % (self.pairing, ", ".join(_PAIRINGS)))
+            raise LedgerError("ledger: unknown pairing %r of columns (known: %s)"
+                              % (self.pairing, ", ".join(_PAIRINGS)))
         if self.over not in sides:
             raise LedgerError("ledger: a %s ratio is over %s, not %r" % (self.pairing, " or ".join(sides), self.over))
 
