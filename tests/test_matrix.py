@@ -56,6 +56,52 @@ def test_cross_verdict_contradicted_when_free_threading_is_as_fast():
     assert _cross(verdicts(run), "3.13.5t", "gil.freethreading-2x-slower").verdict == "contradicted"
 
 
+def _column(ident, free_threaded, gil_enabled, times, exe):
+    """A column of a run that timed only ``times`` ({benchmark: mean}), five runs 1% apart."""
+    meta = {"id": ident, "version": "3.13.5", "free_threaded": free_threaded, "gil_enabled": gil_enabled,
+            "base_executable": exe, "cpus_usable": 2, "pymalloc": True, "compiler": "GCC 12",
+            "configure_flags": "'--enable-shared'" + (" '--disable-gil'" if free_threaded else "")}
+    runs = {name: [t * (1 + 0.01 * (i - 2)) for i in range(5)] for name, t in times.items()}
+    return InterpreterResult(ident, "/nowhere", meta, run_means=runs)
+
+
+def test_a_cross_ratio_on_another_benchmark_is_judged_without_judge_code(monkeypatch):
+    # Two new comparisons on the countdown's two threads, declared in the ledger's words only: the
+    # judge computes them, names and all, from the specs.
+    from bench import ledger
+    from bench.ledger.vocabulary import Check, Claim, same_binary_ratio, twin_ratio
+
+    specs = (twin_ratio("countdown[threads=2]", over="free_threaded", key="threads2"),
+             same_binary_ratio("countdown[threads=2]", over="gil_off", key="threads2"))
+    cross = ledger.name_cross(ledger.gil.CROSS + specs)
+    twin, binary = "countdown.threads2.free_threaded_over_gil", "countdown.threads2.gil_off_over_on"
+    assert list(cross)[-2:] == [twin, binary]
+    claim = Claim("t.threads-twice-as-fast", "gil", "s", "c", "p",
+                  (Check(twin, "below(0.8)"), Check(binary, "below(0.8)")), scope="cross")
+    ledger.check_metrics([claim], cross=cross)
+    monkeypatch.setattr(ledger, "CROSS", cross)
+    monkeypatch.setattr(ledger, "CLAIMS", (claim,))
+    two = "countdown[threads=2]"
+    run = [_column("3.13.5", False, True, {two: 1.0}, "/gil/python3"),
+           _column("3.13.5t", True, False, {two: 0.5}, "/ft/python3"),
+           _column("3.13.5t-gil", True, True, {two: 1.1}, "/ft/python3"),
+           _column("3.13.5-nothreads", False, True, {"fib[n=25]": 0.1}, "/other/python3")]
+    table = verdicts(run)
+    ft = table["3.13.5t"][claim.id]
+    assert ft.verdict == "holds" and ft.provisional and "unpaired" in ft.why
+    assert ft.value == pytest.approx(0.5)  # the first check's ratio: 0.5 s free-threaded over 1.0 s GIL
+    # The GIL column has its twin and no GIL-off binary of its own: judged on the twin ratio, says the other.
+    gil = table["3.13.5"][claim.id]
+    assert gil.verdict == "holds" and "not measured in this run: %s" % binary in gil.why
+    # The PYTHON_GIL=1 column pairs with its own binary: 0.5 s with the GIL off over 1.1 s with it on.
+    on = table["3.13.5t-gil"][claim.id]
+    assert on.metric == binary and on.value == pytest.approx(0.5 / 1.1)
+    lone = table["3.13.5-nothreads"][claim.id]
+    assert lone.verdict == "not-measured"
+    assert lone.why == ("needs countdown timings of a GIL build and its free-threaded twin (same source and flags) "
+                        "of 3.13.5 in the same run (gilbench matrix): no countdown timings in 3.13.5-nothreads")
+
+
 def test_free_threaded_build_gets_two_columns():
     from bench.interpreters import matrix
     from bench.interpreters.discover import Interpreter

@@ -15,7 +15,8 @@ from bench.judge import evaluate, stats
 from bench.judge.cross import _cross_metrics
 from bench.judge.load import load
 from bench.ledger.predictions import Condition, Conditions, LedgerError, Prediction
-from bench.ledger.vocabulary import Check, Claim, Verdict, Workload
+from bench.ledger.vocabulary import (Check, Claim, CrossRatio, Verdict, Workload, same_binary_ratio,
+                                     twin_ratio)
 
 _ROOT = Path(__file__).resolve().parent.parent
 _FACTS = {"version": "3.12.1", "gil_enabled": True, "pymalloc": True, "cpus_usable": 4}
@@ -80,6 +81,11 @@ def test_a_metric_nobody_produces_is_refused():
     assert "'fib.nothing'" in _refusal(lambda: ledger.check_metrics([shown]))
     cross = _claim(("fib.seconds", "below(1.05)"), scope="cross")
     assert "made by no comparison of columns" in _refusal(lambda: ledger.check_metrics([cross]))
+    # and a claim judged on one column may not name a metric made across columns
+    one_column = _claim(("fib.gil_on_over_off", "below(1.05)"))
+    assert _refusal(lambda: ledger.check_metrics([one_column])) == (
+        "ledger: claim t.broken: metric 'fib.gil_on_over_off' is made by comparing columns: only a claim of "
+        "scope \"cross\" may name it")
 
 
 def test_metrics_that_something_produces_pass():
@@ -161,6 +167,38 @@ def test_the_verdict_words_are_todays():
     assert Verdict("n/a") is Verdict.NA and Verdict.NA == "n/a"
     assert [v for v in Verdict if v.decisive] == [Verdict.HOLDS, Verdict.CONTRADICTED, Verdict.PARTLY]
     assert all(v.mark and v.html_mark and v.css and v.legend and v.format2_legend for v in Verdict)
+
+
+def test_the_cross_metric_names_are_generated_from_the_specs():
+    # The ledger writes no cross metric's name: each comes from its CrossRatio and the prefix of the
+    # workload that times its benchmark.
+    assert ledger.CROSS_METRICS == ("fib.free_threaded_over_gil", "fib.gil_over_free_threaded", "fib.gil_on_over_off")
+    assert list(ledger.CROSS.values()) == list(ledger.gil.CROSS)
+    assert [spec.metric(ledger.workload("fib").prefix) for spec in ledger.gil.CROSS] == list(ledger.CROSS_METRICS)
+    assert twin_ratio("b[x=1]", over="gil", key="x1").metric("p.") == "p.x1.gil_over_free_threaded"
+    assert same_binary_ratio("b[x=1]").metric("p.") == "p.gil_on_over_off"
+    assert same_binary_ratio("b", over="gil_off").under == "gil_on" and twin_ratio("b").under == "gil"
+    assert ledger.name_cross([twin_ratio("gil_release[work=python,threads=2]")]) == {
+        "release.free_threaded_over_gil": twin_ratio("gil_release[work=python,threads=2]")}
+
+
+@pytest.mark.parametrize("make,needle", [
+    (lambda: twin_ratio("fib[n=25]", over="gil_on"), "a twin ratio is over free_threaded or gil, not 'gil_on'"),
+    (lambda: CrossRatio("fib[n=25]", "siblings", "gil"), "unknown pairing 'siblings' of columns (known: twin, "
+                                                         "same_binary)"),
+    (lambda: ledger.name_cross([twin_ratio("nobody[n=1]")]), "cross ratio of 'nobody[n=1]': no workload times"),
+    (lambda: ledger.name_cross([twin_ratio("fib[n=25]"), twin_ratio("fib[n=30]")]),
+     "two cross ratios are named 'fib.free_threaded_over_gil' (give one a key)"),
+], ids=["side", "pairing", "benchmark", "same-name"])
+def test_a_malformed_cross_ratio_is_refused_in_one_line(make, needle):
+    assert needle in _refusal(make)
+
+
+def test_the_judge_names_no_cross_benchmark_or_metric():
+    # What is compared lives in the ledger only: bench/judge computes whatever it declares.
+    judge = "\n".join(p.read_text(encoding="utf-8") for p in (_ROOT / "bench" / "judge").glob("*.py"))
+    for name, spec in ledger.CROSS.items():
+        assert name not in judge and spec.benchmark not in judge
 
 
 def test_the_cross_metrics_are_the_declared_ones():

@@ -1,20 +1,25 @@
-"""Claims judged across interpreters of one run: a column against its twin.
+"""Claims judged across interpreters of one run: a column against the column it pairs with.
 
-Twins are builds of the same source with the same configure flags but ``--disable-gil``
-(and the install prefix), and the same compiler: a distro build of the same version (PGO/LTO,
-other flags) is a different program and is never taken for a twin.  Columns run one after the
-other cannot be paired round by round: their ratio is unpaired (Welch on per-run means) and
-says so.  The metrics made here are the ledger's ``CROSS_METRICS`` (the only ones a cross claim
-may name).
+The ledger declares what is compared (``ledger.CROSS``: the cross ratios by their generated
+names, each a benchmark, a pairing of columns and the side that is over the other; see
+``bench.ledger.vocabulary.CrossRatio``); this module finds which columns pair and computes
+whatever ratios the ledger declares.  Twins are builds of the same source with the same
+configure flags but ``--disable-gil`` (and the install prefix), and the same compiler: a distro
+build of the same version (PGO/LTO, other flags) is a different program and is never taken for a
+twin.  Columns run one after the other cannot be paired round by round: their ratio is unpaired
+(Welch on per-run means) and says so.
 """
 import dataclasses
 import shlex
 
+from bench import ledger
 from bench.judge import stats
 from bench.judge.evaluate import Verdict, evaluate
 from bench.ledger.vocabulary import Verdict as V  # V: the words; Verdict: a judged claim
 
-_FIB = "fib[n=25]"
+# What a pairing needs, for the why of a claim none of whose ratios could be made.
+_NEEDS = {"twin": "a GIL build and its free-threaded twin (same source and flags)",
+          "same_binary": "a free-threaded build run with the GIL on and with it off"}
 
 
 def build_identity(meta):
@@ -27,46 +32,64 @@ def build_identity(meta):
     return meta.get("version"), kept, meta.get("compiler")
 
 
-def _fib_ratio(num, den):
-    return stats.unpaired_ratio(num.run_means[_FIB], den.run_means[_FIB])
+def _pairing(result, other):
+    """(pairing, {side: column}) when two columns of one version pair (the sides of
+    ``vocabulary._PAIRINGS``), else (None, why they look like twins and are not, or None)."""
+    m, o = result.meta, other.meta
+    if bool(m.get("free_threaded")) != bool(o.get("free_threaded")):
+        ft, gil = (result, other) if m.get("free_threaded") else (other, result)
+        if ft.meta.get("gil_enabled"):
+            return None, None  # the -gil column of the free-threaded build pairs with its own binary
+        if build_identity(ft.meta) != build_identity(gil.meta):
+            return None, ("%s and %s are not twins (other configure flags or compiler: %r vs %r)"
+                          % (gil.id, ft.id, " ".join(build_identity(gil.meta)[1]),
+                             " ".join(build_identity(ft.meta)[1])))
+        return "twin", {"free_threaded": ft, "gil": gil}
+    if m.get("free_threaded") and m.get("base_executable") == o.get("base_executable") \
+            and m.get("gil_enabled") != o.get("gil_enabled"):
+        on, off = (result, other) if m.get("gil_enabled") else (other, result)
+        return "same_binary", {"gil_on": on, "gil_off": off}
+    return None, None
 
 
-def _cross_metrics(result, results):
-    """Metrics comparing this column with its twin, and why a comparison could not be made."""
+def _cross_metrics(result, results, ratios=None):
+    """The cross ratios (``{metric: CrossRatio}``, all of the ledger's by default) comparing this
+    column with the columns it pairs with, and why a comparison could not be made."""
+    ratios = ledger.CROSS if ratios is None else ratios
     out, why = {}, []
-    if _FIB not in result.run_means:
-        return out, ["no fib timings in %s" % result.id]
-    m = result.meta
-    for other in results:
-        o = other.meta
-        if other is result or _FIB not in other.run_means or o.get("version") != m.get("version"):
+    for benchmark in dict.fromkeys(spec.benchmark for spec in ratios.values()):
+        mine = {name: spec for name, spec in ratios.items() if spec.benchmark == benchmark}
+        if benchmark not in result.run_means:
+            why.append("no %s timings in %s" % (next(iter(mine.values())).stem, result.id))
             continue
-        if bool(m.get("free_threaded")) != bool(o.get("free_threaded")):
-            ft, gil = (result, other) if m.get("free_threaded") else (other, result)
-            if ft.meta.get("gil_enabled"):
-                continue  # the -gil column of the free-threaded build is compared with its own binary below
-            if build_identity(ft.meta) != build_identity(gil.meta):
-                why.append("%s and %s are not twins (other configure flags or compiler: %r vs %r)"
-                           % (gil.id, ft.id, " ".join(build_identity(gil.meta)[1]), " ".join(build_identity(ft.meta)[1])))
+        for other in results:
+            if other is result or benchmark not in other.run_means \
+                    or other.meta.get("version") != result.meta.get("version"):
                 continue
-            out["fib.free_threaded_over_gil"] = _fib_ratio(ft, gil)
-            out["fib.gil_over_free_threaded"] = _fib_ratio(gil, ft)
-        elif m.get("free_threaded") and m.get("base_executable") == o.get("base_executable") \
-                and m.get("gil_enabled") != o.get("gil_enabled"):
-            on, off = (result, other) if m.get("gil_enabled") else (other, result)
-            out["fib.gil_on_over_off"] = _fib_ratio(on, off)
+            pairing, sides = _pairing(result, other)
+            if pairing is None:
+                if sides and any(spec.pairing == "twin" for spec in mine.values()):
+                    why.append(sides)
+                continue
+            for name, spec in mine.items():
+                if spec.pairing == pairing:
+                    out[name] = stats.unpaired_ratio(sides[spec.over].run_means[benchmark],
+                                                     sides[spec.under].run_means[benchmark])
     return out, why
 
 
 def cross_verdict(claim, result, results, facts):
     """Judge a ``scope="cross"`` claim for ``result``'s column against the other columns."""
-    metrics, why = _cross_metrics(result, results)
+    ratios = {m: ledger.CROSS[m] for m in claim.metrics() if m in ledger.CROSS}
+    metrics, why = _cross_metrics(result, results, ratios)
     present = tuple(c for c in claim.checks if c.metric in metrics)
     if not present:
+        specs = list(ratios.values())
         return Verdict(
             claim.id, V.NOT_MEASURED,
-            "needs fib timings of a GIL build and its free-threaded twin (same source and flags) of %s in the "
-            "same run (gilbench matrix)%s" % (result.meta.get("version"), ": " + "; ".join(why) if why else ""))
+            "needs %s timings of %s of %s in the same run (gilbench matrix)%s"
+            % (" and ".join(dict.fromkeys(s.stem for s in specs)), _NEEDS[specs[0].pairing] if specs else "",
+               result.meta.get("version"), ": " + "; ".join(why) if why else ""))
     verdict = evaluate(dataclasses.replace(claim, checks=present), metrics, facts)
     absent = [c.metric for c in claim.checks if c not in present]
     if absent:

@@ -20,9 +20,6 @@ CHAPTERS = ("mem", "gc", "slow", "gil", "mp", "io")
 CLAIMS = mem.CLAIMS + gc.CLAIMS + slow.CLAIMS + gil.CLAIMS + mp.CLAIMS
 WORKLOADS = mem.WORKLOADS + gc.WORKLOADS + slow.WORKLOADS + gil.WORKLOADS + mp.WORKLOADS + io.WORKLOADS
 
-# Made by comparing columns, not by a workload (see gil.CROSS_METRICS).
-CROSS_METRICS = gil.CROSS_METRICS
-
 _BY_ID = {c.id: c for c in CLAIMS}
 _WORKLOADS_BY_NAME = {w.name: w for w in WORKLOADS}
 
@@ -44,12 +41,14 @@ def producer(metric):
     return None
 
 
-def _no_producer(metric, scope, workloads):
+def _no_producer(metric, scope, workloads, cross):
     """Why no workload (or, for a cross claim, no comparison of columns) makes ``metric``; None: one does."""
     if scope == "cross":
-        if metric in CROSS_METRICS:
+        if metric in cross:
             return None
-        return "metric %r is made by no comparison of columns (known: %s)" % (metric, ", ".join(CROSS_METRICS))
+        return "metric %r is made by no comparison of columns (known: %s)" % (metric, ", ".join(cross))
+    if metric in cross:
+        return "metric %r is made by comparing columns: only a claim of scope \"cross\" may name it" % metric
     found = next((w for w in workloads if metric.startswith(w.prefix)), None)
     if found is None:
         return "metric %r is produced by no workload (no workload's prefix starts it)" % metric
@@ -59,11 +58,13 @@ def _no_producer(metric, scope, workloads):
     return None
 
 
-def check_metrics(claims, workloads=WORKLOADS):
-    """Refuse the first claim that judges or shows a metric nothing produces (LedgerError, one line)."""
+def check_metrics(claims, workloads=WORKLOADS, cross=None):
+    """Refuse the first claim that judges or shows a metric nothing produces (LedgerError, one line).
+    ``cross``: the metrics made across columns ({name: CrossRatio}; the ledger's ``CROSS``)."""
+    cross = CROSS if cross is None else cross
     for claim in claims:
         for metric in claim.metrics() + claim.context:
-            problem = _no_producer(metric, claim.scope, workloads)
+            problem = _no_producer(metric, claim.scope, workloads, cross)
             if problem:
                 raise LedgerError("ledger: claim %s: %s" % (claim.id, problem))
 
@@ -97,6 +98,27 @@ def workload_of_benchmark(name):
     that read it; for a benchmark no metric reads (``race[fix=join]``), the workload owning the
     benchmarks of the same stem (the name before "["); None when no workload has that stem."""
     return _BENCHMARK_OWNERS.get(name) or _STEM_OWNERS.get(_stem(name))
+
+
+def name_cross(ratios):
+    """{metric name: CrossRatio} of ``ratios``, each named with the prefix of the workload that times
+    its benchmark; LedgerError when no workload times it or two ratios would share a name."""
+    named = {}
+    for spec in ratios:
+        owner = workload_of_benchmark(spec.benchmark)
+        if owner is None:
+            raise LedgerError("ledger: cross ratio of %r: no workload times that benchmark" % spec.benchmark)
+        name = spec.metric(workload(owner).prefix)
+        if name in named:
+            raise LedgerError("ledger: two cross ratios are named %r (give one a key)" % name)
+        named[name] = spec
+    return named
+
+
+# Metrics made by comparing the columns of one run (bench.judge.cross), not by a workload: the
+# chapters' cross ratios by their generated names; a claim of scope "cross" may name only these.
+CROSS = name_cross(gil.CROSS)
+CROSS_METRICS = tuple(CROSS)
 
 
 def needed_metrics(claim):

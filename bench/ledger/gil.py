@@ -1,6 +1,6 @@
 """The GIL (CLAIMS.md section 4): its claims and the workloads that measure them."""
 from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Workload, count, mean, parallel_share,
-                                     ratio, sample_mean, samples)
+                                     ratio, same_binary_ratio, sample_mean, samples, twin_ratio)
 
 _SECTION = "GIL"
 
@@ -136,8 +136,10 @@ CLAIMS = (
 
 # Metrics made across the columns of one run (bench.judge.cross), not by one interpreter's workload:
 # fib[n=25] of a free-threaded build over its GIL twin (and back), and of one free-threaded binary
-# with the GIL on over off.  The "cross" claims may name only these.
-CROSS_METRICS = ("fib.free_threaded_over_gil", "fib.gil_over_free_threaded", "fib.gil_on_over_off")
+# with the GIL on over off.  Their names are generated (fib.free_threaded_over_gil,
+# fib.gil_over_free_threaded, fib.gil_on_over_off); the "cross" claims may name only these.
+_FIB = "fib[n=25]"
+CROSS = (twin_ratio(_FIB, over="free_threaded"), twin_ratio(_FIB, over="gil"), same_binary_ratio(_FIB))
 
 # The workloads that measure this chapter: what `gilbench run` observes (a demo's observe())
 # and times (a pyperf script), and the metrics derived from the timings.

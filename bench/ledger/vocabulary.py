@@ -15,7 +15,8 @@ shown only where the unfixed code fails in the same run; when a precondition doe
 the claim is ``inconclusive`` with that reason.  ``unless`` checks are the reverse: when one
 holds, the claim is ``n/a`` and its ``why`` says what the measurement found instead (an immortal
 object, a collector without generations).  ``scope="cross"`` marks claims judged by
-comparing interpreters of one matrix run.
+comparing interpreters of one matrix run; the metrics they name are ``CrossRatio``s
+(``twin_ratio``, ``same_binary_ratio``), whose names the ledger generates.
 
 ``Verdict`` is what a claim comes to on one interpreter: its word (the value reports print),
 its marks and its legend line, for the judge and every renderer alike.
@@ -174,6 +175,61 @@ class Workload:
 # The speedup 2 processes reach over 1 worker thread on the same countdown, in the same run:
 # the parallelism this machine delivered, which parallel-speedup claims are judged against.
 MACHINE_PARALLELISM = "countdown.speedup.processes2_vs_worker"
+
+
+# The pairings of columns a cross metric may compare: {pairing: {side: the metric's word when that
+# side is over the other}}.  Which columns are which side is bench.judge.cross's to find.
+_PAIRINGS = {
+    # a free-threaded build (GIL off) and the GIL build of the same source, flags and compiler
+    "twin": {"free_threaded": "free_threaded_over_gil", "gil": "gil_over_free_threaded"},
+    # one free-threaded binary run with PYTHON_GIL=1 and with the GIL off
+    "same_binary": {"gil_on": "gil_on_over_off", "gil_off": "gil_off_over_on"},
+}
+
+
+@dataclass(frozen=True)
+class CrossRatio:
+    """A metric made across the columns of one run, not by one interpreter's workload: the mean
+    time of ``benchmark`` in the column on side ``over`` of ``pairing`` over its mean in the column
+    it pairs with (``_PAIRINGS``).  Its name is generated (``metric``): the prefix of the workload
+    that times ``benchmark``, ``key`` and a dot when one is given (to tell apart two ratios of one
+    workload), then the pairing's word: ``fib.free_threaded_over_gil``."""
+    benchmark: str
+    pairing: str
+    over: str
+    key: str = ""
+
+    def __post_init__(self):
+        sides = _PAIRINGS.get(self.pairing)
+        if sides is None:
+            raise LedgerError("ledger: unknown pairing %r of columns (known: %s)"
+                              % (self.pairing, ", ".join(_PAIRINGS)))
+        if self.over not in sides:
+            raise LedgerError("ledger: a %s ratio is over %s, not %r" % (self.pairing, " or ".join(sides), self.over))
+
+    @property
+    def under(self):
+        """The side of the denominator: the pairing's other side."""
+        return next(side for side in _PAIRINGS[self.pairing] if side != self.over)
+
+    @property
+    def stem(self):
+        """The benchmark's name before its parameters (``fib`` of ``fib[n=25]``)."""
+        return self.benchmark.split("[", 1)[0]
+
+    def metric(self, prefix):
+        """This ratio's metric name, given the prefix of the workload that times its benchmark."""
+        return prefix + (self.key + "." if self.key else "") + _PAIRINGS[self.pairing][self.over]
+
+
+def twin_ratio(benchmark, over="free_threaded", key=""):
+    """``benchmark`` on a free-threaded build over its GIL twin (``over="gil"``: the reverse)."""
+    return CrossRatio(benchmark, "twin", over, key)
+
+
+def same_binary_ratio(benchmark, over="gil_on", key=""):
+    """``benchmark`` on one free-threaded binary with the GIL on over off (``over="gil_off"``: the reverse)."""
+    return CrossRatio(benchmark, "same_binary", over, key)
 
 
 def mean(benchmark):

@@ -122,10 +122,11 @@ def _metric_rows(results, table, chapters, claims):
             producer = ledger.producer(name)
             if keep is None or (producer is not None and producer.name in keep):
                 rows.append(_metric_row(result.id, name, result.metrics[name]))
-        # Metrics comparing two columns (a build against its twin) live in their verdicts only.
+        # Metrics comparing two columns (a build against its twin) live in their verdicts only: a
+        # verdict's value of a metric this column did not measure itself.
         for claim in _claims(chapters, claims):
             v = table[result.id][claim.id]
-            if claim.scope == "cross" and v.metric and v.value is not None and v.metric not in result.metrics:
+            if v.metric and v.value is not None and v.metric not in result.metrics:
                 rows.append(_metric_row(result.id, v.metric, v))
     return rows
 
