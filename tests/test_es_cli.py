@@ -88,6 +88,8 @@ def test_a_hung_service_is_named_as_such_and_stop_kills_it(tmp_path):
         assert ("the local search service (pid %d) runs but did not answer GET / within 5 s; stop it with "
                 "`gilbench es stop` (it is killed if it does not stop)" % pid) in lines[0]
         assert "docker" not in lines[0] and "ES_URL" not in lines[0]  # not the advice for a real Elasticsearch
+        again = _es(tmp_path, "start", "--service-ms", "0")  # its URL would send a client nowhere
+        assert again.returncode == 2 and again.stdout == "" and "did not answer GET /" in again.stderr
         stop = _es(tmp_path, "stop")  # still stopped: SIGTERM waits, so it takes SIGKILL
         assert stop.returncode == 0 and "killed it (SIGKILL)" in stop.stderr, stop.stderr
         assert backend.wait_until_gone(pid, 10) and _services_of(tmp_path) == []
