@@ -6,7 +6,7 @@ describes, the measured values say so and the verdicts explain them: an immortal
 (the free-threaded build's) makes the generation claims fail with the reason, or n/a where the
 note's question has no meaning for it.
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, mean, ratio, sample_mean
+from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, grid, mean, ratio, sample_mean
 
 _SECTION = "Python의 Garbage Collection"
 
@@ -157,7 +157,8 @@ CLAIMS = (
                   "every cycle still alive; a plain object is still freed at del."),
 )
 
-_FULL = "gc_pause[full,containers=200000]"
+_GC_PAUSE = grid("gc_pause", {"collection": ("full", "young-x20"), "containers": (200000,)}, bare=("collection",))
+_FULL = _GC_PAUSE.benchmark("full", containers=200000)
 
 WORKLOADS = (
     Workload("refcount", "gc", "gc.refcount.", demo="demos.refcount"),
@@ -173,7 +174,8 @@ WORKLOADS = (
             ("gc.pause.full_s", mean(_FULL)),
             # 20 young collections against one full one, on the same heap: far below 1 on a generational
             # collector, about 20 on one that looks at the whole heap every time.
-            ("gc.pause.young_over_full", ratio("gc_pause[young-x20,containers=200000]", _FULL)),
+            ("gc.pause.young_over_full", ratio(_GC_PAUSE.benchmark("young-x20", containers=200000), _FULL)),
         ),
+        grid=_GC_PAUSE,
     ),
 )

@@ -1,5 +1,5 @@
 """Why Python is slow (CLAIMS.md section 3): its claims and the workloads that measure them."""
-from bench.ledger.vocabulary import Check, Claim, Workload, mean, ratio
+from bench.ledger.vocabulary import Check, Claim, Workload, grid, mean, ratio
 
 _SECTION = "Python은 왜 느린가?"
 
@@ -23,13 +23,18 @@ CLAIMS = (
                   "distinct ints against array('q') of as many."),
 )
 
+# ``total = total + x`` in a Python loop against ``sum()`` over the same list (its loop in C).
+_ADD = grid("add", {"loop": ("python-loop", "builtin-sum")}, bare=("loop",))
+_PYTHON_LOOP, _BUILTIN_SUM = _ADD.names()
+
 WORKLOADS = (
     Workload(
         "boxing", "slow", "slow.", demo="demos.boxing", script="bm_slow.py",
         derived=(
-            ("slow.python_over_c_sum", ratio("add[python-loop]", "add[builtin-sum]")),
-            ("slow.python_loop_s", mean("add[python-loop]")),
-            ("slow.builtin_sum_s", mean("add[builtin-sum]")),
+            ("slow.python_over_c_sum", ratio(_PYTHON_LOOP, _BUILTIN_SUM)),
+            ("slow.python_loop_s", mean(_PYTHON_LOOP)),
+            ("slow.builtin_sum_s", mean(_BUILTIN_SUM)),
         ),
+        grid=_ADD,
     ),
 )
