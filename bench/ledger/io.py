@@ -17,9 +17,19 @@ _IO = grid("io", {"threads": (1, 2, 4, 8, 16)}, {"processes": (2, 4, 8, 16)}, {"
                     + (bench_name("io", processes=2), bench_name("io", asyncio=16))})
 _ONE_THREAD = _IO.benchmark(threads=1)
 
+# The keys the run's I/O probe observes (bench.harness.io_session), on any interpreter.
+_OBSERVED_IO = (
+    "io.calls", "io.capacity_share", "io.ceiling.threads_samples", "io.client_cpu_per_call_samples",
+    "io.concurrent64.calls", "io.concurrent64.errors", "io.error_reasons", "io.errors",
+    "io.gil_enabled_after_imports", "io.gil_enabled_at_end", "io.local.capacity_errors",
+    "io.local.capacity_req_s", "io.local.capacity_responses", "io.local.per_call_0ms_samples",
+    "io.near_capacity", "io.peak_rate_req_s", "io.probe.calls", "io.probe.error_reasons", "io.probe.errors",
+    "io.service_ms",
+)
+
 WORKLOADS = (
     Workload(
-        "io", "io", "io.", script="bm_io.py",
+        "io", "io", "io.", observes=_OBSERVED_IO, script="bm_io.py",
         # Calls per value: the note's 1,000 in rigorous mode; fewer in the others (one thread at
         # 10 ms takes 10 s per 1,000 calls, and every value is repeated in every round).  48 and 128
         # split evenly over 16 threads or tasks: an uneven split would cap their speedup below 16.
