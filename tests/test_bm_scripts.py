@@ -1,7 +1,8 @@
 """Every pyperf script, found by glob (a new bm_*.py cannot go untested): smoke-run with
 --debug-single-value, loaded with pyperf, and checked against the ledger's workloads: it writes
-every benchmark their metrics read, each benchmark is filed under its own workload, every run
-carries the GIL state and its round; and it leaves no process behind (conftest checks)."""
+exactly the benchmarks of its workload's grid (in the grid's order), every benchmark their metrics
+read is one of them, each benchmark is filed under its own workload, every run carries the GIL
+state and its round; and it leaves no process behind (conftest checks)."""
 import contextlib
 import multiprocessing
 import subprocess
@@ -29,6 +30,11 @@ _SMALL = {
 
 def _workloads(script):
     return [w for w in ledger.WORKLOADS if w.script == script]
+
+
+def _grid_names(script):
+    """The benchmarks the ledger declares for ``script`` (its workload's grid), in their order."""
+    return [name for w in _workloads(script) for name in w.grid.names()]
 
 
 def _read_by_the_ledger(script):
@@ -81,11 +87,16 @@ def test_small_sizes_name_real_scripts():
 def test_script_writes_what_the_ledger_reads(script, tmp_path):
     suite, out = _run(script, tmp_path, "--gilbench-round", "3")
     written = suite.get_benchmark_names()
+    declared = _grid_names(script)
+    assert declared, "the ledger declares no benchmark for %s" % script
+    offered = _offered(declared)
+    if script != "bm_mp_start.py":  # that one times the start methods in the order the platform lists them
+        assert written == [n for n in declared if n in offered], "not in the grid's order"
+    assert set(written) == offered, "written: %s; declared: %s" % (sorted(written), sorted(offered))
     wanted = _offered(_read_by_the_ledger(script))
     assert wanted, "no metric of the ledger reads %s" % script
-    assert wanted <= set(written), "read by the ledger, never written: %s" % sorted(wanted - set(written))
-    # Each benchmark is filed under its script's workload, read by a metric or not (race[fix=join]).
-    assert {ledger.workload_of_benchmark(n) for n in written} <= {w.name for w in _workloads(script)}
+    assert wanted <= set(declared), "read by the ledger, in no grid: %s" % sorted(wanted - set(declared))
+    assert {ledger.workload_of_benchmark(n) for n in written} == {w.name for w in _workloads(script)}
     for bench in suite.get_benchmarks():
         metadata = bench.get_metadata()
         for key in _GIL_KEYS:
@@ -95,6 +106,34 @@ def test_script_writes_what_the_ledger_reads(script, tmp_path):
     show = subprocess.run([sys.executable, "-m", "pyperf", "show", str(out)], capture_output=True, text=True,
                           timeout=60)
     assert show.returncode == 0, show.stderr
+
+
+def test_options_reach_the_workers_and_processes_record_their_start_method(tmp_path):
+    # The workers are fresh processes: --countdown-n reaches them only through the one forwarder.
+    suite, _ = _run("bm_countdown.py", tmp_path)
+    for bench in suite.get_benchmarks():
+        metadata = bench.get_metadata()
+        assert metadata["countdown_n"] == 20000, bench.get_name()
+        assert metadata["mp_start_method"] in multiprocessing.get_all_start_methods()
+    suite, _ = _run("bm_fib.py", tmp_path)
+    assert all("mp_start_method" not in b.get_metadata() for b in suite.get_benchmarks())
+
+
+def test_io_fast_variants_are_the_grids_fast_subset(tmp_path):
+    suite, _ = _run("bm_io.py", tmp_path, "--io-variants", "fast")
+    assert suite.get_benchmark_names() == list(ledger.workload("io").grid.names("fast"))
+
+
+def test_every_script_option_and_script_arg_is_declared_with_its_workload():
+    from bench.ledger.vocabulary import LedgerError, Option, Workload
+
+    for w in ledger.WORKLOADS:
+        flags = {o.flag for o in w.options}
+        for args in (w.script_args or {}).values():
+            assert {a for a in args if a.startswith("--")} <= flags, w.name
+    with pytest.raises(LedgerError, match="--typo"):
+        Workload("w", "gil", "w.", script="bm_w.py", script_args={"fast": ("--typo", "1")},
+                 options=(Option("--scale", "float", 1.0),))
 
 
 def test_reversed_order_reverses_the_benchmarks(tmp_path):

@@ -9,13 +9,15 @@ import pytest
 
 from bench import ledger
 from bench.harness import results_format
-from bench.ledger.vocabulary import Change, Check, Claim, Workload
+from bench.ledger.vocabulary import Change, Check, Claim, Grid, Option, Workload, grid
 
 # Every field of a ledger entry that the fingerprint leaves out, on purpose: prose and presentation.
 _PROSE = {
     "Claim": {"chapter", "section", "claim", "phrase", "note_figure", "context", "departs", "changes"},
     "Check": {"why"},
     "Workload": {"chapter"},
+    "Grid": set(),
+    "Option": {"help"},
 }
 
 
@@ -77,13 +79,31 @@ def _workload_having(field):
     return next(w for w in ledger.WORKLOADS if getattr(w, field))
 
 
-@pytest.mark.parametrize("field,value", [("params", {"fast": {"trials": 7}}), ("script_args", {"fast": ("--x", "1")}),
-                                         ("derived", ()), ("demo", "demos.other"), ("script", "bm_other.py"),
-                                         ("prefix", "other.")])
+@pytest.mark.parametrize("field,value", [("params", {"fast": {"trials": 7}}), ("derived", ()), ("demo", "demos.other"),
+                                         ("script", "bm_other.py"), ("prefix", "other."),
+                                         ("grid", grid("other", {"n": (1,)})), ("observes", ("other.key",)),
+                                         ("start_method", False), ("options", ())])
 def test_changing_a_workloads_grid_or_metrics_changes_the_fingerprint(monkeypatch, field, value):
     before = results_format.ledger_fingerprint()
-    target = _workload_having("derived" if field in ("params", "script_args", "prefix") else field)
+    target = _workload_having("derived" if field in ("params", "prefix") else field)
     assert _fingerprint_with(monkeypatch, workloads=_replace_workload(target.name, **{field: value})) != before
+
+
+def test_changing_a_scripts_arguments_or_an_options_default_changes_the_fingerprint(monkeypatch):
+    before = results_format.ledger_fingerprint()
+    target = _workload_having("options")
+    flag = target.options[0].flag
+    assert _fingerprint_with(monkeypatch, workloads=_replace_workload(target.name, script_args={"fast": (flag, "7")})) \
+        != before
+    options = (dataclasses.replace(target.options[0], default="7"),) + target.options[1:]
+    assert _fingerprint_with(monkeypatch, workloads=_replace_workload(target.name, options=options)) != before
+
+
+def test_rewording_an_options_help_keeps_the_fingerprint(monkeypatch):
+    before = results_format.ledger_fingerprint()
+    target = _workload_having("options")
+    options = (dataclasses.replace(target.options[0], help="reworded"),) + target.options[1:]
+    assert _fingerprint_with(monkeypatch, workloads=_replace_workload(target.name, options=options)) == before
 
 
 def test_a_workload_moved_to_another_chapter_keeps_the_fingerprint(monkeypatch):
@@ -92,7 +112,7 @@ def test_a_workload_moved_to_another_chapter_keeps_the_fingerprint(monkeypatch):
     assert _fingerprint_with(monkeypatch, workloads=_replace_workload(name, chapter="elsewhere")) == before
 
 
-@pytest.mark.parametrize("cls", [Claim, Check, Workload], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [Claim, Check, Workload, Grid, Option], ids=lambda c: c.__name__)
 def test_every_field_of_a_ledger_entry_is_either_fingerprinted_or_declared_prose(cls):
     # A new field must take a side: hashed (results_format.MEASURED_FIELDS) or prose (_PROSE above).
     measured = set(results_format.MEASURED_FIELDS[cls.__name__])

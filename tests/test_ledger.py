@@ -119,6 +119,25 @@ def test_observed_metrics_are_really_produced(module):
             if spec[0] in ("count", "samples", "sample_mean"):
                 for key in spec[1:]:
                     assert key in observed, "%s is made from %s, which %s does not observe" % (metric, key, module)
+    # Every key it returns is listed with its workload: producer() finds a metric by that list.
+    (workload,) = [w for w in ledger.WORKLOADS if w.demo == module]
+    unlisted = set(observed) - set(workload.observes)
+    assert not unlisted, "%s observes keys its workload %s does not list: %s" % (module, workload.name, sorted(unlisted))
+
+
+def test_producer_is_the_workload_that_lists_the_metric():
+    for w in ledger.WORKLOADS:
+        for metric in w.metrics():
+            assert ledger.producer(metric) is w, metric
+    assert ledger.producer("race.no_such_key") is None  # a prefix alone produces nothing
+    for metric in ledger.CROSS_METRICS:
+        assert ledger.producer(metric) is not None, metric
+
+
+def test_a_metric_no_workload_lists_fails_the_ledger():
+    claim = Claim("gil.typo", "gil", "GIL", "c", "p", (Check("race.note.racez", "never(0.01)"),))
+    with pytest.raises(LedgerError, match="race.note.racez"):
+        ledger.check_metrics([claim])
 
 
 # --- the evaluator, on synthetic inputs --------------------------------------------------

@@ -6,6 +6,7 @@ every script here does, and refuses the values when the GIL changed state during
 (an extension module imported on a free-threaded build can switch it on): such values would
 be filed under a GIL state they were not taken in.
 """
+import multiprocessing
 import os
 import sys
 import sysconfig
@@ -13,6 +14,7 @@ import time
 
 import pyperf
 
+from bench import ledger
 from demos._util import gil_enabled
 
 
@@ -27,26 +29,53 @@ def gil_metadata():
     }
 
 
-def make_runner(add_cmdline_args=None, **kwargs):
-    """A pyperf.Runner (one per process, as pyperf requires) whose runs carry gil_metadata().
+_TYPES = {"int": int, "float": float, "str": str}
 
-    Two options of gilbench's own are added and forwarded to pyperf's worker processes:
-    ``--gilbench-round N`` (recorded in every run's metadata, so that the judging side pairs
-    the runs of one round) and ``--gilbench-order declared|reversed`` (the order in which
-    ``bench_all`` runs the benchmarks; alternating it between rounds cancels linear drift).
+
+def make_runner(workload=None, **kwargs):
+    """A pyperf.Runner (one per process, as pyperf requires) whose runs carry gil_metadata(), with
+    the options of ledger workload ``workload`` (its name) added and forwarded.
+
+    Two options of gilbench's own are added too: ``--gilbench-round N`` (recorded in every run's
+    metadata, so that the judging side pairs the runs of one round) and ``--gilbench-order
+    declared|reversed`` (the order in which ``bench_all`` runs the benchmarks; alternating it
+    between rounds cancels linear drift).  pyperf's workers are fresh processes that see only what
+    is forwarded: ``_forward`` passes every one of these options on, the one place that does.
+    Where the workload's timings start processes (``Workload.start_method``), the start method is
+    recorded in the metadata, the one place a script reads (and so fixes) it.
     """
-    def forward(cmd, args):
-        cmd.extend(("--gilbench-round", str(args.gilbench_round), "--gilbench-order", args.gilbench_order))
-        if add_cmdline_args is not None:
-            add_cmdline_args(cmd, args)
+    options = ledger.workload(workload).options if workload is not None else ()
 
-    runner = pyperf.Runner(add_cmdline_args=forward, **kwargs)
+    def _forward(cmd, args):
+        cmd.extend(("--gilbench-round", str(args.gilbench_round), "--gilbench-order", args.gilbench_order))
+        for option in options:
+            value = getattr(args, _dest(option))
+            if value is not None:
+                cmd.extend((option.flag, str(value)))
+
+    runner = pyperf.Runner(add_cmdline_args=_forward, **kwargs)
     runner.argparser.add_argument("--gilbench-round", type=int, default=0,
                                   help="round number recorded in every run (gilbench pairs runs by it)")
     runner.argparser.add_argument("--gilbench-order", choices=("declared", "reversed"), default="declared",
                                   help="run the benchmarks in the declared or the reversed order")
+    for option in options:
+        default = os.environ.get(option.env, option.default) if option.env else option.default
+        runner.argparser.add_argument(option.flag, type=_TYPES[option.type], default=default, help=option.help,
+                                      **({"choices": option.choices} if option.choices else {}))
     runner.metadata.update(gil_metadata())
+    if workload is not None and ledger.workload(workload).start_method:
+        # Recorded: 3.14 changes Linux's default start method, and process start-up is in the timing.
+        runner.metadata["mp_start_method"] = multiprocessing.get_start_method()
     return runner
+
+
+def _dest(option):
+    return option.flag.lstrip("-").replace("-", "_")
+
+
+def grid(workload):
+    """The benchmark grid the ledger declares for ``workload`` (a ``bench.ledger.vocabulary.Grid``)."""
+    return ledger.workload(workload).grid
 
 
 class GilStateChanged(RuntimeError):

@@ -35,7 +35,11 @@ MEASURED_FIELDS = {
     "Claim": ("id", "checks", "given", "unless", "applies", "scope"),
     # optional decides whether a run without the metric is judged on the claim's other checks.
     "Check": ("metric", "prediction", "when", "optional"),
-    "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived"),
+    "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived", "grid", "options",
+                 "start_method", "observes"),
+    # A grid decides which benchmarks are timed and their names; an option's help is prose.
+    "Grid": ("stem", "blocks", "bare", "subsets"),
+    "Option": ("flag", "type", "default", "choices", "env"),
 }
 # Predictions and conditions are shown as their str() (a typed object or a string alike): hashing
 # that text keeps the fingerprint what reports show, whatever class holds it.

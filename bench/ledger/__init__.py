@@ -33,12 +33,23 @@ def workload(name):
     return _WORKLOADS_BY_NAME[name]
 
 
+def _producers(workloads, cross_metrics):
+    """{metric: workload} of every metric a workload lists (``Workload.metrics()``); a metric made
+    by comparing columns is filed under the workload whose benchmarks it compares (its prefix's)."""
+    made = {}
+    for w in workloads:
+        for metric in w.metrics():
+            if made.setdefault(metric, w) is not w:
+                raise LedgerError("ledger: metric %r is listed by two workloads, %s and %s"
+                                  % (metric, made[metric].name, w.name))
+    for metric in cross_metrics:
+        made.setdefault(metric, next((w for w in workloads if metric.startswith(w.prefix)), None))
+    return made
+
+
 def producer(metric):
     """The workload whose observations or benchmarks yield ``metric`` (None: not built)."""
-    for w in WORKLOADS:
-        if metric.startswith(w.prefix):
-            return w
-    return None
+    return _PRODUCERS.get(metric)
 
 
 def _no_producer(metric, scope, workloads, cross):
@@ -49,12 +60,8 @@ def _no_producer(metric, scope, workloads, cross):
         return "metric %r is made by no comparison of columns (known: %s)" % (metric, ", ".join(cross))
     if metric in cross:
         return "metric %r is made by comparing columns: only a claim of scope \"cross\" may name it" % metric
-    found = next((w for w in workloads if metric.startswith(w.prefix)), None)
-    if found is None:
-        return "metric %r is produced by no workload (no workload's prefix starts it)" % metric
-    # Observed keys are not listed in the ledger: a demo's workload may observe any key of its prefix.
-    if found.demo is None and metric not in {m for m, _ in found.derived}:
-        return "metric %r is produced by no workload (%s has no demo and derives no such metric)" % (metric, found.name)
+    if metric not in {m for w in workloads for m in w.metrics()}:
+        return "metric %r is produced by no workload (none observes or derives it)" % metric
     return None
 
 
@@ -74,13 +81,8 @@ TIMING_KINDS = ("mean", "ratio", "parallel_share")
 
 
 def _benchmark_owners():
-    """{benchmark name: workload name} of every benchmark a derived metric reads."""
-    owners = {}
-    for w in WORKLOADS:
-        for _, spec in w.derived:
-            if spec[0] in TIMING_KINDS:
-                owners.update((name, w.name) for name in spec[1:])
-    return owners
+    """{benchmark name: workload name} of every benchmark of a workload's grid."""
+    return {name: w.name for w in WORKLOADS if w.grid is not None for name in w.grid.names()}
 
 
 def _stem(benchmark):
@@ -88,15 +90,15 @@ def _stem(benchmark):
 
 
 _BENCHMARK_OWNERS = _benchmark_owners()
-# A script's benchmarks share the name before "[" (``alloc_free[...]`` are bm_alloc.py's, of the
-# pymalloc workload): the fallback for a benchmark that a script writes and no metric reads.
-_STEM_OWNERS = {_stem(b): w for b, w in _BENCHMARK_OWNERS.items()}
+# A grid's benchmarks share its stem (``alloc_free[...]`` are bm_alloc.py's, of the pymalloc
+# workload): the fallback for a benchmark of an older run that no grid holds now.
+_STEM_OWNERS = {w.grid.stem: w.name for w in WORKLOADS if w.grid is not None}
 
 
 def workload_of_benchmark(name):
-    """The workload whose pyperf script writes benchmark ``name``: the one of the derived metrics
-    that read it; for a benchmark no metric reads (``race[fix=join]``), the workload owning the
-    benchmarks of the same stem (the name before "["); None when no workload has that stem."""
+    """The workload whose pyperf script writes benchmark ``name``: the one whose grid holds it; for a
+    benchmark of an older run that no grid holds now (``race[fix=join]``, no longer timed), the
+    workload of the grid of the same stem (the name before "["); None when no grid has that stem."""
     return _BENCHMARK_OWNERS.get(name) or _STEM_OWNERS.get(_stem(name))
 
 
@@ -119,6 +121,7 @@ def name_cross(ratios):
 # chapters' cross ratios by their generated names; a claim of scope "cross" may name only these.
 CROSS = name_cross(gil.CROSS)
 CROSS_METRICS = tuple(CROSS)
+_PRODUCERS = _producers(WORKLOADS, CROSS_METRICS)
 
 
 def needed_metrics(claim):

@@ -6,7 +6,7 @@ describes, the measured values say so and the verdicts explain them: an immortal
 (the free-threaded build's) makes the generation claims fail with the reason, or n/a where the
 note's question has no meaning for it.
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, mean, ratio, sample_mean
+from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, grid, mean, ratio, sample_mean
 
 _SECTION = "Python의 Garbage Collection"
 
@@ -157,13 +157,46 @@ CLAIMS = (
                   "every cycle still alive; a plain object is still freed at del."),
 )
 
-_FULL = "gc_pause[full,containers=200000]"
+_GC_PAUSE = grid("gc_pause", {"collection": ("full", "young-x20"), "containers": (200000,)}, bare=("collection",))
+_FULL = _GC_PAUSE.benchmark("full", containers=200000)
+
+# The keys each workload's observe() returns (on any interpreter: some only on some builds);
+# bench.ledger.producer() finds a metric's workload among them and the derived metrics.
+_OBSERVED_REFCOUNT = (
+    "gc.refcount.alias", "gc.refcount.alias_delta", "gc.refcount.alias_immortal", "gc.refcount.exec",
+    "gc.refcount.exec_immortal", "gc.refcount.finalizer_ran_at_del",
+    "gc.refcount.freed_at_del_with_gc_disabled", "gc.refcount.fresh_object_immortal",
+    "gc.refcount.gc_was_disabled", "gc.refcount.increment_argument", "gc.refcount.increment_assign",
+    "gc.refcount.increment_list", "gc.refcount.list", "gc.refcount.list_self", "gc.refcount.repl",
+    "gc.refcount.repl_immortal", "gc.refcount.repl_interactive", "gc.refcount.repl_tty",
+    "gc.refcount.repl_tty_ran", "gc.refcount.script", "gc.refcount.script_immortal", "gc.refcount.unalias",
+    "gc.refcount.unalias_delta", "gc.refcount.weakref_fired_at_del",
+)
+_OBSERVED_GC_CYCLES = (
+    "gc.cyclic.allocations_to_collection", "gc.cyclic.collect0.frees_aged", "gc.cyclic.collect0.frees_young",
+    "gc.cyclic.collect0.reported_generation", "gc.cyclic.collect1.frees_aged", "gc.cyclic.collect1.frees_young",
+    "gc.cyclic.collect1.reported_generation", "gc.cyclic.collect2.frees_aged", "gc.cyclic.collect2.frees_young",
+    "gc.cyclic.collect2.reported_generation", "gc.cyclic.collection_seen", "gc.cyclic.cycle_freed_by_collect",
+    "gc.cyclic.cycle_survives_del", "gc.cyclic.disable_stops_cyclic",
+    "gc.cyclic.disabled.automatic_collections", "gc.cyclic.disabled.cycles", "gc.cyclic.disabled.cycles_alive",
+    "gc.cyclic.disabled.freed_by_collect_after", "gc.cyclic.first_automatic_generation",
+    "gc.cyclic.generation_after_1", "gc.cyclic.generation_after_2", "gc.cyclic.generation_at_creation",
+    "gc.cyclic.generation_count", "gc.cyclic.immutable_tuple_tracked_at_creation",
+    "gc.cyclic.immutable_tuple_untracked_after_collect", "gc.cyclic.mutable_tuple_tracked_after_collect",
+    "gc.cyclic.older_includes_younger", "gc.cyclic.threshold0", "gc.cyclic.threshold1", "gc.cyclic.threshold2",
+    "gc.cyclic.trigger_over_threshold", "gc.cyclic.young_collection_spares_old",
+)
+_OBSERVED_GC_PAUSE = (
+    "gc.pause.collect_s_samples", "gc.pause.containers", "gc.pause.control_share_samples",
+    "gc.pause.gil_enabled", "gc.pause.other_thread_share_samples", "gc.pause.progress_trials",
+    "gc.pause.progress_trials_of", "gc.pause.trials",
+)
 
 WORKLOADS = (
-    Workload("refcount", "gc", "gc.refcount.", demo="demos.refcount"),
-    Workload("gc_cycles", "gc", "gc.cyclic.", demo="demos.gc_cycles"),
+    Workload("refcount", "gc", "gc.refcount.", observes=_OBSERVED_REFCOUNT, demo="demos.refcount"),
+    Workload("gc_cycles", "gc", "gc.cyclic.", observes=_OBSERVED_GC_CYCLES, demo="demos.gc_cycles"),
     Workload(
-        "gc_pause", "gc", "gc.pause.", demo="demos.gc_pause", script="bm_gc_pause.py",
+        "gc_pause", "gc", "gc.pause.", observes=_OBSERVED_GC_PAUSE, demo="demos.gc_pause", script="bm_gc_pause.py",
         params={"fast": {"trials": 6, "containers": 200000}, "default": {"trials": 12, "containers": 200000},
                 "rigorous": {"trials": 24, "containers": 200000}},
         derived=(
@@ -173,7 +206,8 @@ WORKLOADS = (
             ("gc.pause.full_s", mean(_FULL)),
             # 20 young collections against one full one, on the same heap: far below 1 on a generational
             # collector, about 20 on one that looks at the whole heap every time.
-            ("gc.pause.young_over_full", ratio("gc_pause[young-x20,containers=200000]", _FULL)),
+            ("gc.pause.young_over_full", ratio(_GC_PAUSE.benchmark("young-x20", containers=200000), _FULL)),
         ),
+        grid=_GC_PAUSE,
     ),
 )

@@ -6,13 +6,30 @@ Its claim lives in the GIL chapter (``gil.io-threads-faster``, and the I/O side 
 is a real Elasticsearch (``ES_URL``) or the local search service (``services/``), started by the
 run; see ``bench.harness.io_session``.
 """
-from bench.ledger.vocabulary import Workload, mean, ratio, sample_mean
+from bench.ledger.vocabulary import Option, Workload, bench_name, grid, mean, ratio, sample_mean
 
-_ONE_THREAD = "io[threads=1]"
+# Fast mode (--io-variants fast) keeps the note's pair, the scaling's ends and one of each other
+# kind: every benchmark is a pyperf worker of its own, and its start-up (importing the client)
+# dominates a fast round.
+_IO = grid("io", {"threads": (1, 2, 4, 8, 16)}, {"processes": (2, 4, 8, 16)}, {"asyncio": (16,)},
+           {"asyncio-httpx": (16,)},
+           subsets={"fast": tuple(bench_name("io", threads=k) for k in (1, 2, 8, 16))
+                    + (bench_name("io", processes=2), bench_name("io", asyncio=16))})
+_ONE_THREAD = _IO.benchmark(threads=1)
+
+# The keys the run's I/O probe observes (bench.harness.io_session), on any interpreter.
+_OBSERVED_IO = (
+    "io.calls", "io.capacity_share", "io.ceiling.threads_samples", "io.client_cpu_per_call_samples",
+    "io.concurrent64.calls", "io.concurrent64.errors", "io.error_reasons", "io.errors",
+    "io.gil_enabled_after_imports", "io.gil_enabled_at_end", "io.local.capacity_errors",
+    "io.local.capacity_req_s", "io.local.capacity_responses", "io.local.per_call_0ms_samples",
+    "io.near_capacity", "io.peak_rate_req_s", "io.probe.calls", "io.probe.error_reasons", "io.probe.errors",
+    "io.service_ms",
+)
 
 WORKLOADS = (
     Workload(
-        "io", "io", "io.", script="bm_io.py",
+        "io", "io", "io.", observes=_OBSERVED_IO, script="bm_io.py",
         # Calls per value: the note's 1,000 in rigorous mode; fewer in the others (one thread at
         # 10 ms takes 10 s per 1,000 calls, and every value is repeated in every round).  48 and 128
         # split evenly over 16 threads or tasks: an uneven split would cap their speedup below 16.
@@ -26,14 +43,25 @@ WORKLOADS = (
             ("io.local.per_call_0ms_s", sample_mean("io.local.per_call_0ms_samples")),
             ("io.es.per_call_s", sample_mean("io.es.per_call_samples")),
         ) + tuple(
-            ("io.speedup.threads%d" % k, ratio(_ONE_THREAD, "io[threads=%d]" % k)) for k in (2, 4, 8, 16)
+            ("io.speedup.threads%d" % k, ratio(_ONE_THREAD, _IO.benchmark(threads=k))) for k in (2, 4, 8, 16)
         ) + tuple(
-            ("io.speedup.processes%d" % k, ratio(_ONE_THREAD, "io[processes=%d]" % k)) for k in (2, 4, 8, 16)
+            ("io.speedup.processes%d" % k, ratio(_ONE_THREAD, _IO.benchmark(processes=k))) for k in (2, 4, 8, 16)
         ) + (
-            ("io.speedup.asyncio16", ratio(_ONE_THREAD, "io[asyncio=16]")),
-            ("io.speedup.asyncio16_httpx", ratio(_ONE_THREAD, "io[asyncio-httpx=16]")),
+            ("io.speedup.asyncio16", ratio(_ONE_THREAD, _IO.benchmark(asyncio=16))),
+            ("io.speedup.asyncio16_httpx", ratio(_ONE_THREAD, _IO.benchmark(**{"asyncio-httpx": 16}))),
             # For I/O, one event loop against 16 threads on the same calls: above 1, async is faster.
-            ("io.asyncio16_vs_threads16", ratio("io[threads=16]", "io[asyncio=16]")),
+            ("io.asyncio16_vs_threads16", ratio(_IO.benchmark(threads=16), _IO.benchmark(asyncio=16))),
+        ),
+        grid=_IO,
+        options=(
+            Option("--es-url", "str", "", "backend URL (default: $GILBENCH_ES_URL, set by gilbench run)",
+                   env="GILBENCH_ES_URL"),
+            Option("--io-calls", "int", 1000, "calls per value (default: the note's 1,000)"),
+            Option("--io-variants", "str", "full", "the benchmarks to time: all, or the fast subset",
+                   choices=("full", "fast")),
+            Option("--io-log", "str", "", "file to append each value's calls and errors to", env="GILBENCH_IO_LOG"),
+            Option("--io-timeout", "float", None, "seconds a request may wait for its answer (default: "
+                   "$GILBENCH_IO_TIMEOUT_S, else services.backend.REQUEST_TIMEOUT_S)"),
         ),
     ),
 )

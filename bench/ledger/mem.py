@@ -4,7 +4,7 @@ Every pymalloc figure is read from the allocator of the measured interpreter (it
 ``sys._debugmallocstats()`` counters, ``demos._mallocstats``); the model rows set the note's
 constants and this interpreter's beside the same workloads measured (``demos._memmodel``).
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Workload, ratio
+from bench.ledger.vocabulary import Change, Check, Claim, Workload, grid, ratio
 
 _SECTION = "Python의 memory 관리 방식"
 
@@ -96,14 +96,35 @@ CLAIMS = (
           changes=(_RADIX_TREE, _MIMALLOC)),
 )
 
+# 200,000 bytes objects of 15 bytes (a 48-byte request on GIL builds: a pymalloc block) or of 567
+# bytes (a 600-byte request, over the 512-byte threshold: the raw allocator), and bare object()s.
+# Lengths, not request sizes, name the benchmarks: the object header is larger on free-threaded builds.
+_ALLOC = grid("alloc_free", {"bytes": (15, 567)}, {"kind": ("object",)}, bare=("kind",))
+
+# The keys each workload's observe() returns (on any interpreter: some only on some builds);
+# bench.ledger.producer() finds a metric's workload among them and the derived metrics.
+_OBSERVED_PYMALLOC = (
+    "mem.allocator", "mem.arena_order.address_order_model", "mem.arena_order.fullest_first_model",
+    "mem.arena_order.returned", "mem.arena_size_bytes", "mem.arenas_added_on_refill",
+    "mem.arenas_freed_vs_address_order", "mem.block_for_41_byte_object", "mem.block_for_41_bytes",
+    "mem.fragmented_arenas_freed", "mem.free_all_arenas_returned_share", "mem.model.rows",
+    "mem.model_arena_error", "mem.model_real_arena_error", "mem.not_measured", "mem.object_header_words",
+    "mem.object_size_bytes", "mem.pointer_bytes", "mem.pool_header_bytes", "mem.pool_size_bytes",
+    "mem.pools_per_arena", "mem.pymalloc_in_use", "mem.rss_returned_share_after_block_free",
+    "mem.size_class_count", "mem.size_class_count_reported", "mem.size_class_step_bytes",
+    "mem.size_classes.differ_from_note", "mem.size_classes.measured", "mem.small_threshold_bytes",
+    "mem.small_threshold_reported",
+)
+
 WORKLOADS = (
     Workload(
-        "pymalloc", "mem", "mem.", demo="demos.pymalloc", script="bm_alloc.py",
+        "pymalloc", "mem", "mem.", observes=_OBSERVED_PYMALLOC, demo="demos.pymalloc", script="bm_alloc.py",
         params={"fast": {}, "default": {"n": 300000, "churn_arenas": 12},
                 "rigorous": {"n": 1000000, "churn_arenas": 16, "probe_count": 4000}},
         derived=(
-            ("mem.alloc.raw_over_small", ratio("alloc_free[bytes=567]", "alloc_free[bytes=15]")),
-            ("mem.alloc.object_over_small", ratio("alloc_free[object]", "alloc_free[bytes=15]")),
+            ("mem.alloc.raw_over_small", ratio(_ALLOC.benchmark(bytes=567), _ALLOC.benchmark(bytes=15))),
+            ("mem.alloc.object_over_small", ratio(_ALLOC.benchmark("object"), _ALLOC.benchmark(bytes=15))),
         ),
+        grid=_ALLOC,
     ),
 )

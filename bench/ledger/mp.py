@@ -3,7 +3,8 @@
 Every demo (demos/mp_*.py, demos/zombie.py) runs real processes under the platform's default
 start method; demos/mp_workers.py and demos/ft_patterns.py compare threads with processes.
 """
-from bench.ledger.vocabulary import FREE_THREADING, Change, Check, Claim, Workload, count, ratio, sample_mean, samples
+from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Option, Workload, count, grid, ratio,
+                                     sample_mean, samples)
 
 _SECTION = "Multi processing"
 
@@ -150,37 +151,96 @@ CLAIMS = (
 )
 
 
+_START = grid("mp_start", {"method": ("fork", "spawn", "forkserver")})
+_IPC = grid("mp_ipc", {"channel": ("pipe", "queue"), "size": _SIZES}, bare=("channel",))
+_SHARED = grid("mp_shared", {"state": ("value", "manager-proxy")}, bare=("state",))
+_IMAP = grid("mp_imap", {"chunksize": (1, 10, 100, 1000)})
+# The countdown and a word count over a thread pool and a process pool of 1, 2, 4 workers.
+_WORKERS = grid("mp_workers", *({"task": (task,), kind: (1, 2, 4)}
+                                for task in ("countdown", "words") for kind in ("threads", "processes")),
+                bare=("task",))
+_FT = grid("ft", {"pattern": _PATTERNS, "threads": (1, 2)}, bare=("pattern",))
+
+
 def _imap(c):
-    return "mp_imap[chunksize=%d]" % c
+    return _IMAP.benchmark(chunksize=c)
 
 
 def _workers(task, kind, k):
-    return "mp_workers[%s,%s=%d]" % (task, kind, k)
+    return _WORKERS.benchmark(task, **{kind: k})
 
+
+# The keys each workload's observe() returns (on any interpreter: some only on some builds);
+# bench.ledger.producer() finds a metric's workload among them and the derived metrics.
+_OBSERVED_MP_START = (
+    "mp.start.default_is_fork", "mp.start.default_method", "mp.start.fd_inherited.fork",
+    "mp.start.fd_inherited.forkserver", "mp.start.fd_inherited.spawn", "mp.start.latency_s.fork",
+    "mp.start.latency_s.forkserver", "mp.start.latency_s.spawn", "mp.start.method_count", "mp.start.methods",
+)
+_OBSERVED_MP_IPC = (
+    "mp.ipc.method", "mp.ipc.pipe_roundtrip_ok", "mp.ipc.pipe_roundtrip_s.1048576",
+    "mp.ipc.pipe_roundtrip_s.16", "mp.ipc.pipe_roundtrip_s.16384", "mp.ipc.queue_duplicated",
+    "mp.ipc.queue_lost", "mp.ipc.queue_messages", "mp.ipc.queue_not_once", "mp.ipc.queue_roundtrip_ok",
+    "mp.ipc.queue_roundtrip_s.1048576", "mp.ipc.queue_roundtrip_s.16", "mp.ipc.queue_roundtrip_s.16384",
+)
+_OBSERVED_MP_SHARED = (
+    "mp.shared.manager_example_ok", "mp.shared.method", "mp.shared.proxy_op_s",
+    "mp.shared.value_array_example_ok", "mp.shared.value_op_s",
+)
+_OBSERVED_MP_POOL = (
+    "mp.pool.apply_async_timeout_raised", "mp.pool.apply_async_value", "mp.pool.apply_async_waited_s",
+    "mp.pool.apply_value", "mp.pool.map_async_callback_ok", "mp.pool.map_async_error_is_zerodivision",
+    "mp.pool.map_over_imap_peak_pairs.generator", "mp.pool.map_over_imap_peak_pairs.list", "mp.pool.method",
+    "mp.pool.unordered_1proc.out_of_order", "mp.pool.unordered_1proc.trials",
+    "mp.pool.unordered_4procs.out_of_order", "mp.pool.unordered_4procs.trials", "mp.pool.usable_after_timeout",
+    "mp.pool.with_exit_s", "mp.pool.with_exit_terminated_task",
+)
+_OBSERVED_MP_LIFECYCLE = (
+    "mp.life.daemon.parent_exit_wait_s", "mp.life.daemon_side_effect_lost", "mp.life.implicit_join",
+    "mp.life.join.misordered", "mp.life.join.no_join_misordered", "mp.life.join.trials", "mp.life.method",
+    "mp.life.non_daemon.parent_exit_wait_s", "mp.life.proc_available",
+    "mp.life.zombie_reaped_by.active_children", "mp.life.zombie_reaped_by.join",
+    "mp.life.zombie_reaped_by.start", "mp.life.zombie_seen", "mp.life.zombie_seen.fork",
+    "mp.life.zombie_seen.forkserver", "mp.life.zombie_seen.spawn",
+)
+_OBSERVED_MP_SYNC = (
+    "mp.sync.event.not_blocked", "mp.sync.event.trials", "mp.sync.event.wakeup_latency_s", "mp.sync.event.woke",
+    "mp.sync.event_initially_set", "mp.sync.lock.contended", "mp.sync.lock.entered_while_held",
+    "mp.sync.lock.overlapping", "mp.sync.lock.sections", "mp.sync.lock.unlocked_overlapping",
+    "mp.sync.lock.wait_s", "mp.sync.method",
+)
 
 WORKLOADS = (
     Workload("mp_start", "mp", "mp.start.", demo="demos.mp_start", script="bm_mp_start.py",
-             derived=(("mp.start.spawn_over_fork", ratio("mp_start[method=spawn]", "mp_start[method=fork]")),
-                      ("mp.start.spawn_over_forkserver", ratio("mp_start[method=spawn]", "mp_start[method=forkserver]")),
-                      ("mp.start.forkserver_over_fork", ratio("mp_start[method=forkserver]", "mp_start[method=fork]")))),
-    Workload("mp_ipc", "mp", "mp.ipc.", demo="demos.mp_ipc", script="bm_mp_ipc.py",
+             observes=_OBSERVED_MP_START,
+             derived=(("mp.start.spawn_over_fork", ratio(_START.benchmark(method="spawn"), _START.benchmark(method="fork"))),
+                      ("mp.start.spawn_over_forkserver",
+                       ratio(_START.benchmark(method="spawn"), _START.benchmark(method="forkserver"))),
+                      ("mp.start.forkserver_over_fork",
+                       ratio(_START.benchmark(method="forkserver"), _START.benchmark(method="fork")))),
+             grid=_START, start_method=True),
+    Workload("mp_ipc", "mp", "mp.ipc.", observes=_OBSERVED_MP_IPC, demo="demos.mp_ipc", script="bm_mp_ipc.py",
              derived=tuple(
-                 ("mp.ipc.queue_over_pipe.%d" % s, ratio("mp_ipc[queue,size=%d]" % s, "mp_ipc[pipe,size=%d]" % s))
-                 for s in _SIZES)),
+                 ("mp.ipc.queue_over_pipe.%d" % s, ratio(_IPC.benchmark("queue", size=s), _IPC.benchmark("pipe", size=s)))
+                 for s in _SIZES),
+             grid=_IPC, start_method=True),
     Workload("mp_shared", "mp", "mp.shared.", demo="demos.mp_shared", script="bm_mp_shared.py",
-             derived=(("mp.shared.proxy_over_value", ratio("mp_shared[manager-proxy]", "mp_shared[value]")),)),
-    Workload("mp_pool", "mp", "mp.pool.", demo="demos.mp_pool", script="bm_mp_imap.py",
+             observes=_OBSERVED_MP_SHARED,
+             derived=(("mp.shared.proxy_over_value", ratio(_SHARED.benchmark("manager-proxy"), _SHARED.benchmark("value"))),),
+             grid=_SHARED, start_method=True),
+    Workload("mp_pool", "mp", "mp.pool.", observes=_OBSERVED_MP_POOL, demo="demos.mp_pool", script="bm_mp_imap.py",
              derived=(("mp.pool.map_over_imap_peak.list", samples("mp.pool.map_over_imap_peak_pairs.list")),
                       ("mp.pool.map_over_imap_peak.generator", samples("mp.pool.map_over_imap_peak_pairs.generator")),
                       ("mp.pool.unordered.procs4", count("mp.pool.unordered_4procs.out_of_order", "mp.pool.unordered_4procs.trials")),
                       ("mp.pool.unordered.procs1", count("mp.pool.unordered_1proc.out_of_order", "mp.pool.unordered_1proc.trials")))
-             + tuple(("mp.pool.imap.speedup_chunksize%d" % c, ratio(_imap(1), _imap(c))) for c in (10, 100, 1000))),
-    Workload("mp_lifecycle", "mp", "mp.life.", demo="demos.zombie",
+             + tuple(("mp.pool.imap.speedup_chunksize%d" % c, ratio(_imap(1), _imap(c))) for c in (10, 100, 1000)),
+             grid=_IMAP, start_method=True),
+    Workload("mp_lifecycle", "mp", "mp.life.", observes=_OBSERVED_MP_LIFECYCLE, demo="demos.zombie",
              # 0 of 73 or more bounds a rate below 5%; fast mode's 15 may stay undecided and says so.
              params={"fast": {}, "default": {"join_trials": 80}, "rigorous": {"join_trials": 150}},
              derived=(("mp.life.join.misordered", count("mp.life.join.misordered", "mp.life.join.trials")),
                       ("mp.life.join.no_join_misordered", count("mp.life.join.no_join_misordered", "mp.life.join.trials")))),
-    Workload("mp_sync", "mp", "mp.sync.", demo="demos.mp_sync",
+    Workload("mp_sync", "mp", "mp.sync.", observes=_OBSERVED_MP_SYNC, demo="demos.mp_sync",
              params={"fast": {}, "default": {"event_trials": 80}, "rigorous": {"event_trials": 150, "sections": 50}},
              derived=(("mp.sync.lock.overlaps", count("mp.sync.lock.overlapping", "mp.sync.lock.sections")),
                       ("mp.sync.lock.unlocked_overlaps", count("mp.sync.lock.unlocked_overlapping", "mp.sync.lock.sections")),
@@ -196,8 +256,14 @@ WORKLOADS = (
              + tuple(("mp.workers.words.%s%d" % (kind, k), ratio(_workers("words", kind, 1), _workers("words", kind, k)))
                      for kind in ("threads", "processes") for k in (2, 4))
              + (("mp.workers.processes_over_threads2",
-                 ratio(_workers("countdown", "threads", 2), _workers("countdown", "processes", 2))),)),
+                 ratio(_workers("countdown", "threads", 2), _workers("countdown", "processes", 2))),),
+             grid=_WORKERS, start_method=True,
+             options=(Option("--work-scale", "float", 1.0,
+                             "scale of the work per call (default 1: countdown(4,000,000), 4,000 lines)"),
+                      Option("--tasks", "str", "countdown,words",
+                             "comma-separated tasks to time (default: countdown,words)"))),
     Workload("ft_patterns", "mp", "mp.ft.", script="bm_ftscaling.py",
-             derived=tuple(("mp.ft.%s.scaling" % p, ratio("ft[%s,threads=2]" % p, "ft[%s,threads=1]" % p))
-                           for p in _PATTERNS)),
+             derived=tuple(("mp.ft.%s.scaling" % p, ratio(_FT.benchmark(p, threads=2), _FT.benchmark(p, threads=1)))
+                           for p in _PATTERNS),
+             grid=_FT),
 )

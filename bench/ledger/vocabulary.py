@@ -21,13 +21,15 @@ comparing interpreters of one matrix run; the metrics they name are ``CrossRatio
 ``Verdict`` is what a claim comes to on one interpreter: its word (the value reports print),
 its marks and its legend line, for the judge and every renderer alike.
 
-Metric keys lead to their producer in one hop: a metric starts with its workload's ``prefix``
-(``race.note.share_nonzero`` comes from the ``race`` workload, whose demo is ``demos.race``).
+Metric keys lead to their producer in one hop: each workload lists the metrics it produces
+(``Workload.metrics()``: the keys its demo observes and its derived metrics), and its benchmarks'
+names come from its ``Grid`` (``bench_name``), never typed twice.
 
 Python 3.9-compatible: the measured interpreters import the ledger's workloads.
 """
 from dataclasses import dataclass
 from enum import Enum
+from itertools import product
 from typing import Dict, Optional, Tuple, Union
 
 from bench.ledger.predictions import Conditions, LedgerError, Prediction  # noqa: F401 (the words' home)
@@ -151,14 +153,98 @@ class Verdict(str, Enum):
         return format(self.value, spec)
 
 
+def bench_name(stem, *bare, **keyed):
+    """The one spelling of a pyperf benchmark's name: ``stem[bare,...,key=value,...]``.
+
+    ``bench_name("gc_pause", "full", containers=200000)`` is ``gc_pause[full,containers=200000]``;
+    a key that is no identifier goes through a dict: ``bench_name("countdown", **{"worker-threads": 1})``.
+    """
+    parts = [str(v) for v in bare] + ["%s=%s" % (k, v) for k, v in keyed.items()]
+    return "%s[%s]" % (stem, ",".join(parts))
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A pyperf script's benchmarks, declared once (asv's ``params``/``param_names``).
+
+    ``blocks``: each an ordered ``((param, values), ...)`` whose product is a run of benchmarks, in
+    the order the script times them; a grid that is no single product (one worker thread beside
+    the threads, say) is several blocks.  ``bare``: the params whose value alone names them
+    (``gc_pause[full,...]``, not ``collection=full``).  ``subsets``: named selections of the
+    benchmarks (``bm_io.py --io-variants fast``).  Build one with ``grid()``.
+    """
+    stem: str
+    blocks: Tuple[Tuple[Tuple[str, tuple], ...], ...]
+    bare: Tuple[str, ...] = ()
+    subsets: Optional[Dict[str, Tuple[str, ...]]] = None
+
+    def points(self, subset=None):
+        """Every benchmark's parameters ({param: value}, the order names show them), in grid order;
+        only those of ``subset`` when one is named (None or "full": all of them)."""
+        out = []
+        for block in self.blocks:
+            names = [p for p, _ in block]
+            for values in product(*(v for _, v in block)):
+                out.append(dict(zip(names, values)))
+        if subset not in (None, "full"):
+            wanted = set(self.subsets[subset])
+            out = [p for p in out if self.name(p) in wanted]
+        return out
+
+    def name(self, point):
+        """The benchmark name of one point (a dict of ``points()``)."""
+        return bench_name(self.stem, *(v for k, v in point.items() if k in self.bare),
+                          **{k: v for k, v in point.items() if k not in self.bare})
+
+    def names(self, subset=None):
+        return tuple(self.name(p) for p in self.points(subset))
+
+    def benchmark(self, *bare, **keyed):
+        """The name of the grid's benchmark with these parameters (bare ones by position), refused
+        (LedgerError) when the grid has no such benchmark: a derived metric cannot name a typo."""
+        found = bench_name(self.stem, *bare, **keyed)
+        if found not in self.names():
+            raise LedgerError("ledger: %s is no benchmark of the %s grid (%s)"
+                              % (found, self.stem, ", ".join(self.names())))
+        return found
+
+
+def grid(stem, *blocks, bare=(), subsets=None):
+    """A ``Grid`` from blocks written as dicts: ``grid("fib", {"n": (25,)})``,
+    ``grid("gil_release", {"work": ("sha256", "zlib"), "threads": (1, 2, 4)})``."""
+    typed = tuple(tuple((param, tuple(values)) for param, values in block.items()) for block in blocks)
+    made = Grid(stem, typed, tuple(bare), subsets)
+    for name, members in (subsets or {}).items():
+        unknown = set(members) - set(made.names())
+        if unknown:
+            raise LedgerError("ledger: subset %r of the %s grid names no benchmark of it: %s"
+                              % (name, stem, ", ".join(sorted(unknown))))
+    return made
+
+
+@dataclass(frozen=True)
+class Option:
+    """A command-line option of a pyperf script, declared with its workload: the script adds it and
+    ``bench.harness.pyperf_script`` forwards it to pyperf's workers (fresh processes that see only
+    what is forwarded).  ``type``: "int", "float" or "str"; ``env``: the variable its default is
+    read from, where set; a default of None is not forwarded until the script sets a value."""
+    flag: str
+    type: str = "str"
+    default: Union[int, float, str, None] = None
+    help: str = ""
+    choices: Tuple[str, ...] = ()
+    env: str = ""
+
+
 @dataclass(frozen=True)
 class Workload:
-    """What ``gilbench run`` runs for one workload, and the metrics its timings yield.
+    """What ``gilbench run`` runs for one workload, and the metrics it produces.
 
     A workload is a demo whose ``observe()`` the run records (facts: counts, constants) and/or
-    a pyperf script in ``bench/harness/benchmarks/`` (timings).  Timing metrics are *derived*
-    from the pyperf benchmarks of one bench.json, so every ratio compares benchmarks of the
-    same run.
+    a pyperf script in ``bench/harness/benchmarks/`` (timings) whose benchmarks are its ``grid``.
+    Timing metrics are *derived* from the pyperf benchmarks of one bench.json, so every ratio
+    compares benchmarks of the same run.  ``metrics()`` is every metric it produces: the keys its
+    demo observes (``observes``) and the derived ones.
     """
     name: str
     chapter: str
@@ -166,10 +252,27 @@ class Workload:
     demo: Optional[str] = None  # demos module whose observe() the run records
     script: Optional[str] = None  # bm_*.py in bench/harness/benchmarks/, timed with pyperf
     params: Optional[Dict[str, dict]] = None  # observe() keyword arguments per mode
-    script_args: Optional[Dict[str, tuple]] = None  # extra bm_*.py arguments per mode
+    script_args: Optional[Dict[str, tuple]] = None  # values of the script's options per mode
     # metric -> how it is made from the run's files: mean(), ratio(), parallel_share() from the
     # pyperf benchmarks; count(), samples() from the observations.
     derived: Tuple[Tuple[str, tuple], ...] = ()
+    grid: Optional[Grid] = None  # the script's benchmarks
+    options: Tuple[Option, ...] = ()  # the script's own options (script_args sets them per mode)
+    # The script's timings start processes: it records (and so fixes) the multiprocessing start method.
+    start_method: bool = False
+    observes: Tuple[str, ...] = ()  # the keys its demo's observe() returns (any interpreter)
+
+    def __post_init__(self):
+        flags = {o.flag for o in self.options}
+        for mode, args in (self.script_args or {}).items():
+            unknown = [a for a in args if a.startswith("--") and a not in flags]
+            if unknown:
+                raise LedgerError("ledger: workload %s: script_args[%r] sets %s, no option of its script"
+                                  % (self.name, mode, ", ".join(unknown)))
+
+    def metrics(self):
+        """Every metric this workload produces: observed keys, then derived ones."""
+        return tuple(self.observes) + tuple(m for m, _ in self.derived)
 
 
 # The speedup 2 processes reach over 1 worker thread on the same countdown, in the same run:

@@ -1,14 +1,12 @@
 """pyperf: allocating and freeing small objects (pymalloc) against requests above its threshold.
 
-Each call makes and drops 200,000 bytes objects of 15 bytes (a 48-byte request on GIL builds:
-a pymalloc block) or of 567 bytes (a 600-byte request, over the 512-byte threshold: the raw
-allocator), and 200,000 bare object()s.  Lengths, not request sizes, name the benchmarks: the
-object header is larger on free-threaded builds.
+Each call makes and drops 200,000 bytes objects of each length of the pymalloc workload's grid
+(15 bytes: a 48-byte request on GIL builds, a pymalloc block; 567: a 600-byte request, over the
+512-byte threshold: the raw allocator), and 200,000 bare object()s.
 """
-from bench.harness.pyperf_script import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 
 _N = 200000
-_SMALL, _LARGE = 15, 567
 
 
 def alloc_free(length):
@@ -22,9 +20,9 @@ def alloc_free_objects():
 
 
 def main():
-    bench_all(make_runner(), [("alloc_free[bytes=%d]" % _SMALL, alloc_free, _SMALL),
-                              ("alloc_free[bytes=%d]" % _LARGE, alloc_free, _LARGE),
-                              ("alloc_free[object]", alloc_free_objects)])
+    benchmarks = grid("pymalloc")
+    bench_all(make_runner("pymalloc"), [(benchmarks.name(p), alloc_free, p["bytes"]) if "bytes" in p
+                                        else (benchmarks.name(p), alloc_free_objects) for p in benchmarks.points()])
 
 
 if __name__ == "__main__":

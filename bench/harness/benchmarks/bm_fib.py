@@ -1,12 +1,11 @@
 """pyperf: recursive fib(25) on one thread, to compare GIL and free-threaded builds."""
-from bench.harness.pyperf_script import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos.fib import fib
-
-_N = 25
 
 
 def main():
-    bench_all(make_runner(), [("fib[n=%d]" % _N, fib, _N)])
+    benchmarks = grid("fib")
+    bench_all(make_runner("fib"), [(benchmarks.name(p), fib, p["n"]) for p in benchmarks.points()])
 
 
 if __name__ == "__main__":

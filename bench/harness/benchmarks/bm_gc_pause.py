@@ -7,10 +7,9 @@ generations looks at the whole heap every time.
 """
 import gc
 
-from bench.harness.pyperf_script import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos.gc_pause import build_heap
 
-HEAP = 200000
 _YOUNG_CALLS = 20
 # One heap per size, built on a benchmark's first call (pyperf's warm-up): a worker process
 # runs one benchmark, so only the heap it times is alive in it.
@@ -36,10 +35,10 @@ def young_collections(containers):
 
 
 def main():
-    bench_all(make_runner(), [
-        ("gc_pause[full,containers=%d]" % HEAP, full_collection, HEAP),
-        ("gc_pause[young-x%d,containers=%d]" % (_YOUNG_CALLS, HEAP), young_collections, HEAP),
-    ])
+    timed = {"full": full_collection, "young-x%d" % _YOUNG_CALLS: young_collections}
+    benchmarks = grid("gc_pause")
+    bench_all(make_runner("gc_pause"), [(benchmarks.name(p), timed[p["collection"]], p["containers"])
+                                        for p in benchmarks.points()])
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """pyperf: the note's I/O test -- es.cat.indices() calls with the official client -- on 1, 2, 4, 8,
 16 threads sharing one client, the same calls from processes, and the async client with 16 tasks
 on one event loop (aiohttp; httpx too outside fast mode), all against the backend the run started
-(``GILBENCH_ES_URL``).
+(``GILBENCH_ES_URL``).  The benchmarks are the io workload's grid; ``--io-variants fast`` times its
+fast subset.
 
 Every value appends one JSON line to ``GILBENCH_IO_LOG`` (calls, errors and their reasons, the
 request rate): the run counts the failed requests; a timing is never silently cleaned.
@@ -16,29 +17,15 @@ is stopped (``io_workload.BackendGone``), its one-line reason logged as ``stoppe
 worker exits with it.
 """
 import json
-import os
 import sys
 import time
 
-from bench.harness.pyperf_script import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from services import backend as _backend
 
-# Variants per --io-variants: threads, processes, async HTTP libraries (16 tasks each).  Fast mode
-# keeps the note's pair, the scaling's ends and one of each other kind: every benchmark is a
-# pyperf worker of its own, and its start-up (importing the client) dominates a fast round.
-_VARIANTS = {
-    "full": ((1, 2, 4, 8, 16), (2, 4, 8, 16), ("aiohttp", "httpxasync")),
-    "fast": ((1, 2, 8, 16), (2,), ("aiohttp",)),
-}
-ASYNC_TASKS = 16
-_NOTE_CALLS = 1000
+# The async HTTP library of each async benchmark of the grid (its tasks: the benchmark's value).
+_ASYNC_NODES = {"asyncio": "aiohttp", "asyncio-httpx": "httpxasync"}
 io_workload = None  # services.io_workload, imported in pyperf workers only
-
-
-def _forward(cmd, args):
-    # pyperf workers are fresh processes with a trimmed environment: pass everything on.
-    cmd.extend(("--es-url", args.es_url, "--io-calls", str(args.io_calls), "--io-variants", args.io_variants,
-                "--io-log", args.io_log, "--io-timeout", repr(args.io_timeout)))
 
 
 class _Logged:
@@ -71,17 +58,7 @@ def main():
     global io_workload
     if "--worker" in sys.argv:
         from services import io_workload  # the official client: before the Runner, see the docstring
-    runner = make_runner(add_cmdline_args=_forward)
-    runner.argparser.add_argument("--es-url", default=os.environ.get("GILBENCH_ES_URL", ""),
-                                  help="backend URL (default: $GILBENCH_ES_URL, set by gilbench run)")
-    runner.argparser.add_argument("--io-calls", type=int, default=_NOTE_CALLS,
-                                  help="calls per value (default: the note's 1,000)")
-    runner.argparser.add_argument("--io-variants", choices=("full", "fast"), default="full")
-    runner.argparser.add_argument("--io-log", default=os.environ.get("GILBENCH_IO_LOG", ""),
-                                  help="file to append each value's calls and errors to")
-    runner.argparser.add_argument("--io-timeout", type=float, default=None,
-                                  help="seconds a request may wait for its answer (default: $%s, else %g)"
-                                  % (_backend.TIMEOUT_ENV, _backend.REQUEST_TIMEOUT_S))
+    runner = make_runner("io")
     args = runner.parse_args()
     if not args.es_url:
         runner.argparser.error("no backend: pass --es-url or run it through gilbench run")
@@ -93,7 +70,9 @@ def main():
         runner.argparser.error(str(exc))
     url, calls, timeout = args.es_url, args.io_calls, args.io_timeout
     runner.metadata["io_calls"] = calls
-    threads, processes, async_nodes = _VARIANTS[args.io_variants]
+    benchmarks = grid("io")
+    points = benchmarks.points(args.io_variants)
+    threads = [p["threads"] for p in points if "threads" in p]
     # Made once per worker, on its first value (pyperf's warm-up, which is not kept): one client
     # shared by every thread, with a connection for each (else the pool would be what is measured).
     made = []
@@ -103,13 +82,16 @@ def main():
             made.append(factory())
         return made[0]
 
-    variants = [("io[threads=%d]" % k, lambda n, k=k: io_workload.run_threads(
-        shared(lambda: io_workload.make_client(url, max(threads), timeout)), n, k, url, timeout)) for k in threads]
-    variants += [("io[processes=%d]" % k, lambda n, k=k: io_workload.run_processes(url, n, k, timeout))
-                 for k in processes]
-    variants += [("io[asyncio=%d]" % ASYNC_TASKS if node == "aiohttp" else "io[asyncio-httpx=%d]" % ASYNC_TASKS,
-                  lambda n, node=node: shared(lambda: io_workload.AsyncRunner(url, ASYNC_TASKS, node, timeout)).run(n))
-                 for node in async_nodes]
+    def timed(point):
+        (kind, k), = point.items()
+        if kind == "threads":
+            return lambda n: io_workload.run_threads(shared(lambda: io_workload.make_client(url, max(threads), timeout)),
+                                                     n, k, url, timeout)
+        if kind == "processes":
+            return lambda n: io_workload.run_processes(url, n, k, timeout)
+        return lambda n: shared(lambda: io_workload.AsyncRunner(url, k, _ASYNC_NODES[kind], timeout)).run(n)
+
+    variants = [(benchmarks.name(p), timed(p)) for p in points]
     try:
         bench_all(runner, [(name, _Logged(name, args.io_log, run), calls) for name, run in variants])
     finally:

@@ -1,7 +1,8 @@
-"""pyperf: Pool(4).imap over 2,000 numbers at chunksize 1 (the default), 10, 100 and 1000."""
+"""pyperf: Pool(4).imap over 2,000 numbers at the chunksizes of the mp_pool workload's grid (1, the
+default, 10, 100 and 1000)."""
 import multiprocessing
 
-from bench.harness.pyperf_script import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos import mp_pool
 
 _N = 2000
@@ -15,10 +16,10 @@ def _imap(n, chunksize):
 
 
 def main():
-    runner = make_runner()
-    runner.metadata["mp_start_method"] = multiprocessing.get_start_method()
+    runner = make_runner("mp_pool")
+    benchmarks = grid("mp_pool")
     try:
-        bench_all(runner, [("mp_imap[chunksize=%d]" % c, _imap, _N, c) for c in (1, 10, 100, 1000)])
+        bench_all(runner, [(benchmarks.name(p), _imap, _N, p["chunksize"]) for p in benchmarks.points()])
     finally:
         for pool in _POOL:
             pool.terminate()

@@ -1,7 +1,6 @@
-"""pyperf: round trips through an echo child over a Pipe and over a Queue, messages of 16 B, 16 KiB, 1 MiB."""
-import multiprocessing
-
-from bench.harness.pyperf_script import bench_all, make_runner
+"""pyperf: round trips through an echo child over a Pipe and over a Queue, messages of 16 B, 16 KiB, 1 MiB
+(the mp_ipc workload's grid)."""
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos import mp_ipc
 
 # Round trips per timed call, so that every size takes some milliseconds.
@@ -18,11 +17,11 @@ def _roundtrips(kind, size, count):
 
 
 def main():
-    runner = make_runner()
-    runner.metadata["mp_start_method"] = multiprocessing.get_start_method()
+    runner = make_runner("mp_ipc")
+    benchmarks = grid("mp_ipc")
     try:
-        bench_all(runner, [("mp_ipc[%s,size=%d]" % (kind, size), _roundtrips, kind, size, trips)
-                           for kind in ("pipe", "queue") for size, trips in sorted(_TRIPS.items())])
+        bench_all(runner, [(benchmarks.name(p), _roundtrips, p["channel"], p["size"], _TRIPS[p["size"]])
+                           for p in benchmarks.points()])
     finally:
         while _ECHOES:
             _ECHOES.popitem()[1].__exit__(None, None, None)

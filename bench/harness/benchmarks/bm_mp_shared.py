@@ -1,7 +1,7 @@
 """pyperf: increments of a shared Value (under its lock) vs of a Manager Namespace attribute (through its proxy)."""
 import multiprocessing
 
-from bench.harness.pyperf_script import bench_all, make_runner
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos import mp_shared
 
 _OPS = 300
@@ -23,10 +23,11 @@ def _proxy(n):
 
 
 def main():
-    runner = make_runner()
-    runner.metadata["mp_start_method"] = multiprocessing.get_start_method()
+    runner = make_runner("mp_shared")
+    timed = {"value": _value, "manager-proxy": _proxy}
+    benchmarks = grid("mp_shared")
     try:
-        bench_all(runner, [("mp_shared[value]", _value, _OPS), ("mp_shared[manager-proxy]", _proxy, _OPS)])
+        bench_all(runner, [(benchmarks.name(p), timed[p["state"]], _OPS) for p in benchmarks.points()])
     finally:
         if "manager" in _SHARED:
             _SHARED.pop("manager").shutdown()

@@ -1,28 +1,20 @@
-"""pyperf: the countdown and a word count split over a thread pool and a process pool of 1, 2, 4 workers."""
-import multiprocessing
-
-from bench.harness.pyperf_script import bench_all, make_runner
+"""pyperf: the countdown and a word count split over a thread pool and a process pool of 1, 2, 4
+workers (the mp_workers workload's grid; --tasks picks the tasks)."""
+from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos import mp_workers
 
 
-def _pass_args(cmd, args):
-    cmd.extend(("--work-scale", str(args.work_scale), "--tasks", args.tasks))
-
-
 def main():
-    runner = make_runner(add_cmdline_args=_pass_args)
-    runner.argparser.add_argument("--work-scale", type=float, default=1.0,
-                                  help="scale of the work per call (default 1: countdown(4,000,000), 4,000 lines)")
-    runner.argparser.add_argument("--tasks", default="countdown,words",
-                                  help="comma-separated tasks to time (default: countdown,words)")
+    runner = make_runner("mp_workers")
     args = runner.parse_args()
-    runner.metadata["mp_start_method"] = multiprocessing.get_start_method()
+    grid_ = grid("mp_workers")
+    points = grid_.points()
     benchmarks = []
     for task in args.tasks.split(","):
         total = mp_workers.total_work(task, args.work_scale)
-        for kind in ("threads", "processes"):
-            benchmarks += [("mp_workers[%s,%s=%d]" % (task, kind, k), mp_workers.run, kind, k, task, total)
-                           for k in mp_workers.WORKERS]
+        for p in (p for p in points if p["task"] == task):
+            kind = "threads" if "threads" in p else "processes"
+            benchmarks.append((grid_.name(p), mp_workers.run, kind, p[kind], task, total))
     try:
         bench_all(runner, benchmarks)
     finally:
