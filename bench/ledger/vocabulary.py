@@ -18,6 +18,10 @@ object, a collector without generations).  ``scope="cross"`` marks claims judged
 comparing interpreters of one matrix run; the metrics they name are ``CrossRatio``s
 (``twin_ratio``, ``same_binary_ratio``), whose names the ledger generates.
 
+``Headline`` names the one quantity a claim's row shows in every column (a metric the claim
+judges or shows, its unit and a plain reading of low and high values), whichever check decides
+the verdict there; the other checks and context stay in the why.
+
 ``Verdict`` is what a claim comes to on one interpreter: its word (the value reports print),
 its marks and its legend line, for the judge and every renderer alike.
 
@@ -57,6 +61,29 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The one quantity a claim's row shows in every column: a metric the claim reads (one of its
+    checks, given or context metrics), its unit ("bytes", "x (ratio)", "share of trials", ...) and a
+    plain reading: what a low and a high value mean.  Presentation, not judging: it decides what is
+    shown beside the verdict, never the verdict (so the fingerprint leaves it out)."""
+    metric: str
+    unit: str
+    reading: str
+
+    def _problem(self, claim):
+        """Why this headline cannot be ``claim``'s (one line), or None."""
+        for name in ("metric", "unit", "reading"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                return "headline %s must be a non-empty string, not %r" % (name, value)
+        read = [c.metric for c in claim.given + claim.checks] + list(claim.context)
+        if self.metric not in read:
+            return ("headline metric %r is none the claim reads (its checks, given or context: %s)"
+                    % (self.metric, ", ".join(dict.fromkeys(read))))
+        return None
+
+
+@dataclass(frozen=True)
 class Change:
     """A known CPython change that makes a claim's verdict differ between versions.
 
@@ -90,6 +117,9 @@ class Claim:
     # Checks that, when they hold, make the claim n/a for a measured reason (their ``why``): the
     # object the note counts is immortal here, say, so its printed count is a marker, not a count.
     unless: Tuple[Check, ...] = ()
+    # The one quantity the claim's row shows in every column (None only for claims made outside the
+    # ledger, in tests: bench.ledger requires one of each of its claims).
+    headline: Optional[Headline] = None
 
     def __post_init__(self):
         try:
@@ -98,6 +128,11 @@ class Claim:
             object.__setattr__(self, "applies", Conditions.parse(self.applies))
         except LedgerError as exc:
             raise LedgerError("ledger: claim %s: %s" % (self.id, exc)) from None
+        if self.headline is not None:
+            problem = (self.headline._problem(self) if isinstance(self.headline, Headline)
+                       else "headline must be a Headline(metric, unit, reading), not %r" % (self.headline,))
+            if problem:
+                raise LedgerError("ledger: claim %s: %s" % (self.id, problem))
 
     def metrics(self):
         return tuple(c.metric for c in self.given + self.checks + self.unless)
