@@ -38,7 +38,10 @@ def _replace_claim(claim_id, **changes):
 def _replace_check(claim_id, **changes):
     claim = ledger.get(claim_id)
     checks = (dataclasses.replace(claim.checks[0], **changes),) + claim.checks[1:]
-    return _replace_claim(claim_id, checks=checks)
+    # A headline names a metric the claim reads: it follows its check to the new metric.
+    moved = {"headline": dataclasses.replace(claim.headline, metric=changes["metric"])} \
+        if "metric" in changes and claim.headline.metric == claim.checks[0].metric else {}
+    return _replace_claim(claim_id, checks=checks, **moved)
 
 
 def _replace_workload(name, **changes):
