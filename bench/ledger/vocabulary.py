@@ -18,9 +18,8 @@ object, a collector without generations).  ``scope="cross"`` marks claims judged
 comparing interpreters of one matrix run; the metrics they name are ``CrossRatio``s
 (``twin_ratio``, ``same_binary_ratio``), whose names the ledger generates.
 
-``Headline`` names the one quantity a claim's row shows in every column (a metric the claim
-judges or shows, its unit and a plain reading of low and high values), whichever check decides
-the verdict there; the other checks and context stay in the why.
+``Headline``: the one quantity (a metric, its unit and a plain reading) a claim's row shows in every
+column, whichever check decides the verdict there; the other checks and context stay in the why.
 
 ``Verdict`` is what a claim comes to on one interpreter: its word (the value reports print),
 its marks and its legend line, for the judge and every renderer alike.
@@ -62,10 +61,9 @@ class Check:
 
 @dataclass(frozen=True)
 class Headline:
-    """The one quantity a claim's row shows in every column: a metric the claim reads (one of its
-    checks, given or context metrics), its unit ("bytes", "x (ratio)", "share of trials", ...) and a
-    plain reading: what a low and a high value mean.  Presentation, not judging: it decides what is
-    shown beside the verdict, never the verdict (so the fingerprint leaves it out)."""
+    """The one quantity a claim's row shows in every column: a metric the claim reads (a check, given or
+    context metric), its unit ("bytes", "x (ratio)", "share of trials"...) and a plain reading of low and
+    high values.  It decides what is shown, never the verdict (so the fingerprint leaves it out)."""
     metric: str
     unit: str
     reading: str
@@ -117,8 +115,7 @@ class Claim:
     # Checks that, when they hold, make the claim n/a for a measured reason (their ``why``): the
     # object the note counts is immortal here, say, so its printed count is a marker, not a count.
     unless: Tuple[Check, ...] = ()
-    # The one quantity the claim's row shows in every column (None only for claims made outside the
-    # ledger, in tests: bench.ledger requires one of each of its claims).
+    # What the claim's row shows in every column; None only outside the ledger (bench.ledger requires one).
     headline: Optional[Headline] = None
 
     def __post_init__(self):
