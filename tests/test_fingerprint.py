@@ -9,15 +9,17 @@ import pytest
 
 from bench import ledger
 from bench.harness import results_format
-from bench.ledger.vocabulary import Change, Check, Claim, Grid, Option, Workload, grid
+from bench.ledger.vocabulary import Change, Check, Claim, Grid, Headline, Option, Workload, grid
 
 # Every field of a ledger entry that the fingerprint leaves out, on purpose: prose and presentation.
 _PROSE = {
-    "Claim": {"chapter", "section", "claim", "phrase", "note_figure", "context", "departs", "changes"},
+    "Claim": {"chapter", "section", "claim", "phrase", "note_figure", "context", "departs", "changes", "headline"},
     "Check": {"why"},
     "Workload": {"chapter"},
     "Grid": set(),
     "Option": {"help"},
+    # What a row shows, not what decides its verdict.
+    "Headline": {"metric", "unit", "reading"},
 }
 
 
@@ -36,7 +38,10 @@ def _replace_claim(claim_id, **changes):
 def _replace_check(claim_id, **changes):
     claim = ledger.get(claim_id)
     checks = (dataclasses.replace(claim.checks[0], **changes),) + claim.checks[1:]
-    return _replace_claim(claim_id, checks=checks)
+    # A headline names a metric the claim reads: it follows its check to the new metric.
+    moved = {"headline": dataclasses.replace(claim.headline, metric=changes["metric"])} \
+        if "metric" in changes and claim.headline.metric == claim.checks[0].metric else {}
+    return _replace_claim(claim_id, checks=checks, **moved)
 
 
 def _replace_workload(name, **changes):
@@ -47,6 +52,7 @@ def _replace_workload(name, **changes):
     {"claim": "Threads take turns, say."}, {"phrase": "다른 말"}, {"section": "Another heading"},
     {"note_figure": "x9 (typo fixed)"}, {"departs": "we depart elsewhere"},
     {"changes": (Change("3.10", "another wording", "PEP 0"),)}, {"context": ("race.note.trials",)},
+    {"headline": Headline("race.note.races", "another unit", "reworded")},
 ], ids=lambda c: next(iter(c)))
 def test_editing_a_claims_prose_leaves_the_fingerprint(monkeypatch, changes):
     before = results_format.ledger_fingerprint()
@@ -112,7 +118,7 @@ def test_a_workload_moved_to_another_chapter_keeps_the_fingerprint(monkeypatch):
     assert _fingerprint_with(monkeypatch, workloads=_replace_workload(name, chapter="elsewhere")) == before
 
 
-@pytest.mark.parametrize("cls", [Claim, Check, Workload, Grid, Option], ids=lambda c: c.__name__)
+@pytest.mark.parametrize("cls", [Claim, Check, Workload, Grid, Option, Headline], ids=lambda c: c.__name__)
 def test_every_field_of_a_ledger_entry_is_either_fingerprinted_or_declared_prose(cls):
     # A new field must take a side: hashed (results_format.MEASURED_FIELDS) or prose (_PROSE above).
     measured = set(results_format.MEASURED_FIELDS[cls.__name__])

@@ -30,7 +30,9 @@ def _claim_row(claim):
             "phrase": claim.phrase, "note_figure": claim.note_figure, "applies": str(claim.applies),
             "scope": claim.scope, "workloads": [w.name for w in workloads],
             "demos": [w.demo for w in workloads if w.demo], "scripts": [w.script for w in workloads if w.script],
-            "metrics": _check_rows(claim), "context": list(claim.context)}
+            "metrics": _check_rows(claim), "context": list(claim.context),
+            "headline": {"metric": claim.headline.metric, "unit": claim.headline.unit,
+                         "reading": claim.headline.reading} if claim.headline else None}
 
 
 def _cmd_list(args):
@@ -262,7 +264,8 @@ def _parser():
 
     p = sub.add_parser("list", help="every claim of the note: id, chapter, the note's words")
     p.add_argument("--json", action="store_true",
-                   help="an object: the ledger's fingerprint and every claim with its workloads, demos and checks")
+                   help="an object: the ledger's fingerprint and every claim with its workloads, demos, checks and "
+                        "headline metric (unit, reading)")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("demo", help="run one demo, narrated (same as python -m demos.NAME); no NAME: list them")

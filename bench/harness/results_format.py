@@ -29,7 +29,7 @@ READABLE = (1, 2, 3, 4)
 
 # The fields of the ledger's entries that decide what a run measures and how it is judged.  Every
 # other field is prose or presentation (a claim's text, section, the note's phrase and figure, the
-# whys, departures, CPython changes, context metrics shown unjudged, chapters): editing one must not
+# whys, departures, CPython changes, context metrics shown unjudged, headlines, chapters): editing one must not
 # make two runs unmergeable.  tests/test_fingerprint.py makes a new field take a side.
 MEASURED_FIELDS = {
     "Claim": ("id", "checks", "given", "unless", "applies", "scope"),
@@ -40,6 +40,9 @@ MEASURED_FIELDS = {
     # A grid decides which benchmarks are timed and their names; an option's help is prose.
     "Grid": ("stem", "blocks", "bare", "subsets"),
     "Option": ("flag", "type", "default", "choices", "env"),
+    # What a claim's row shows (a metric it already reads, its unit and reading) decides no verdict:
+    # prose, like Claim.headline that holds it.
+    "Headline": (),
 }
 # Predictions and conditions are shown as their str() (a typed object or a string alike): hashing
 # that text keeps the fingerprint what reports show, whatever class holds it.

@@ -14,7 +14,7 @@ import shlex
 
 from bench import ledger
 from bench.judge import stats
-from bench.judge.evaluate import Verdict, evaluate
+from bench.judge.evaluate import Verdict, evaluate, headline_of
 from bench.ledger.vocabulary import Verdict as V  # V: the words; Verdict: a judged claim
 
 # What a pairing needs, for the why of a claim none of whose ratios could be made.
@@ -80,7 +80,9 @@ def _cross_metrics(result, results, ratios=None):
 
 def cross_verdict(claim, result, results, facts):
     """Judge a ``scope="cross"`` claim for ``result``'s column against the other columns."""
-    ratios = {m: ledger.CROSS[m] for m in claim.metrics() if m in ledger.CROSS}
+    # The headline's too: it may be a ratio no check judges.
+    headline = (claim.headline.metric,) if claim.headline is not None else ()
+    ratios = {m: ledger.CROSS[m] for m in dict.fromkeys(claim.metrics() + headline) if m in ledger.CROSS}
     metrics, why = _cross_metrics(result, results, ratios)
     present = tuple(c for c in claim.checks if c.metric in metrics)
     if not present:
@@ -89,8 +91,11 @@ def cross_verdict(claim, result, results, facts):
             claim.id, V.NOT_MEASURED,
             "needs %s timings of %s of %s in the same run (gilbench matrix)%s"
             % (" and ".join(dict.fromkeys(s.stem for s in specs)), _NEEDS[specs[0].pairing] if specs else "",
-               result.meta.get("version"), ": " + "; ".join(why) if why else ""))
-    verdict = evaluate(dataclasses.replace(claim, checks=present), metrics, facts)
+               result.meta.get("version"), ": " + "; ".join(why) if why else ""),
+            headline=headline_of(claim, metrics))
+    # Judged on the checks this run measured; the headline is the whole claim's, measured here or not.
+    verdict = evaluate(dataclasses.replace(claim, checks=present, headline=None), metrics, facts)
+    verdict.headline = headline_of(claim, metrics)
     absent = [c.metric for c in claim.checks if c not in present]
     if absent:
         verdict.why += "; not measured in this run: %s" % ", ".join(absent)

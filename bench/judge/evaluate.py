@@ -43,6 +43,9 @@ class Verdict:
     metric: Optional[str] = None
     evidence: dict = field(default_factory=dict)
     method: Optional[str] = None  # how the interval was made (stats.Measured.method)
+    # The claim's headline metric as measured in this column, whichever check decided the verdict
+    # (``headline_of``); None when the column did not measure it.
+    headline: Optional[dict] = None
 
 
 def fmt(x):
@@ -349,15 +352,30 @@ def _judged(case):
                    provisional, m.events, decided.metric, evidence, m.method)
 
 
+def headline_of(claim, metrics):
+    """The claim's headline metric in one column: {metric, value, interval, n, events} of its
+    ``Measured`` in ``metrics``, or None when the claim names none or the column did not measure it.
+    The same quantity in every column of a row, whatever check decided each verdict."""
+    headline = getattr(claim, "headline", None)
+    m = metrics.get(headline.metric) if headline is not None else None
+    if m is None:
+        return None
+    return {"metric": headline.metric, "value": m.value, "interval": m.interval, "n": m.n, "events": m.events}
+
+
 def evaluate(claim, metrics, facts):
     """Judge one claim on one interpreter.
 
     ``metrics`` maps metric keys to ``Measured``; ``facts`` describes the interpreter
-    (``version``, ``gil_enabled``, ...).  Every outcome comes from these two inputs.
+    (``version``, ``gil_enabled``, ...).  Every outcome comes from these two inputs.  The verdict
+    carries the claim's headline metric as measured here (``headline_of``), whatever decided it.
     """
     case = _Case(claim, metrics, facts)
     for gate in _GATES:
         verdict = gate(case)
         if verdict is not None:
-            return verdict
-    return _judged(case)
+            break
+    else:
+        verdict = _judged(case)
+    verdict.headline = headline_of(claim, metrics)
+    return verdict

@@ -5,9 +5,10 @@ its spread) into a verdict for every claim alike.  A chapter module holds that c
 claims and the workloads that measure them; a new claim is one entry plus one observed key.
 The words an entry is written in are in ``bench.ledger.vocabulary``.
 
-The ledger checks itself when imported: a malformed prediction or condition (``Claim``) or a
-metric that nothing produces (``check_metrics``) raises a ``LedgerError`` of one line naming the
-claim, which ``gilbench`` prints as its error.
+The ledger checks itself when imported: a malformed prediction, condition or headline
+(``Claim``), a metric that nothing produces (``check_metrics``) or a claim without a headline
+(``check_headlines``) raises a ``LedgerError`` of one line naming the claim, which ``gilbench``
+prints as its error.
 """
 from bench.ledger import gc, gil, io, mem, mp, slow
 from bench.ledger.predictions import LedgerError
@@ -70,10 +71,21 @@ def check_metrics(claims, workloads=WORKLOADS, cross=None):
     ``cross``: the metrics made across columns ({name: CrossRatio}; the ledger's ``CROSS``)."""
     cross = CROSS if cross is None else cross
     for claim in claims:
-        for metric in claim.metrics() + claim.context:
+        headline = (claim.headline.metric,) if claim.headline is not None else ()
+        for metric in dict.fromkeys(claim.metrics() + claim.context + headline):
             problem = _no_producer(metric, claim.scope, workloads, cross)
             if problem:
                 raise LedgerError("ledger: claim %s: %s" % (claim.id, problem))
+
+
+def check_headlines(claims):
+    """Refuse the first claim without a headline (LedgerError, one line): every claim of the ledger
+    names the one quantity its row shows (``Claim`` has checked that it is a metric the claim reads,
+    ``check_metrics`` that a workload produces it)."""
+    for claim in claims:
+        if claim.headline is None:
+            raise LedgerError("ledger: claim %s: no headline (Headline(metric, unit, reading): the one quantity "
+                              "its row shows)" % claim.id)
 
 # Derived metrics made from pyperf benchmarks (their arguments are benchmark names); the others
 # (count, samples, sample_mean) are made from a demo's observed keys.
@@ -142,3 +154,4 @@ def workloads_of(claim):
 
 
 check_metrics(CLAIMS)
+check_headlines(CLAIMS)

@@ -6,7 +6,7 @@ describes, the measured values say so and the verdicts explain them: an immortal
 (the free-threaded build's) makes the generation claims fail with the reason, or n/a where the
 note's question has no meaning for it.
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Workload, count, grid, mean, ratio, sample_mean
+from bench.ledger.vocabulary import Change, Check, Claim, Headline, Workload, count, grid, mean, ratio, sample_mean
 
 _SECTION = "Python의 Garbage Collection"
 
@@ -45,7 +45,10 @@ _NOT_GENERATIONAL = ("where gc.get_objects(n) lists a survivor; -1: in every gen
 CLAIMS = (
     Claim("gc.refcount-script", "gc", _SECTION, "var = 'memory'; sys.getrefcount(var) prints 4 in a script.",
           "getrefcount", (Check("gc.refcount.script", "equals(4)"),), note_figure="4",
-          unless=(_immortal("gc.refcount.script_immortal"),), changes=_REFCOUNT_CHANGES),
+          unless=(_immortal("gc.refcount.script_immortal"),), changes=_REFCOUNT_CHANGES,
+          headline=Headline("gc.refcount.script", "count (references)",
+                            "what sys.getrefcount(var) prints in a script: 4 = the note's; a fixed huge number where "
+                            "the string is immortal")),
     Claim("gc.refcount-repl", "gc", _SECTION, "The same snippet prints 2 in the interactive console.",
           ">>> print(sys.getrefcount(var))\t# 2", (Check("gc.refcount.repl", "equals(2)"),), note_figure="2",
           # The driver must really have run the console's loop (sys.ps1 set, prompts printed).
@@ -55,17 +58,29 @@ CLAIMS = (
           departs="Judged: the lines typed into `python -i -q` through its stdin, the console's own "
                   "read-eval-print loop, each line compiled apart as the note's console did. Shown beside it: "
                   "the same lines typed on a pseudo-terminal into the console a person gets (3.13's new shell), "
-                  "the count printed after a marker."),
+                  "the count printed after a marker.",
+          headline=Headline("gc.refcount.repl", "count (references)",
+                            "what sys.getrefcount(var) prints in the interactive console: 2 = the note's; a fixed "
+                            "huge number where the string is immortal")),
     Claim("gc.refcount-exec", "gc", _SECTION, "Under exec(compile(...)) the snippet prints 2.",
           "exec", (Check("gc.refcount.exec", "equals(2)"),), note_figure="2",
-          unless=(_immortal("gc.refcount.exec_immortal"),), changes=_REFCOUNT_CHANGES),
+          unless=(_immortal("gc.refcount.exec_immortal"),), changes=_REFCOUNT_CHANGES,
+          headline=Headline("gc.refcount.exec", "count (references)",
+                            "what sys.getrefcount(var) prints under exec(compile(...)): 2 = the note's; a fixed huge "
+                            "number where the string is immortal")),
     Claim("gc.refcount-alias", "gc", _SECTION, "bar = foo raises the count by one (4 -> 5); bar = None lowers it back.",
           "bar = foo", (Check("gc.refcount.alias_delta", "equals(1)"), Check("gc.refcount.unalias_delta", "equals(-1)")),
           note_figure="5 then 4", context=("gc.refcount.alias", "gc.refcount.unalias"),
-          unless=(_immortal("gc.refcount.alias_immortal"),), changes=_REFCOUNT_CHANGES),
+          unless=(_immortal("gc.refcount.alias_immortal"),), changes=_REFCOUNT_CHANGES,
+          headline=Headline("gc.refcount.alias_delta", "count (references)",
+                            "how much sys.getrefcount(foo) rises after bar = foo: 1 = one more reference, as the "
+                            "note says (4 -> 5); 0 = the count does not move (an immortal object)")),
     Claim("gc.refcount-list", "gc", _SECTION, "lst = list() gives 2; lst.append(lst) gives 3.",
           "lst.append(lst)", (Check("gc.refcount.list", "equals(2)"), Check("gc.refcount.list_self", "equals(3)")),
-          note_figure="2, 3"),
+          note_figure="2, 3",
+          headline=Headline("gc.refcount.list_self", "count (references)",
+                            "sys.getrefcount(lst) after lst.append(lst): 3 = the note's (one more, held by the list "
+                            "itself)")),
     Claim("gc.refcount-increments", "gc", _SECTION,
           "The count rises on assignment, on passing as an argument and on insertion into a list.",
           "참조 될 때마다 1씩 증가",
@@ -74,21 +89,30 @@ CLAIMS = (
           given=(Check("gc.refcount.fresh_object_immortal", "equals(0)"),),
           departs="Measured on a fresh object() (mortal on every build). Judged: that each rises. The note also says "
                   "'1 per reference'; the rises are shown: passing the object to a Python function adds 2 on 3.9 "
-                  "(the call holds it twice while it runs) and 1 on later versions."),
+                  "(the call holds it twice while it runs) and 1 on later versions.",
+          headline=Headline("gc.refcount.increment_assign", "count (references)",
+                            "how much a fresh object's reference count rises when another name is bound to it: 1 = "
+                            "one per reference, 0 = no rise")),
     Claim("gc.refcount-immediate", "gc", _SECTION,
           "An object is freed the moment its count reaches 0, even with the cyclic GC disabled.",
           "0이 될 경우",
           (Check("gc.refcount.freed_at_del_with_gc_disabled", "equals(1)"),
            Check("gc.refcount.finalizer_ran_at_del", "equals(1)")),
           given=(Check("gc.refcount.gc_was_disabled", "equals(1)"),),
-          departs="A weakref callback and __del__ on an object whose last reference is deleted under gc.disable()."),
+          departs="A weakref callback and __del__ on an object whose last reference is deleted under gc.disable().",
+          headline=Headline("gc.refcount.freed_at_del_with_gc_disabled", "flag (1 = yes, 0 = no)",
+                            "1 = the object was freed at del, its count at 0, with the cyclic collector disabled; 0 "
+                            "= it outlived del")),
     Claim("gc.cycles-need-gc", "gc", _SECTION,
           "A reference cycle is not freed by reference counting; only the cyclic collector frees it.",
           "cyclic references에는 작동하지 않는다",
           (Check("gc.cyclic.cycle_survives_del", "equals(1)"), Check("gc.cyclic.cycle_freed_by_collect", "equals(1)")),
           context=("gc.cyclic.disabled.cycles_alive", "gc.cyclic.disabled.cycles",
                    "gc.cyclic.disabled.freed_by_collect_after"),
-          departs="The note's Foo/Bar cycle, watched through a weak reference."),
+          departs="The note's Foo/Bar cycle, watched through a weak reference.",
+          headline=Headline("gc.cyclic.cycle_survives_del", "flag (1 = yes, 0 = no)",
+                            "1 = the Foo/Bar reference cycle was still alive after del (reference counting did not "
+                            "free it); 0 = freed at del")),
     Claim("gc.tuples-untracked", "gc", _SECTION, "The cyclic collector ignores tuples holding only immutable objects.",
           "immutable type만을 담고 있는 tuple은 무시",
           (Check("gc.cyclic.immutable_tuple_untracked_after_collect", "equals(1)"),),
@@ -96,7 +120,10 @@ CLAIMS = (
           given=(Check("gc.cyclic.mutable_tuple_tracked_after_collect", "equals(1)"),),
           context=("gc.cyclic.immutable_tuple_tracked_at_creation",),
           departs="gc.is_tracked on a tuple built at run time: tracked when made, untracked by the first collection "
-                  "that sees it."),
+                  "that sees it.",
+          headline=Headline("gc.cyclic.immutable_tuple_untracked_after_collect", "flag (1 = yes, 0 = no)",
+                            "1 = a tuple of immutable objects is no longer tracked by the cyclic collector after a "
+                            "collection; 0 = still tracked")),
     Claim("gc.generations", "gc", _SECTION, "Three generations; survivors of a collection move to the next one.",
           "세 개의 generation(0, 1, 2)",
           # gc.get_count() has three entries on every build: shown, never judged (it cannot fail).
@@ -106,7 +133,10 @@ CLAIMS = (
                                     "gc.pause.young_over_full"),
           departs="Where a surviving container sits (gc.get_objects(generation)) after one and two collections; "
                   "gc.get_count() has three entries on every build, so the count alone proves nothing.",
-          changes=_COLLECTOR_CHANGES),
+          changes=_COLLECTOR_CHANGES,
+          headline=Headline("gc.cyclic.generation_after_1", "generation",
+                            "the generation a container sits in after surviving one collection: 1 = moved to the "
+                            "next, as the note says; 2 = straight to an old generation; -1 = no generations")),
     Claim("gc.threshold-trigger", "gc", _SECTION, "A collection runs when a generation's count passes its threshold.",
           "threshold를 초과하면",
           (Check("gc.cyclic.trigger_over_threshold", "between(0.9,1.1)",
@@ -118,7 +148,10 @@ CLAIMS = (
                    "gc.cyclic.allocations_to_collection", "gc.cyclic.first_automatic_generation"),
           departs="Containers are made one at a time with the collector on until gc.callbacks reports the first "
                   "automatic collection; 10% either side of the threshold counts as at it.",
-          changes=(_THRESHOLD_2000, _FT_COLLECTOR)),
+          changes=(_THRESHOLD_2000, _FT_COLLECTOR),
+          headline=Headline("gc.cyclic.trigger_over_threshold", "x (ratio)",
+                            "containers made before the first automatic collection over the young generation's "
+                            "threshold: 1 = it ran at the threshold; far from 1 = something else triggers it")),
     Claim("gc.older-includes-younger", "gc", _SECTION, "Collecting a generation also collects the younger ones.",
           "주어진 generation이하의 generation들을 대상으로",
           (Check("gc.cyclic.collect1.frees_young", "equals(1)"), Check("gc.cyclic.collect2.frees_young", "equals(1)"),
@@ -129,7 +162,10 @@ CLAIMS = (
                             "generations to include"),),
           context=("gc.cyclic.collect0.frees_aged",),
           departs="Garbage cycles made just now and ones that survived a collection, freed or not by gc.collect(n).",
-          changes=_COLLECTOR_CHANGES),
+          changes=_COLLECTOR_CHANGES,
+          headline=Headline("gc.cyclic.collect1.frees_young", "flag (1 = yes, 0 = no)",
+                            "1 = gc.collect(1) also freed a garbage cycle made just now (of the younger generation); "
+                            "0 = it left it")),
     Claim("gc.stop-the-world", "gc", _SECTION, "While the cyclic collector runs, everything else stops.",
           "다른 모든 작업은 정지된다",
           # Judged only with the GIL off: with it on, no other thread runs Python code while the
@@ -147,14 +183,20 @@ CLAIMS = (
                   "collection's time during which the counter moved (the switch interval is 1 s while it runs, so "
                   "a GIL build hands the GIL over only where the main thread lets go of it). Pause times are "
                   "timed with pyperf.",
-          changes=_COLLECTOR_CHANGES),
+          changes=_COLLECTOR_CHANGES,
+          headline=Headline("gc.pause.other_thread_share", "share of collection time",
+                            "the share of each full collection's time during which another thread made progress: 0 = "
+                            "everything else stopped, 1 = it ran throughout")),
     Claim("gc.can-disable", "gc", _SECTION, "The cyclic collector can be disabled; reference counting cannot.",
           "비활성화",
           (Check("gc.cyclic.disable_stops_cyclic", "equals(1)"),
            Check("gc.refcount.freed_at_del_with_gc_disabled", "equals(1)")),
           context=("gc.cyclic.disabled.automatic_collections", "gc.cyclic.disabled.cycles_alive"),
           departs="Under gc.disable(): 10,000 Foo/Bar cycles made, no automatic collection reported by gc.callbacks, "
-                  "every cycle still alive; a plain object is still freed at del."),
+                  "every cycle still alive; a plain object is still freed at del.",
+          headline=Headline("gc.cyclic.disable_stops_cyclic", "flag (1 = yes, 0 = no)",
+                            "1 = under gc.disable() no automatic collection ran and every cycle stayed alive; 0 = "
+                            "the collector still ran")),
 )
 
 _GC_PAUSE = grid("gc_pause", {"collection": ("full", "young-x20"), "containers": (200000,)}, bare=("collection",))

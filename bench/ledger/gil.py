@@ -1,6 +1,6 @@
 """The GIL (CLAIMS.md section 4): its claims and the workloads that measure them."""
-from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Option, Workload, count, grid, mean,
-                                     parallel_share, ratio, same_binary_ratio, sample_mean, samples, twin_ratio)
+from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Headline, Option, Workload, count, grid,
+                                     mean, parallel_share, ratio, same_binary_ratio, sample_mean, samples, twin_ratio)
 
 _SECTION = "GIL"
 
@@ -30,11 +30,17 @@ CLAIMS = (
            Check("countdown.parallel_share.threads2", "below(0.5)")), applies="multicore parallel",
           context=("countdown.speedup.threads2_vs_worker", "countdown.speedup.processes2_vs_worker",
                    "countdown.main_over_worker"),
-          changes=(FREE_THREADING,)),
+          changes=(FREE_THREADING,),
+          headline=Headline("countdown.cpu_per_wall.threads2", "CPU-s per wall-s",
+                            "CPU-seconds per wall-second of two threads counting down: 1 = one at a time, 2 = in "
+                            "parallel")),
     Claim("gil.race-reproducible", "gil", _SECTION,
           "Two threads doing x += 1 / x -= 1 100,000 times each can end with x != 0.",
           "GIL이 걸려 있어도 아래와 같이 race condition이 발생", (Check("race.note.races", "sometimes(%s)" % _NOTE_RATE),),
-          note_figure="x != 0", changes=(_EVAL_BREAKER_3_10, FREE_THREADING)),
+          note_figure="x != 0", changes=(_EVAL_BREAKER_3_10, FREE_THREADING),
+          headline=Headline("race.note.races", "share of trials",
+                            "the share of trials of the note's x += 1 / x -= 1 on two threads that end with x != 0: "
+                            "0 = no race seen (k of n trials, 95% interval)")),
     Claim("gil.race-gone-3.10", "gil", _SECTION,
           "From Python 3.10 on, that race can no longer be reproduced.",
           "3.10부터 재현이 불가능하다",
@@ -48,7 +54,10 @@ CLAIMS = (
           departs="Besides the note's code, two harder runs of it: 10x more iterations and a tiny switch "
                   "interval. Shown beside them: x = x + one() (a call inside the read-modify-write), which "
                   "still races on 3.10+.",
-          changes=(_EVAL_BREAKER_3_10, FREE_THREADING)),
+          changes=(_EVAL_BREAKER_3_10, FREE_THREADING),
+          headline=Headline("race.note.races", "share of trials",
+                            "the share of trials of the note's x += 1 / x -= 1 on two threads that end with x != 0: "
+                            "0 = no race seen, above 0 = it still races (k of n trials, 95% interval)")),
     Claim("gil.race-fix-join", "gil", _SECTION, "Running the threads one after the other fixes the race.",
           "하나의 스레드가 작업을 종료하고 다른 스레드가 작업을 시작",
           (Check("race.fix_join.races", "never(%s)" % _VARIANT_RATE),),
@@ -56,20 +65,30 @@ CLAIMS = (
           departs="The fix is applied to x = x + one(), which races on every build, so that it is shown where "
                   "the unfixed code fails in the same run (the note's x += 1 no longer races on 3.10+ GIL "
                   "builds). The note's fix imports Lock without importing it and uses N = 1,000,000; we use "
-                  "the race's N."),
+                  "the race's N.",
+          headline=Headline("race.fix_join.races", "share of trials",
+                            "the share of trials that end with x != 0 when the threads run one after the other: 0 = "
+                            "fixed, above 0 = it still races (k of n trials, 95% interval)")),
     Claim("gil.race-fix-mutex", "gil", _SECTION, "A mutex around the critical section fixes the race.",
           "mutex를 설정한다",
           (Check("race.fix_mutex.races", "never(%s)" % _VARIANT_RATE),
            Check("race.fix_mutex_per_iter.races", "never(%s)" % _VARIANT_RATE)),
           given=(_UNFIXED_RACES,), note_figure="x = 0",
           context=("race.mutex_cost.per_iteration", "race.mutex_cost.around_loop"),
-          departs="As for the join fix: applied to x = x + one(), which races on every build."),
+          departs="As for the join fix: applied to x = x + one(), which races on every build.",
+          headline=Headline("race.fix_mutex.races", "share of trials",
+                            "the share of trials that end with x != 0 with a mutex held around each thread's loop: 0 "
+                            "= fixed, above 0 = it still races (k of n trials, 95% interval)")),
     Claim("gil.switch-between-bytecodes", "gil", _SECTION,
           "Threads switch only between bytecodes, at a frequency set by sys.setswitchinterval (5 ms by default).",
           "sys.setswitchinterval()의 설정에 따라",
           # A 10x smaller interval must give clearly more hand-overs, not just any more.
           (Check("switch.default_interval", "equals(0.005)"), Check("switch.rate_gain", "above(2.0)")),
-          note_figure="0.005 s (implied)", applies="gil-on", context=("switch.rate_default", "switch.rate_small")),
+          note_figure="0.005 s (implied)", applies="gil-on", context=("switch.rate_default", "switch.rate_small"),
+          headline=Headline("switch.rate_gain", "x (ratio)",
+                            "hand-overs between two threads per second at a 10x smaller switch interval over the "
+                            "default: 1 = the interval changes nothing, higher = sys.setswitchinterval sets how "
+                            "often threads switch")),
     Claim("gil.countdown-threads-slower", "gil", _SECTION,
           "A CPU-bound countdown of 10,000,000 is slower on two threads than on one (0.46 s vs 0.85 s).",
           "multi thread를 사용했을 때 오히려 속도가 더 느려진다",
@@ -77,7 +96,10 @@ CLAIMS = (
           (Check("countdown.ratio.threads2", "above(1.0)"), Check("countdown.ratio.threads2", "above(1.5)")),
           note_figure="x1.85 (0.4598 s -> 0.8524 s)",
           context=("countdown.single_mean_s", "countdown.main_over_worker", "countdown.ratio.threads4",
-                   "countdown.ratio.processes2", "countdown.ratio.processes4")),
+                   "countdown.ratio.processes2", "countdown.ratio.processes4"),
+          headline=Headline("countdown.ratio.threads2", "x (ratio)",
+                            "time of the countdown on two threads over one: 1 = as fast, above 1 = slower on two "
+                            "threads (the note: x1.85), below 1 = faster")),
     Claim("gil.io-threads-faster", "gil", _SECTION,
           "1,000 es.cat.indices() calls are faster on two threads than on one (10.4 s vs 5.85 s).",
           "multi thread가 single thread에 비해 훨씬 빠르다", (Check("io.speedup.threads2", "above(1.0)"),),
@@ -90,7 +112,10 @@ CLAIMS = (
                   "scheme): we pass http://. Against ES_URL when set, else a local search service (a separate "
                   "process, 10 ms per request by default; the I/O backend line says which). 1,000 calls per value "
                   "in rigorous mode, 128 by default, 48 in fast mode; one client shared by all threads, with a "
-                  "connection per thread."),
+                  "connection per thread.",
+          headline=Headline("io.speedup.threads2", "x (speedup)",
+                            "time of the es.cat.indices() calls on one thread over two threads: 1 = no gain, 2 = "
+                            "twice as fast (the note: x1.78)")),
     Claim("gil.runtime-not-io", "gil", _SECTION,
           "Whether the GIL matters depends on interacting with the Python runtime, not on CPU vs I/O: "
           "C work that releases the GIL scales on threads, pure-Python work does not.",
@@ -100,7 +125,10 @@ CLAIMS = (
           applies="gil-on multicore parallel",
           context=("release.sha256.speedup4", "release.zlib.speedup4", "release.python.speedup4"),
           departs="The note gives no code; we hash and compress 1 MiB buffers (the GIL is released) "
-                  "against a pure-Python loop."),
+                  "against a pure-Python loop.",
+          headline=Headline("release.sha256.speedup2", "x (speedup)",
+                            "time of hashing 1 MiB buffers (C code that releases the GIL) on one thread over two: 1 "
+                            "= no gain, 2 = both threads in parallel")),
     Claim("gil.threads-no-benefit", "gil", _SECTION,
           "Threads bring almost no benefit to Python code; use processes (or async) instead.",
           "multi thread는 성능상의 이점이 거의 존재하지 않기에",
@@ -115,7 +143,10 @@ CLAIMS = (
           context=("countdown.speedup.threads2_vs_worker", "countdown.speedup.processes2",
                    "mp.workers.threads2", "mp.workers.processes2",
                    "io.speedup.threads16", "io.speedup.asyncio16", "io.asyncio16_vs_threads16"),
-          changes=(FREE_THREADING,)),
+          changes=(FREE_THREADING,),
+          headline=Headline("countdown.parallel_share.threads2", "share of the machine's parallel gain",
+                            "the share of what two processes gain on the countdown that two threads gain in the same "
+                            "run: 0 = no benefit, 1 = as much as processes")),
     Claim("gil.single-thread-unaffected", "gil", _SECTION,
           "The GIL does not slow a single-threaded program.",
           "multithreaded program이 아닐 경우에는 GIL이 성능에 악영향을 미치지는 않는다",
@@ -123,7 +154,10 @@ CLAIMS = (
           (Check("fib.gil_over_free_threaded", "below(1.05)"), Check("fib.gil_on_over_off", "below(1.05)")),
           scope="cross",
           departs="Judged on fib(25): the GIL build against the free-threaded build of the same source, "
-                  "and the free-threaded build with PYTHON_GIL=1 against the same binary with the GIL off."),
+                  "and the free-threaded build with PYTHON_GIL=1 against the same binary with the GIL off.",
+          headline=Headline("fib.gil_over_free_threaded", "x (ratio)",
+                            "time of fib(25) on one thread, GIL build over the free-threaded build of the same "
+                            "source: 1 = as fast, above 1 = the GIL build is slower, below 1 = faster")),
     Claim("gil.freethreading-2x-slower", "gil", _SECTION,
           "On 3.13 with free-threading, Fibonacci runs about 2x slower than with the GIL.",
           "GIL을 활성화 한 쪽이 약 2배 더 빠른",
@@ -131,7 +165,10 @@ CLAIMS = (
           (Check("fib.free_threaded_over_gil", "between(1.5,2.5)"),), note_figure="x2 (from a cited blog post)",
           scope="cross",
           changes=(Change("3.14", "the specializing interpreter is enabled on free-threaded builds: the single-thread "
-                                  "penalty drops to about 5-10%", "What's New in Python 3.14, free-threaded mode"),)),
+                                  "penalty drops to about 5-10%", "What's New in Python 3.14, free-threaded mode"),),
+          headline=Headline("fib.free_threaded_over_gil", "x (ratio)",
+                            "time of fib(25) on one thread, free-threaded build over its GIL twin: 1 = as fast, 2 = "
+                            "twice as slow (the note's figure)")),
 )
 
 # Metrics made across the columns of one run (bench.judge.cross), not by one interpreter's workload:

@@ -1,5 +1,5 @@
 """Why Python is slow (CLAIMS.md section 3): its claims and the workloads that measure them."""
-from bench.ledger.vocabulary import Check, Claim, Workload, grid, mean, ratio
+from bench.ledger.vocabulary import Check, Claim, Headline, Workload, grid, mean, ratio
 
 _SECTION = "Python은 왜 느린가?"
 
@@ -14,13 +14,19 @@ CLAIMS = (
           departs="The C side is sum() over the same list of 500,000 ints (its loop runs in C, adding machine "
                   "integers while they fit, but still reading each boxed int); the Python side is total = total + x "
                   "in a for loop. Paired pyperf rounds. The ratio is a lower bound of the cost over C arithmetic; "
-                  "'far more' is judged as at least x2."),
+                  "'far more' is judged as at least x2.",
+          headline=Headline("slow.python_over_c_sum", "x (ratio)",
+                            "time of total = total + x in a Python loop over sum() of the same list (its loop in C): "
+                            "1 = as fast as the C loop, higher = each a + b costs more")),
     Claim("slow.boxed-ints", "slow", _SECTION, "There are no primitive values: an int is a full object behind a pointer.",
           "primitive", (Check("slow.bytes_per_int_list_over_array", "above(2.0)"),),
           context=("slow.int_size_bytes", "slow.small_int_size_bytes", "slow.bytes_per_int_list",
                    "slow.bytes_per_int_array"),
           departs="Bytes per element from tracemalloc (what the allocator was asked for): a list of 200,000 "
-                  "distinct ints against array('q') of as many."),
+                  "distinct ints against array('q') of as many.",
+          headline=Headline("slow.bytes_per_int_list_over_array", "x (ratio)",
+                            "bytes per int in a list over bytes per int in array('q'): 1 = as compact as machine "
+                            "integers, higher = each int is an object behind a pointer")),
 )
 
 # ``total = total + x`` in a Python loop against ``sum()`` over the same list (its loop in C).

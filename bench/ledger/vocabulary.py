@@ -18,6 +18,9 @@ object, a collector without generations).  ``scope="cross"`` marks claims judged
 comparing interpreters of one matrix run; the metrics they name are ``CrossRatio``s
 (``twin_ratio``, ``same_binary_ratio``), whose names the ledger generates.
 
+``Headline``: the one quantity (a metric, its unit and a plain reading) a claim's row shows in every
+column, whichever check decides the verdict there; the other checks and context stay in the why.
+
 ``Verdict`` is what a claim comes to on one interpreter: its word (the value reports print),
 its marks and its legend line, for the judge and every renderer alike.
 
@@ -57,6 +60,28 @@ class Check:
 
 
 @dataclass(frozen=True)
+class Headline:
+    """The one quantity a claim's row shows in every column: a metric the claim reads (a check, given or
+    context metric), its unit ("bytes", "x (ratio)", "share of trials"...) and a plain reading of low and
+    high values.  It decides what is shown, never the verdict (so the fingerprint leaves it out)."""
+    metric: str
+    unit: str
+    reading: str
+
+    def _problem(self, claim):
+        """Why this headline cannot be ``claim``'s (one line), or None."""
+        for name in ("metric", "unit", "reading"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value.strip():
+                return "headline %s must be a non-empty string, not %r" % (name, value)
+        read = [c.metric for c in claim.given + claim.checks] + list(claim.context)
+        if self.metric not in read:
+            return ("headline metric %r is none the claim reads (its checks, given or context: %s)"
+                    % (self.metric, ", ".join(dict.fromkeys(read))))
+        return None
+
+
+@dataclass(frozen=True)
 class Change:
     """A known CPython change that makes a claim's verdict differ between versions.
 
@@ -90,6 +115,8 @@ class Claim:
     # Checks that, when they hold, make the claim n/a for a measured reason (their ``why``): the
     # object the note counts is immortal here, say, so its printed count is a marker, not a count.
     unless: Tuple[Check, ...] = ()
+    # What the claim's row shows in every column; None only outside the ledger (bench.ledger requires one).
+    headline: Optional[Headline] = None
 
     def __post_init__(self):
         try:
@@ -98,6 +125,11 @@ class Claim:
             object.__setattr__(self, "applies", Conditions.parse(self.applies))
         except LedgerError as exc:
             raise LedgerError("ledger: claim %s: %s" % (self.id, exc)) from None
+        if self.headline is not None:
+            problem = (self.headline._problem(self) if isinstance(self.headline, Headline)
+                       else "headline must be a Headline(metric, unit, reading), not %r" % (self.headline,))
+            if problem:
+                raise LedgerError("ledger: claim %s: %s" % (self.id, problem))
 
     def metrics(self):
         return tuple(c.metric for c in self.given + self.checks + self.unless)

@@ -104,7 +104,10 @@ def _verdict_rows(results, table, chapters, claims):
                          "spread": json_number((v.interval[1] - v.interval[0]) / 2) if v.interval else None,
                          "interval": json_interval(v.interval), "n": v.n, "provisional": v.provisional, "events": v.events,
                          "metric": v.metric, "method": v.method, "note_figure": claim.note_figure, "why": v.why,
-                         "evidence": v.evidence})
+                         "evidence": v.evidence,
+                         # The claim's headline metric in this column, whichever check decided the verdict.
+                         "headline": v.headline and dict(v.headline, value=json_number(v.headline["value"]),
+                                                         interval=json_interval(v.headline["interval"]))})
     return rows
 
 
