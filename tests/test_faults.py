@@ -33,8 +33,10 @@ _MATRIX = textwrap.dedent("""
     from bench.interpreters import discover, matrix
     import platform, sysconfig
     flags = sysconfig.get_config_var("CONFIG_ARGS") or ""
-    twins = [discover.Interpreter(sys.executable, platform.python_version(), "CPython", False, flags, "path", s)
-             for s in ("-a", "-b")]
+    # Two columns either way: a free-threaded build is one interpreter with its PYTHON_GIL=1 column.
+    ft = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    twins = [discover.Interpreter(sys.executable, platform.python_version(), "CPython", ft, flags, "path", s)
+             for s in (("",) if ft else ("-a", "-b"))]
     discover.resolve = lambda names: twins
     matrix.venv_for = lambda interp: Path(sys.prefix)
     sys.exit(main(["matrix", "--pythons", "x", "--fast", "--only", "switching,fib"] + sys.argv[1:]))
