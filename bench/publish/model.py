@@ -81,7 +81,7 @@ def cell_text(v, claim=None):
 
 
 def _cell(v, claim=None):
-    return Cell(v.verdict, json_number(v.value), json_interval(v.interval), v.n, v.provisional, v.why, v.events,
+    return Cell(Verdict(v.verdict).value, json_number(v.value), json_interval(v.interval), v.n, v.provisional, v.why, v.events,
                 cell_text(v, claim))
 
 
@@ -135,7 +135,7 @@ def _row(claim, results, table):
 
 
 def _verdict_row(result, claim, v):
-    return VerdictRow(v.claim, result.id, v.verdict, json_number(v.value),
+    return VerdictRow(v.claim, result.id, Verdict(v.verdict).value, json_number(v.value),
                       json_number((v.interval[1] - v.interval[0]) / 2) if v.interval else None,
                       json_interval(v.interval), v.n, v.provisional, v.events, v.metric, v.method, claim.note_figure,
                       v.why, v.evidence)
