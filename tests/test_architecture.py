@@ -42,6 +42,8 @@ def test_import_contracts_are_kept():
     ("bench/harness/benchmarks/bm_io.py", "import elasticsearch", "the harness (runs inside measured interpreters)"),
     ("bench/ledger/gil.py", "import bench.progress", "the ledger imports nothing but its own vocabulary"),
     ("bench/judge/load.py", "import bench.publish.report", "layers only point down"),
+    ("bench/publish/table.py", "import bench.ledger.vocabulary", "renderers import nothing from judge or ledger"),
+    ("bench/publish/html.py", "import bench.publish.model", "renderers import nothing from judge or ledger"),
     ("bench/interpreters/matrix.py", "import bench.harness.runner", "layers only point down"),
 ])
 def test_each_contract_fails_when_broken(tmp_path, module, line, contract):

@@ -13,7 +13,7 @@ from bench.judge import cross, evaluate, stats
 from bench.ledger.predictions import LedgerError
 from bench.ledger.vocabulary import Check, Claim, Headline
 from bench.publish import merge, report
-from bench.publish.table import json_number
+from bench.publish.text import json_number
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _PUBLISHED = os.path.join(_ROOT, "docs", "results", "raw")
@@ -135,7 +135,7 @@ def test_a_verdict_carries_its_headline_whichever_check_decided_it():
 def published():
     results = merge.load_all([_PUBLISHED])
     table = merge.judge(results)
-    return results, table, report.judged_dict(results, table)
+    return results, table, report.report_dict([_PUBLISHED])
 
 
 def _measured(result, results, claim):

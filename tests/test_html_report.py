@@ -15,7 +15,7 @@ import pytest
 
 from bench.children import run_in_group
 from bench.cli import main
-from bench.publish import charts, html
+from bench.publish import charts, html, report
 
 _RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "matrix-gil")
 
@@ -151,7 +151,7 @@ def test_charts_are_deterministic_and_carry_no_software_stamp():
 
 
 def test_every_text_of_the_report_is_escaped():
-    page, _ = html.render(_synthetic())
+    page, _ = report.page(_synthetic())
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
     assert "a &quot;quoted&quot; &lt;why&gt;" in page

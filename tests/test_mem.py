@@ -11,7 +11,7 @@ import pytest
 from _helpers import child_env
 
 from bench.harness import results_format
-from bench.publish.model_section import model_vs_measurement
+from bench.publish.model_section import model_vs_measurement, observed
 from demos import _mallocstats, _memmodel, boxing, pymalloc
 
 _FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures", "mallocstats")
@@ -172,18 +172,14 @@ def test_boxing_observes_sizes():
 
 # --- the report's section ----------------------------------------------------------------------
 
-def _result(tmp_path, name, observations):
-    folder = tmp_path / name
-    folder.mkdir()
-    (folder / results_format.OBSERVATIONS).write_text(json.dumps({"format": 2, "observations": observations}))
-    return SimpleNamespace(id=name, folder=str(folder))
-
-
-def test_model_section(tmp_path):
+def test_model_section():
     row = {"workload": "100 objects of 41 B", "quantity": "arenas", "note_prediction": 19, "real_prediction": 5,
            "measured": 5, "note_error": 2.8, "real_error": 0.0}
-    results = [_result(tmp_path, "3.12.1", {"mem.model.rows": [row], "mem.pool_size_bytes": 16384}),
-               _result(tmp_path, "3.13.5t", {"mem.allocator": "mimalloc", "mem.not_measured": "mimalloc, not pymalloc"})]
+    # Each column's observations.json as recorded; the section reads the observations inside.
+    recorded = {"3.12.1": {"format": 2, "observations": {"mem.model.rows": [row], "mem.pool_size_bytes": 16384}},
+                "3.13.5t": {"format": 2, "observations": {"mem.allocator": "mimalloc",
+                                                           "mem.not_measured": "mimalloc, not pymalloc"}}}
+    results = {column: observed(r) for column, r in recorded.items()}
     text = "\n".join(model_vs_measurement(results))
     assert "## Model vs measurement" in text
     assert "+280%" in text and "| 19 " in text

@@ -19,7 +19,7 @@ from bench import ledger
 from bench.harness import results_format
 from bench.judge.evaluate import VERDICTS, Verdict
 from bench.judge.load import InterpreterResult, ResultsError
-from bench.publish import report, table
+from bench.publish import model, report
 
 pyperf = pytest.importorskip("pyperf")
 
@@ -149,7 +149,7 @@ _RACE = ledger.get("gil.race-reproducible")  # changes: 3.10 (the eval breaker),
 
 def test_the_first_decisive_change_names_the_ledgers_change():
     results, verdicts = _columns(("3.9.18", "3.9.18", False, "holds"), ("3.10.13", "3.10.13", False, "contradicted"))
-    before, at, change = table.changed_at(_RACE, results, verdicts)
+    before, at, change = model.changed_at(_RACE, results, verdicts)
     assert (before, at, change.reference) == ("3.9.18", "3.10.13", "bpo-29988")
 
 
@@ -157,27 +157,27 @@ def test_noise_and_gaps_are_not_changes():
     results, verdicts = _columns(("3.9.18", "3.9.18", False, "holds"), ("3.10.13", "3.10.13", False, "inconclusive"),
                                  ("3.11.7", "3.11.7", False, "within-noise"), ("3.12.1", "3.12.1", False, "n/a"),
                                  ("3.13.0", "3.13.0", False, "holds"))
-    assert table.changed_at(_RACE, results, verdicts) == (None, None, None)
+    assert model.changed_at(_RACE, results, verdicts) == (None, None, None)
 
 
 def test_a_change_across_skipped_versions_takes_the_latest_change_between_them():
     results, verdicts = _columns(("3.9.18", "3.9.18", False, "holds"), ("3.12.1", "3.12.1", False, "inconclusive"),
                                  ("3.13.5t", "3.13.5", True, "contradicted"))
-    before, at, change = table.changed_at(_RACE, results, verdicts)
+    before, at, change = model.changed_at(_RACE, results, verdicts)
     assert (before, at, change.reference) == ("3.9.18", "3.13.5t", "PEP 703")
 
 
 def test_a_change_between_twin_builds_of_one_version_takes_that_versions_change():
     results, verdicts = _columns(("3.13.5", "3.13.5", False, "holds"), ("3.13.5t", "3.13.5", True, "contradicted"))
-    assert table.changed_at(_RACE, results, verdicts)[2].reference == "PEP 703"
+    assert model.changed_at(_RACE, results, verdicts)[2].reference == "PEP 703"
     # A claim without a recorded change still shows where its verdict changed.
-    assert table.changed_at(ledger.get("gil.race-fix-join"), results, verdicts) == ("3.13.5", "3.13.5t", None)
+    assert model.changed_at(ledger.get("gil.race-fix-join"), results, verdicts) == ("3.13.5", "3.13.5t", None)
 
 
 def test_two_machines_disagreeing_is_not_a_change_of_version():
     results, verdicts = _columns(("a/3.12.1", "3.12.1", False, "holds", "a"),
                                  ("b/3.12.1", "3.12.1", False, "contradicted", "b"))
-    assert table.changed_at(_RACE, results, verdicts) == (None, None, None)
+    assert model.changed_at(_RACE, results, verdicts) == (None, None, None)
 
 
 # --- merging results folders ------------------------------------------------------------------
@@ -299,7 +299,7 @@ def test_the_ledger_fingerprint_is_the_same_on_every_interpreter(python):
 
 
 def test_configure_flags_are_cut_at_a_whole_flag():
-    from bench.publish.report import _flags
+    from bench.publish.markdown import _flags
 
     flags = "--enable-optimizations --with-lto --prefix=/home/user/.cache/gilbench/pythons/3.13.5"
     assert _flags(flags) == "--enable-optimizations --with-lto …"
@@ -309,7 +309,7 @@ def test_configure_flags_are_cut_at_a_whole_flag():
 def test_an_undecided_cell_names_the_precondition_it_shows():
     from bench import ledger
     from bench.judge.evaluate import Verdict
-    from bench.publish.table import cell_text
+    from bench.publish.model import cell_text
 
     claim = ledger.get("gil.race-fix-join")
     precondition = Verdict(claim.id, "inconclusive", "why", value=0.05, interval=(0.0061, 0.17), n=40, events=2,

@@ -49,7 +49,5 @@ def test_report_migrate_leaves_its_argument_and_chains_to_the_newest():
 
 
 def test_the_page_of_a_format_1_report_shows_its_claim_row():
-    from bench.publish import html
-
-    page, _ = html.render(_report_1())
+    page, _ = report.page(_report_1())
     assert "gil.race-reproducible" in page and "JSON report format %d" % report.FORMAT in page

@@ -142,7 +142,7 @@ def _cmd_report(args):
         if args.format == "html":
             from bench.publish import html
 
-            text, skipped = html.render(report.report_dict(args.results, chapters, claims), args.charts_dir)
+            text, skipped = report.page(report.report_dict(args.results, chapters, claims), args.charts_dir)
             for line in html.skipped_lines(skipped):
                 progress(line)
         else:

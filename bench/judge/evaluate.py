@@ -48,35 +48,32 @@ class Verdict:
     headline: Optional[dict] = None
 
 
-def fmt(x):
+def _fmt(x):
     if isinstance(x, float) and (x == 0 or 1e-3 <= abs(x) < 1e6):
         return "%.4g" % x
     return "%g" % x if isinstance(x, float) else str(x)
 
 
-def describe(m):
-    """A measured value as a person reads it: '3/40 (1.6–20%)', '0.91 [0.85, 0.97]', '512'."""
-    return describe_value(m.value, m.interval, m.n, m.events)
-
-
 def _percent(rate):
-    """A rate as a percentage a person reads: '0.61', '8.8', '57', '100' (never '1e+02')."""
     p = 100 * rate
     return "%.0f" % p if p >= 10 else "%.2g" % p
 
 
-def describe_value(value, interval, n=None, events=None):
-    """The same, from a verdict's parts (the report's cells use it too)."""
-    if events is not None:
-        lo, hi = interval
-        if events == 0:
-            return "0/%d (≤%s%%)" % (n, _percent(hi))
-        return "%d/%d (%s–%s%%)" % (events, n, _percent(lo), _percent(hi))
-    if interval is None:
-        return fmt(value)
-    if not all(math.isfinite(x) for x in interval):
-        return "%s (no interval, n=%s)" % (fmt(value), n)
-    return "%s [%s, %s]" % (fmt(value), fmt(interval[0]), fmt(interval[1]))
+def _describe(m):
+    """A measured value as a reason (``why``) states it: '3/40 (1.6–20%)', '0.91 [0.85, 0.97]', '512'.
+
+    The judge's own wording; the reports' cells spell values the same way (``bench.publish.text``).
+    """
+    if m.events is not None:
+        lo, hi = m.interval
+        if m.events == 0:
+            return "0/%d (≤%s%%)" % (m.n, _percent(hi))
+        return "%d/%d (%s–%s%%)" % (m.events, m.n, _percent(lo), _percent(hi))
+    if m.interval is None:
+        return _fmt(m.value)
+    if not all(math.isfinite(x) for x in m.interval):
+        return "%s (no interval, n=%s)" % (_fmt(m.value), m.n)
+    return "%s [%s, %s]" % (_fmt(m.value), _fmt(m.interval[0]), _fmt(m.interval[1]))
 
 
 def _version(facts):
@@ -164,7 +161,7 @@ def judge(prediction, measured):
 
 
 def _reason(check, m, outcome):
-    text = "%s = %s, predicted %s: %s" % (check.metric, describe(m), check.prediction, outcome)
+    text = "%s = %s, predicted %s: %s" % (check.metric, _describe(m), check.prediction, outcome)
     if check.why:
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
@@ -278,10 +275,10 @@ def _machine_parallelism(case):
         return Verdict(case.claim.id, V.NA,
                        "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
                        "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
-                       % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+                       % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
     if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
         case.note = ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
-                     % (describe(machine), PARALLEL_MACHINE_SPEEDUP))
+                     % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
     return None
 
 
@@ -296,8 +293,8 @@ def _unless(case):
         m = metrics[check.metric]
         if judge(check.prediction, m) == V.HOLDS:
             shown = [c.metric for c in case.checks] + [k for k in claim.context if k in metrics]
-            values = ", ".join("%s = %s" % (k, describe(metrics[k])) for k in dict.fromkeys(shown))
-            why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, describe(m), values)
+            values = ", ".join("%s = %s" % (k, _describe(metrics[k])) for k in dict.fromkeys(shown))
+            why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, _describe(m), values)
             return Verdict(claim.id, V.NA, why, metric=check.metric,
                            evidence={k: metrics[k].value for k in [check.metric] + shown})
     return None
@@ -311,7 +308,7 @@ def _preconditions(case):
         if outcome != V.HOLDS:
             return Verdict(case.claim.id, V.INCONCLUSIVE,
                            "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
-                           % (check.metric, check.prediction, describe(m), outcome),
+                           % (check.metric, check.prediction, _describe(m), outcome),
                            m.value, m.interval, m.n, False, m.events, check.metric)
     return None
 
@@ -338,7 +335,7 @@ def _judged(case):
     reasons += ["%s not measured in this run, so not judged" % c.metric for c in case.left_out]
     if case.note:
         reasons.append(case.note)
-    shown = ["%s = %s" % (k, describe(metrics[k])) for k in claim.context if k in metrics]
+    shown = ["%s = %s" % (k, _describe(metrics[k])) for k in claim.context if k in metrics]
     if shown:
         reasons.append("context: " + ", ".join(shown))
     decided = _deciding(checks, case.outcomes)

@@ -11,7 +11,7 @@ import io
 import re
 from collections import namedtuple
 
-from bench.publish import report_migrate, view
+from bench.publish import view
 
 Chart = namedtuple("Chart", "name title caption png")
 Skipped = namedtuple("Skipped", "name title why needs")
@@ -25,8 +25,8 @@ _FT_PATTERN = re.compile(r"^mp\.ft\.(.+)\.scaling$")
 
 
 def make(data):
-    """(charts, skipped) for the report dict ``data``; each Chart's png is bytes."""
-    data = report_migrate.migrate(data)  # an older report.json too
+    """(charts, skipped) for the report dict ``data`` (newest format: ``report.page`` migrates an older
+    one first); each Chart's png is bytes."""
     plans = [plan(data) for plan in _PLANS]
     try:
         import matplotlib  # noqa: F401  (first, so that a blocked matplotlib is seen even when _draw is cached)

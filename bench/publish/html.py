@@ -2,26 +2,22 @@
 
 CSS is inline, charts are PNGs embedded as data: URIs, no font, script or link leaves the file.
 Every text that comes from the report is escaped (``html.escape``).  The page renders from the
-report dict alone (any format, through ``report_migrate`` and ``view``); charts come from ``charts``
-and, without matplotlib, the page lists the charts it skipped and why.
+report dict alone (the newest format: ``report.page`` migrates an older one first; read through
+``view``) and the verdict words' marks (``model.VOCABULARY``); charts come from ``charts`` and,
+without matplotlib, the page lists the charts it skipped and why.
 """
 import base64
 import html
 import math
 import os
 
-from bench.ledger.vocabulary import Verdict
-from bench.publish import charts as _charts, report_migrate, view
+from bench.publish import charts as _charts, view
 
 
-
-def _mark(verdict, unknown):
+def _mark(vocabulary, verdict, unknown):
     """(HTML mark, CSS class) of a verdict word of the report, ``unknown`` for a word that is none."""
-    try:
-        v = Verdict(verdict)
-    except ValueError:
-        return unknown
-    return v.html_mark, v.css
+    v = vocabulary.styles.get(verdict)
+    return unknown if v is None else (v.html_mark, v.css)
 
 
 _CSS = """
@@ -47,11 +43,11 @@ details summary{cursor:pointer;color:#246}details ul{margin:4px 0;padding-left:1
 """
 
 
-def render(data, charts_dir=None):
+def render(data, vocabulary, charts_dir=None):
     """(page, skipped charts): the HTML text, and the charts.Skipped list (also shown on the page).
 
+    ``data``: a JSON report dict of the newest format; ``vocabulary``: the verdict words' marks.
     With ``charts_dir`` the PNGs are written there as well (<name>.png), for a README to link."""
-    data = report_migrate.migrate(data)  # an older report.json too
     charts, skipped = _charts.make(data)
     if charts_dir:
         os.makedirs(charts_dir, exist_ok=True)
@@ -63,7 +59,7 @@ def render(data, charts_dir=None):
              "<title>%s</title><style>%s</style></head><body>" % (_e(title), _CSS), "<h1>%s</h1>" % _e(title),
              "<p><small>JSON report format %s. The note's figures are the note's, not ours; every other number "
              "was measured on that interpreter in this run.</small></p>" % _e(data.get("format"))]
-    parts += _interpreters(data) + _claims(data) + _legend(data) + _chart_section(charts, skipped)
+    parts += _interpreters(data) + _claims(data, vocabulary) + _legend(data, vocabulary) + _chart_section(charts, skipped)
     parts += _timings(data) + ["</body></html>"]
     return "\n".join(parts) + "\n", skipped
 
@@ -123,11 +119,11 @@ def _interpreters(data):
     return out
 
 
-def _cell(cell):
+def _cell(cell, vocabulary):
     if not cell:
         return '<td class="cell nm">&ndash;</td>'
-    verdict = cell.get("verdict") or Verdict.NOT_MEASURED
-    mark, css = _mark(verdict, ("?", Verdict.INCONCLUSIVE.css))
+    verdict = cell.get("verdict") or vocabulary.not_measured
+    mark, css = _mark(vocabulary, verdict, ("?", vocabulary.styles[vocabulary.inconclusive].css))
     body = '<span class="mark">%s</span>' % mark
     if cell.get("value") is not None:
         if cell.get("events") is not None and cell.get("n"):
@@ -140,7 +136,7 @@ def _cell(cell):
     return '<td class="cell %s" title="%s">%s</td>' % (css, _e("%s: %s" % (verdict, cell.get("why") or "")), body)
 
 
-def _claims(data):
+def _claims(data, vocabulary):
     cols = view.columns(data)
     rows = view.table(data)
     head = ["claim", "the note's figure"] + [_e(c) for c in cols] + ["changed at (why)"]
@@ -151,7 +147,8 @@ def _claims(data):
     unmeasured, chapter = [], None
     for row in rows:
         cells = row.get("cells") or {}
-        if all((cells.get(c) or {}).get("verdict", Verdict.NOT_MEASURED) == Verdict.NOT_MEASURED for c in cols):
+        nm = vocabulary.not_measured
+        if all((cells.get(c) or {}).get("verdict", nm) == nm for c in cols):
             unmeasured.append(row)
             continue
         if row.get("chapter") != chapter:
@@ -168,7 +165,7 @@ def _claims(data):
             reason = "<br><small>%s: %s (%s)</small>" % (
                 _e(change.get("version")), _e(change.get("what")), _e(change.get("reference")))
         out.append("<tr>" + first + '<td class="note">%s</td>' % _e(row.get("note_figure") or "")
-                   + "".join(_cell(cells.get(c)) for c in cols)
+                   + "".join(_cell(cells.get(c), vocabulary) for c in cols)
                    + '<td class="changed">%s%s</td></tr>' % (_changed(row), reason))
     out.append("</tbody></table></div>")
     if unmeasured:
@@ -187,10 +184,10 @@ def _changed(row):
     return "<b>%s</b>" % _e(row["changed_at"])
 
 
-def _legend(data):
+def _legend(data, vocabulary):
     items = []
-    for verdict, meaning in view.legend(data).items():
-        mark, css = _mark(verdict, ("", ""))
+    for verdict, meaning in view.legend(data, vocabulary).items():
+        mark, css = _mark(vocabulary, verdict, ("", ""))
         items.append('<li><span class="%s mark">%s</span> <b>%s</b>: %s</li>' % (css, mark, _e(verdict), _e(meaning)))
     return ["<h2>Legend</h2>", "<ul>%s</ul>" % "".join(items)]
 

@@ -1,16 +1,18 @@
 """A JSON report dict of an older format brought up to the newest, one step per format (as
 ``bench.judge.migrate`` does for results folders).
 
-The HTML page and the charts read reports through ``migrate(data)``, so that ``view`` only knows
+The HTML page and the charts read reports through ``migrate(data)`` (``report.page``), so that ``view`` only knows
 the newest format (``report.FORMAT``; the history is in ``report``'s docstring).  What an older
 report never held stays empty or null: a step rebuilds only what the older keys carry.
 """
 import copy
 
 from bench import ledger
-from bench.publish.view import LEGEND
+from bench.ledger.vocabulary import Verdict
+from bench.publish.report_json import FORMAT
 
-FORMAT = 4  # report.FORMAT (report imports the judge; the page must not need it to read a dict)
+# Shown when the report carries no legend of its own (format 2).
+LEGEND = {v.value: v.format2_legend for v in Verdict}
 
 _CELL = ("verdict", "value", "interval", "n", "provisional", "why", "events")
 

@@ -4,11 +4,6 @@ Older reports are brought up to the newest by ``report_migrate`` before they get
 key still gives an empty list, never a made-up value.
 """
 
-from bench.ledger.vocabulary import Verdict
-
-# Shown when the report carries no legend of its own (format 2, through report_migrate).
-LEGEND = {v.value: v.format2_legend for v in Verdict}
-
 
 def column(interpreter):
     """The key an interpreter's cells, metrics and observations are filed under."""
@@ -43,8 +38,9 @@ def timings(data):
     return data.get("timings") or []
 
 
-def legend(data):
-    return data.get("legend") or LEGEND
+def legend(data, vocabulary):
+    """The report's legend; one that carries none gets the verdict words' format-2 lines."""
+    return data.get("legend") or {word: s.format2_legend for word, s in vocabulary.styles.items()}
 
 
 def table(data):

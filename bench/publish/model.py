@@ -1,0 +1,250 @@
+"""The report model: results folders loaded, merged and judged, then laid out once as typed data.
+
+``build(run_dirs, chapters, claims)`` is the one way in: load and merge (``merge``), judge
+(``merge.judge``: each host on its own columns), then a ``Report``: its columns, one row per claim
+with a cell per column (the cell's text as the Markdown shows it), every metric, pyperf's timings,
+each column's observations, the legend, and the verdict words' marks (``Vocabulary``).  Every
+renderer (``markdown``, ``report_json``, ``html``, ``charts``, ``readme``) reads the model or the
+JSON dict made from it; none imports the judge or the ledger (an import contract in .importlinter
+says so; its types are in ``model_types``).  This is the only module of ``bench.publish`` besides
+the loaders (``merge``, ``report_migrate``) that does.
+"""
+import json
+import os
+from bench import ledger
+from bench.harness import results_format
+from bench.judge.load import ResultsError  # noqa: F401  (the error every entry point shows as one line)
+from bench.ledger import versions
+from bench.ledger.vocabulary import Verdict
+from bench.publish import merge
+from bench.publish.model_types import (Cell, Change, ChapterTimes, Column, Metric, Report, Row, Style, Timing,
+                                       VerdictRow, Vocabulary)
+from bench.publish.text import describe_value, json_interval, json_number
+
+VOCABULARY = Vocabulary({v.value: Style(v.value, v.mark, v.html_mark, v.css, v.decisive, v.legend, v.format2_legend)
+                         for v in Verdict}, Verdict.NOT_MEASURED.value, Verdict.INCONCLUSIVE.value)
+
+
+# --- the claims and workloads a selection shows ----------------------------------------------
+
+def _claims(chapters, claims=None):
+    """The claims a report shows: those of the chosen chapters, or the claims named (ids)."""
+    if claims:
+        return [c for c in ledger.CLAIMS if c.id in claims]
+    return [c for c in ledger.CLAIMS if not chapters or c.chapter in chapters]
+
+
+def _workloads(chapters, claims=None):
+    """Names of the workloads of the selected chapters, or that the named claims need (None: all)."""
+    if claims:
+        return {w.name for c in _claims(None, claims) for w in ledger.workloads_of(c)}
+    return {w.name for w in ledger.WORKLOADS if w.chapter in chapters} if chapters else None
+
+
+# --- columns ---------------------------------------------------------------------------------
+
+def _column(result):
+    m = result.meta
+    if m.get("free_threaded"):
+        build = "free-threaded, GIL %s at run time" % ("ON" if m.get("gil_enabled") else "off")
+    else:
+        build = "GIL build"
+    return Column(
+        id=m.get("id") or os.path.basename(result.folder), column=result.id, host=merge.host_of(result),
+        version=m.get("version"), build=build, executable=m.get("executable"),
+        free_threaded=m.get("free_threaded"), gil_enabled=m.get("gil_enabled"),
+        python_gil_env=m.get("python_gil_env"), configure_flags=m.get("configure_flags"),
+        cpu_count=m.get("cpu_count"), mode=m.get("mode"), io_backend=m.get("io_backend"),
+        started=m.get("started"), errors=result.errors, dropped=result.dropped,
+        rounds=m.get("rounds"), load_start=m.get("load_start"), load_end=m.get("load_end"),
+        compiler=m.get("compiler"), mp_start_method=m.get("mp_start_method"),
+        results_format=m.get("recorded_format"), ledger=m.get("ledger"), measured=m.get("measured"),
+        cpu_model=m.get("cpu_model"), platform=m.get("platform"))
+
+
+# --- the claim rows: cells and "when did it stop being true" -------------------------------------
+
+def cell_text(v, claim=None):
+    """A cell as a person reads it: the mark, then the value and its interval; * = provisional.
+
+    An undecided cell whose value is a precondition's, not the claim's own, names that metric:
+    "? undecided 2/40" under "x = 0" would read as two races of the fix.
+    """
+    text = Verdict(v.verdict).mark
+    if claim is not None and v.verdict == Verdict.INCONCLUSIVE and v.metric in {c.metric for c in claim.given}:
+        text += " (needs %s)" % v.metric
+    if v.value is not None:
+        text += " " + describe_value(v.value, v.interval, v.n, v.events)
+        if v.provisional:
+            text += "*"
+    return text
+
+
+def _cell(v, claim=None):
+    return Cell(Verdict(v.verdict).value, json_number(v.value), json_interval(v.interval), v.n, v.provisional, v.why, v.events,
+                cell_text(v, claim))
+
+
+def _minor(meta):
+    """(major, minor) of a column's version, (0, 0) when unreadable."""
+    return versions.sort_key(meta.get("version"))[:2]
+
+
+def _change_between(claim, before, after):
+    """The ledger's change that explains a verdict change from column ``before`` to ``after``, or None.
+
+    Changes made in (before's version, after's version]; between two builds of one version (a GIL
+    build and its free-threaded twin), a change of that version.  The latest wins: the ledger lists
+    them oldest first.
+    """
+    lo, hi = _minor(before.meta), _minor(after.meta)
+    found = None
+    for change in claim.changes:
+        v = versions.minor(change.version)
+        if lo < v <= hi or (lo == hi == v):
+            found = change
+    return found
+
+
+def changed_at(claim, results, table):
+    """(last column of the first decisive verdict, the column where it first differs, the ledger's change).
+
+    Walking one host's columns in version order, a claim changes where a decisive verdict (holds,
+    contradicted, partly) differs from the first decisive verdict before it.  Undecided,
+    within-noise, n/a and not-measured cells say nothing about the claim's truth, so they neither
+    start nor end a run; a flip between two noisy cells is never reported as a change.
+    (None, None, None) when no host's columns show a change.
+    """
+    for host in sorted({merge.host_of(r) for r in results}):
+        first, last = None, None
+        for r in (r for r in results if merge.host_of(r) == host):
+            verdict = table[r.id][claim.id].verdict
+            if not Verdict(verdict).decisive:
+                continue
+            if first is not None and verdict != first:
+                return last.id, r.id, _change_between(claim, last, r)
+            first, last = verdict, r
+    return None, None, None
+
+
+def _row(claim, results, table):
+    before, column, change = changed_at(claim, results, table)
+    return Row(claim.id, claim.chapter, claim.section, claim.claim, claim.note_figure,
+               {r.id: _cell(table[r.id][claim.id], claim) for r in results}, column, before,
+               Change(change.version, change.what, change.reference) if change else None)
+
+
+def _verdict_row(result, claim, v):
+    return VerdictRow(v.claim, result.id, Verdict(v.verdict).value, json_number(v.value),
+                      json_number((v.interval[1] - v.interval[0]) / 2) if v.interval else None,
+                      json_interval(v.interval), v.n, v.provisional, v.events, v.metric, v.method, claim.note_figure,
+                      v.why, v.evidence,
+                      v.headline and dict(v.headline, value=json_number(v.headline["value"]),
+                                          interval=json_interval(v.headline["interval"])))
+
+
+# --- metrics and timings ---------------------------------------------------------------------
+
+def _metric(column, name, m):
+    return Metric(column, name, json_number(m.value), json_interval(m.interval), m.n, m.method, m.events)
+
+
+def _metrics(results, table, shown, keep):
+    rows = []
+    for result in results:
+        for name in sorted(result.metrics):
+            producer = ledger.producer(name)
+            if keep is None or (producer is not None and producer.name in keep):
+                rows.append(_metric(result.id, name, result.metrics[name]))
+        # Metrics comparing two columns (a build against its twin) live in their verdicts only: a
+        # verdict's value of a metric this column did not measure itself.
+        for claim in shown:
+            v = table[result.id][claim.id]
+            if v.metric and v.value is not None and v.metric not in result.metrics:
+                rows.append(_metric(result.id, v.metric, v))
+    return rows
+
+
+def _suite(result):
+    import pyperf  # lazy: a report without timings needs no pyperf
+
+    path = os.path.join(result.folder, results_format.BENCH)
+    if not os.path.exists(path):
+        return None
+    try:
+        return pyperf.BenchmarkSuite.load(path)
+    except Exception as exc:
+        raise ResultsError("%s: not a pyperf result (%s)" % (path, exc))
+
+
+def _timing(column, bench):
+    name, n = bench.get_name(), bench.get_nvalue()
+    mean = bench.mean()
+    if n < 2:  # one value has no spread
+        interval, text = None, "%s (n=1)" % bench.format_value(mean)
+    else:
+        stdev = bench.stdev()
+        interval, text = json_interval((mean - stdev, mean + stdev)), "%s ± %s" % bench.format_values([mean, stdev])
+    return Timing(column, name, ledger.workload_of_benchmark(name), json_number(mean), interval, n, text)
+
+
+def _timings(results, workloads):
+    """Every pyperf benchmark (in seconds) of every column that has timings, in column order; of the
+    selected workloads (a benchmark of no workload, a script's name changed since the run, only when all are)."""
+    out = []
+    for result in results:
+        suite = _suite(result)
+        if suite is None:
+            continue
+        for bench in suite.get_benchmarks():
+            if bench.get_unit() != "second":
+                continue
+            if workloads is None or ledger.workload_of_benchmark(bench.get_name()) in workloads:
+                out.append(_timing(result.id, bench))
+    return out
+
+
+# --- the rest --------------------------------------------------------------------------------
+
+def _observations(result):
+    # Read again, whole: the loader kept only what the judge needs, and it has read this file already.
+    with open(os.path.join(result.folder, results_format.OBSERVATIONS)) as f:
+        return json.load(f)
+
+
+def _chapter_times(results):
+    chapters = [c for c in ledger.CHAPTERS if any(w.chapter == c for w in ledger.WORKLOADS)]
+    rows = []
+    for r in results:
+        seconds = r.meta.get("workload_seconds") or {}
+        per = {c: 0.0 for c in chapters}
+        for name, s in seconds.items():
+            try:
+                per[ledger.workload(name).chapter] += s
+            except KeyError:  # a workload of another ledger: counted in the total only
+                pass
+        rows.append((r.id, per, sum(seconds.values())))
+    return ChapterTimes(chapters, rows)
+
+
+def build(run_dirs, chapters=None, claims=None):
+    """The report model of one results folder or several merged (``ResultsError``: one line to show);
+    ``chapters`` or ``claims`` (ids): only those claims, their workloads' metrics and timings."""
+    results = merge.load_all(run_dirs)
+    table = merge.judge(results)
+    shown = _claims(chapters, claims)
+    workloads = _workloads(chapters, claims)
+    return Report(
+        columns=[_column(r) for r in results],
+        # The table's rows are the chapters' claims, of those only the named ones.
+        rows=[_row(c, results, table) for c in _claims(chapters) if not claims or c.id in claims],
+        verdicts=[_verdict_row(r, c, table[r.id][c.id]) for r in results for c in shown],
+        metrics=_metrics(results, table, shown, workloads),
+        timings=_timings(results, workloads),
+        observations={r.id: _observations(r) for r in results},
+        legend={v.value: v.legend for v in Verdict},
+        vocabulary=VOCABULARY,
+        ledger_note=merge.ledger_note(results),
+        # The model section belongs to the memory chapter: shown when a claim of it is named.
+        model_chapters={c.chapter for c in shown} if claims else chapters,
+        chapter_times=_chapter_times(results))
