@@ -194,3 +194,27 @@ def test_the_headline_adds_keys_to_report_json_and_nothing_else(published):
     # Cells, metrics and the rest are untouched: the headline lives on the verdict rows only.
     assert all("headline" not in cell for r in doc["table"] for cell in r["cells"].values())
     assert json.loads(json.dumps(doc))["format"] == report.FORMAT
+
+
+def _PUBLISHED_MD():
+    return report.render([_PUBLISHED], "md")
+
+
+@pytest.mark.parametrize("claim_id", _MIXED)
+def test_every_cell_of_a_mixed_row_shows_its_headline_value(claim_id, published):
+    """The Markdown row shows one quantity: each cell's number is the headline metric's in that column."""
+    from bench.publish.text import fmt
+
+    _, _, doc = published
+    text = _PUBLISHED_MD()
+    claim = ledger.get(claim_id)
+    [line] = [ln for ln in text.splitlines() if ln.startswith("| %s · %s " % (claim_id, claim.headline.unit))]
+    cells = [c.strip() for c in line.strip("|").split("|")][2:-1]
+    rows = [v for v in doc["verdicts"] if v["claim"] == claim_id]
+    assert len(cells) == len(rows)
+    for cell, row in zip(cells, rows):
+        h = row["headline"]
+        if h is not None and h["value"] is not None:
+            # The value (the interval's ends are rounded in the JSON, not in the cell)
+            shown = "%d/%d" % (h["events"], h["n"]) if h["events"] is not None else fmt(h["value"])
+            assert shown in cell, (cell, h)

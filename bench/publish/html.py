@@ -157,8 +157,9 @@ def _claims(data, vocabulary):
         whys = "".join("<li><b>%s</b>: %s &mdash; %s</li>" % (_e(c), _e((cells.get(c) or {}).get("verdict")),
                                                                 _e((cells.get(c) or {}).get("why")))
                        for c in cols if cells.get(c))
-        first = ('<td class="claim"><b>%s</b><br>%s<details><summary>why</summary><ul>%s</ul></details></td>'
-                 % (_e(row.get("claim")), _e(row.get("claim_text")), whys))
+        unit = ' <small class="unit">(cells: %s)</small>' % _e(row["unit"]) if row.get("unit") else ""
+        first = ('<td class="claim"><b>%s</b>%s<br>%s<details><summary>why</summary><ul>%s</ul></details></td>'
+                 % (_e(row.get("claim")), unit, _e(row.get("claim_text")), whys))
         change = row.get("change") or {}
         reason = ""
         if change:

@@ -73,8 +73,12 @@ def cell_text(v, claim=None):
     text = Verdict(v.verdict).mark
     if claim is not None and v.verdict == Verdict.INCONCLUSIVE and v.metric in {c.metric for c in claim.given}:
         text += " (needs %s)" % v.metric
-    if v.value is not None:
-        text += " " + describe_value(v.value, v.interval, v.n, v.events)
+    # The row's one quantity (the claim's headline metric) in every cell, whichever check decided
+    # the verdict; a verdict without a headline shows the value it turned on.
+    shown = v.headline or ({"value": v.value, "interval": v.interval, "n": v.n, "events": v.events}
+                           if v.value is not None else None)
+    if shown is not None and shown["value"] is not None:
+        text += " " + describe_value(shown["value"], shown["interval"], shown["n"], shown["events"])
         if v.provisional:
             text += "*"
     return text
@@ -131,7 +135,8 @@ def _row(claim, results, table):
     before, column, change = changed_at(claim, results, table)
     return Row(claim.id, claim.chapter, claim.section, claim.claim, claim.note_figure,
                {r.id: _cell(table[r.id][claim.id], claim) for r in results}, column, before,
-               Change(change.version, change.what, change.reference) if change else None)
+               Change(change.version, change.what, change.reference) if change else None,
+               claim.headline.unit if claim.headline else None)
 
 
 def _verdict_row(result, claim, v):

@@ -90,6 +90,8 @@ class Row:
     changed_at: Optional[str]
     changed_from: Optional[str]
     change: Optional[Change]
+    # The unit of the claim's headline metric: the one quantity every cell of the row shows.
+    unit: Optional[str] = None
 
 
 @dataclass

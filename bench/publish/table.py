@@ -21,7 +21,9 @@ def to_markdown(table_rows, columns, vocabulary, why=False):
                   if all(c.verdict == vocabulary.not_measured for c in r.cells.values())]
     for chapter in dict.fromkeys(r.chapter for r in table_rows):
         shown = [r for r in table_rows if r.chapter == chapter and (why or r.claim not in unmeasured)]
-        body = [[r.claim, r.note_figure or ""] + [r.cells[c].text for c in columns] + [_changed_text(r)]
+        # The claim with the unit of its headline metric: the one quantity every cell of the row shows.
+        body = [[r.claim + (" · %s" % r.unit if r.unit else ""), r.note_figure or ""]
+                + [r.cells[c].text for c in columns] + [_changed_text(r)]
                 for r in shown]
         if body:
             lines += ["### %s (%s)" % (shown[0].section, chapter), "", tabulate(body, head, tablefmt="github"), ""]
