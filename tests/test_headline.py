@@ -218,3 +218,14 @@ def test_every_cell_of_a_mixed_row_shows_its_headline_value(claim_id, published)
             # The value (the interval's ends are rounded in the JSON, not in the cell)
             shown = "%d/%d" % (h["events"], h["n"]) if h["events"] is not None else fmt(h["value"])
             assert shown in cell, (cell, h)
+
+
+@pytest.mark.parametrize("claim_id", _MIXED)
+def test_the_table_cells_the_page_reads_hold_the_headline_value(claim_id, published):
+    """report.json's table (what the HTML page draws) holds the headline value in each measured cell."""
+    _, _, doc = published
+    [row] = [r for r in doc["table"] if r["claim"] == claim_id]
+    assert row["unit"] == ledger.get(claim_id).headline.unit
+    for v in (v for v in doc["verdicts"] if v["claim"] == claim_id and v["headline"]):
+        if v["headline"]["value"] is not None:
+            assert row["cells"][v["interpreter"]]["value"] == v["headline"]["value"]

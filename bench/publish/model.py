@@ -85,7 +85,11 @@ def cell_text(v, claim=None):
 
 
 def _cell(v, claim=None):
-    return Cell(Verdict(v.verdict).value, json_number(v.value), json_interval(v.interval), v.n, v.provisional, v.why, v.events,
+    # The row's one quantity, as cell_text shows it: the headline metric's value where it was measured.
+    h = v.headline if v.headline and v.headline["value"] is not None else None
+    value, interval, n, events = ((h["value"], h["interval"], h["n"], h["events"]) if h
+                                  else (v.value, v.interval, v.n, v.events))
+    return Cell(Verdict(v.verdict).value, json_number(value), json_interval(interval), n, v.provisional, v.why, events,
                 cell_text(v, claim))
 
 
