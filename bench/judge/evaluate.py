@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
 from bench.ledger import versions
+from bench.numbers import percent, describe_value
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
 from bench.ledger.vocabulary import Verdict as V
 
@@ -48,32 +49,9 @@ class Verdict:
     headline: Optional[dict] = None
 
 
-def _fmt(x):
-    if isinstance(x, float) and (x == 0 or 1e-3 <= abs(x) < 1e6):
-        return "%.4g" % x
-    return "%g" % x if isinstance(x, float) else str(x)
-
-
-def _percent(rate):
-    p = 100 * rate
-    return "%.0f" % p if p >= 10 else "%.2g" % p
-
-
 def _describe(m):
-    """A measured value as a reason (``why``) states it: '3/40 (1.6–20%)', '0.91 [0.85, 0.97]', '512'.
-
-    The judge's own wording; the reports' cells spell values the same way (``bench.publish.text``).
-    """
-    if m.events is not None:
-        lo, hi = m.interval
-        if m.events == 0:
-            return "0/%d (≤%s%%)" % (m.n, _percent(hi))
-        return "%d/%d (%s–%s%%)" % (m.events, m.n, _percent(lo), _percent(hi))
-    if m.interval is None:
-        return _fmt(m.value)
-    if not all(math.isfinite(x) for x in m.interval):
-        return "%s (no interval, n=%s)" % (_fmt(m.value), m.n)
-    return "%s [%s, %s]" % (_fmt(m.value), _fmt(m.interval[0]), _fmt(m.interval[1]))
+    """A measured value as a reason (``why``) states it, spelled as the reports' cells are."""
+    return describe_value(m.value, m.interval, m.n, m.events)
 
 
 def _version(facts):
@@ -166,7 +144,7 @@ def _reason(check, m, outcome):
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
         # Decided or not, a count of zero bounds a rate; it never proves that something cannot happen.
-        text += " (not seen in %d trials: the rate is below %s%% at 95%%, not zero)" % (m.n, _percent(m.interval[1]))
+        text += " (not seen in %d trials: the rate is below %s%% at 95%%, not zero)" % (m.n, percent(m.interval[1]))
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text
