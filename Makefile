@@ -9,7 +9,7 @@ TOXENVS ?=
 # e.g. --skip-missing-interpreters=false, as CI does
 TOXFLAGS ?=
 
-.PHONY: venv pythons bench test tox clean
+.PHONY: venv pythons bench publish test tox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +22,16 @@ venv: $(STAMP)
 pythons: $(STAMP)
 	$(BIN)/gilbench pythons ensure-free-threaded
 
-# The matrix, then its report published into docs/results/ and its claim table into README.md.
+# The matrix and its report, in results/<timestamp>/ (untracked): tracked files stay as they were.
 bench: pythons
 	$(BIN)/gilbench matrix --fast --out $(RUN)
-	$(BIN)/gilbench publish $(RUN) --to docs/results --readme README.md
+	@echo "report: $(RUN)/report.md (publish it with: make publish RESULTS=$(RUN))"
+
+# Maintainers: a matrix run (default: the newest under results/) into docs/results/ and the README's table.
+RESULTS ?= $(lastword $(sort $(wildcard results/[0-9]*-[0-9]*)))
+publish: $(STAMP)
+	@test -n "$(RESULTS)" || { echo "make publish: no run under results/; give RESULTS=DIR" >&2; exit 2; }
+	$(BIN)/gilbench publish $(RESULTS) --to docs/results --readme README.md
 
 # Import contracts first (.importlinter: the architecture's arrows), then the suite.
 test: $(STAMP)
