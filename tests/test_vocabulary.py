@@ -101,7 +101,9 @@ def test_metrics_that_something_produces_pass():
         ledger.check_metrics([observed], workloads=(mine,))
 
 
-def test_a_broken_ledger_fails_gilbench_list_in_one_line(tmp_path):
+# `gilbench list`, and the command the matrix starts inside each measured interpreter.
+@pytest.mark.parametrize("command", [("bench", "list"), ("bench.harness", "--fast", "--out", "out")])
+def test_a_broken_ledger_fails_in_one_line(tmp_path, command):
     for package in ("bench", "demos", "services"):
         shutil.copytree(str(_ROOT / package), str(tmp_path / package), ignore=shutil.ignore_patterns("__pycache__"))
     gil = tmp_path / "bench" / "ledger" / "gil.py"
@@ -109,7 +111,7 @@ def test_a_broken_ledger_fails_gilbench_list_in_one_line(tmp_path):
     right = 'Check("race.note.races", "never(%s)" % _NOTE_RATE, "version>=3.10")'
     assert text.count(right) == 1
     gil.write_text(text.replace(right, right.replace('"never(', '"nevr(')), encoding="utf-8")
-    proc = subprocess.run([sys.executable, "-m", "bench", "list"], cwd=str(tmp_path), stdout=subprocess.PIPE,
+    proc = subprocess.run([sys.executable, "-m"] + list(command), cwd=str(tmp_path), stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE, universal_newlines=True, timeout=120,
                           env=dict(os.environ, PYTHONPATH=str(tmp_path)))
     assert proc.returncode == 2, proc.stderr

@@ -9,6 +9,7 @@ import sys
 import demos
 from bench.guard import jobcontrol, signals
 from bench.progress import fail as _fail, progress
+from bench.startup import ledger_problem
 
 # Whatever imports the ledger (bench.ledger, bench.harness.command, the subcommands' modules) is
 # imported inside the functions, once main() has run _ledger_problem(): the ledger checks itself
@@ -306,22 +307,8 @@ def _parser():
     return parser
 
 
-def _ledger_problem():
-    """The ledger's refusal of itself (one line naming the claim), or None when it imports."""
-    try:
-        importlib.import_module("bench.ledger")
-    except Exception as exc:
-        # The failed import took bench.ledger out of sys.modules but left the module it raised from:
-        # importing LedgerError again would run the ledger (and fail) once more.
-        predictions = sys.modules.get("bench.ledger.predictions")
-        if predictions is not None and isinstance(exc, predictions.LedgerError):
-            return str(exc)
-        raise
-    return None
-
-
 def main(argv=None):
-    problem = _ledger_problem()
+    problem = ledger_problem()
     if problem:
         return _fail(problem)
     args = _parser().parse_args(argv)
