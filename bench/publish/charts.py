@@ -164,7 +164,7 @@ def _ft_plan(data):
 def _single_plan(data):
     metrics = view.metrics(data)
     panels = []
-    for metric, label in (("fib.seconds", "fib(25), seconds"), ("countdown.single_mean_s", "countdown, one thread, s")):
+    for metric, label in (("fib.seconds", "fib(30), seconds"), ("countdown.single_mean_s", "countdown, one thread, s")):
         bars = [(col, _point(metrics[(col, metric)])) for col in view.columns(data)
                 if metrics.get((col, metric), {}).get("value") is not None]
         if bars:
