@@ -300,12 +300,12 @@ WORKLOADS = (
              grid=_IMAP, start_method=True),
     Workload("mp_lifecycle", "mp", "mp.life.", observes=_OBSERVED_MP_LIFECYCLE, demo="demos.zombie",
              # 0 of 73 bounds a rate below 5% (two-sided 95% Clopper-Pearson; 59 at one-sided 95%), in
-             # every mode: a join trial costs about 0.12 s, so 73 add about 9 s to a column.
+             # every mode: a join trial (with its control) cost 0.16 s on the 2-CPU VM, so 73 add about 12 s to a column.
              params={"fast": {"join_trials": 73}, "default": {"join_trials": 80}, "rigorous": {"join_trials": 150}},
              derived=(("mp.life.join.misordered", count("mp.life.join.misordered", "mp.life.join.trials")),
                       ("mp.life.join.no_join_misordered", count("mp.life.join.no_join_misordered", "mp.life.join.trials")))),
     Workload("mp_sync", "mp", "mp.sync.", observes=_OBSERVED_MP_SYNC, demo="demos.mp_sync",
-             # Event trials as the join's: 73 decide never(0.05) in fast mode too (about 0.05 s each).
+             # Event trials as the join's: 73 decide never(0.05) in fast mode too (0.02 s each on the 2-CPU VM: 1.6 s).
              params={"fast": {"event_trials": 73}, "default": {"event_trials": 80},
                      "rigorous": {"event_trials": 150, "sections": 50}},
              derived=(("mp.sync.lock.overlaps", count("mp.sync.lock.overlapping", "mp.sync.lock.sections")),
