@@ -30,8 +30,12 @@ _COUNTDOWN_DEPARTS = (
     "the main thread; one worker thread is timed beside it (countdown.main_over_worker), because on some builds "
     "the main thread runs this loop at another speed, which the note's ratio mixes in. Where two GIL-on threads "
     "come out faster than one worker thread beyond the interval, the cell is flagged as a measurement problem: "
-    "the GIL runs them one at a time, so such a figure is the machine's (drift or CPU frequency between the "
-    "benchmarks of a round), not CPython's.")
+    "the GIL runs them one at a time, so such a figure is the machine's, not CPython's. Its cause here: on a "
+    "loaded machine the OS scheduler gives a process more CPU the more threads it has runnable (on the shared "
+    "2-CPU VM at a load of about 20, 3.12.1 got 0.10-0.11 CPU-seconds per wall-second for one worker thread and "
+    "0.14-0.16 for two or four threads, so these finished sooner on the wall clock), and in the published run "
+    "4 threads on 3.11.2 beat one worker by x1.4-1.7 in every round, with the worker's own time steady: a "
+    "systematic effect of the load, not drift. On an idle machine the flag should not appear.")
 
 CLAIMS = (
     Claim("gil.one-thread-at-a-time", "gil", _SECTION,
