@@ -16,7 +16,7 @@ def fib(n):
     return fib(n - 1) + fib(n - 2)
 
 
-def observe(n=25):
+def observe(n=30):
     start = time.perf_counter()
     value = fib(n)
     seconds = time.perf_counter() - start

@@ -10,8 +10,18 @@ the method sees progress when nothing holds the counter back.
 What a build can show: on a GIL build no other thread runs Python code while the collecting
 thread holds the GIL, so a share near 0 shows only that the collection keeps the GIL.  With the
 GIL off, the counter could run in parallel: a share near 0 there means the collector stopped it.
+
+Beside the counter, a thread inside C code that released the GIL (one hashlib.pbkdf2_hmac call
+lasting about four collections): a collection runs while it is in that call, and the main
+thread reads the worker's own CPU clock (time.pthread_getcpuclockid) just before and after.
+Its share is the worker's CPU seconds per second of the collection: about 1 = it ran
+throughout, 0 = the collection stopped it; the same share while the main thread only sleeps
+is its control.  This can be judged on every build: the GIL does not hold back a thread that
+released it, and a free-threaded build's stop-the-world waits only for threads attached to
+the interpreter, not for one inside a C call that detached.
 """
 import gc
+import hashlib
 import threading
 import time
 
@@ -76,6 +86,69 @@ class _Counter(object):
         return max(0.0, 1.0 - still / (end - start))
 
 
+class _CCall(object):
+    """A worker thread inside one C call that releases the GIL: hashlib.pbkdf2_hmac of ``iterations``
+    (OpenSSL's loop, the GIL released around it; no memory to speak of).  ``cpu()`` reads the
+    worker's own CPU clock from another thread: how long it really ran, whatever held the GIL."""
+
+    def __init__(self, iterations):
+        self.iterations = iterations
+        self.ident = None
+        self.inside = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="gilbench-gc-c-worker")
+
+    def _run(self):
+        self.ident = threading.get_ident()
+        self.inside.set()
+        hashlib.pbkdf2_hmac("sha256", b"gilbench", b"gc-pause", self.iterations)
+
+    def cpu(self):
+        return time.clock_gettime(self._clock)
+
+    def __enter__(self):
+        self._thread.start()
+        self.inside.wait(_JOIN_TIMEOUT_S)
+        self._clock = time.pthread_getcpuclockid(self.ident)
+        return self
+
+    def __exit__(self, *exc):
+        self._thread.join(_JOIN_TIMEOUT_S)
+
+
+def _iterations_for(seconds):
+    probe = 20000
+    start = time.perf_counter()
+    hashlib.pbkdf2_hmac("sha256", b"gilbench", b"gc-pause", probe)
+    per = (time.perf_counter() - start) / probe
+    return max(probe, int(seconds / max(per, 1e-9)))
+
+
+def _cpu_share(call, window):
+    """The worker's CPU seconds per wall second while ``window()`` runs (a collection, or a sleep)."""
+    cpu0, wall0 = call.cpu(), time.perf_counter()
+    window()
+    wall, cpu = time.perf_counter() - wall0, call.cpu() - cpu0
+    return cpu / wall if wall > 0 else None
+
+
+def c_worker_trials(trials, collect_s):
+    """Per trial: the share of a collection's time during which a thread inside GIL-releasing C code
+    ran on a CPU (its own CPU clock), and the same share while the main thread sleeps as long (the
+    control: what the machine gave the worker when nothing could stop it).  The C call lasts about
+    four collections, so that each window lies inside it.  ([], []) where a thread's CPU clock
+    cannot be read (no pthread_getcpuclockid)."""
+    if not hasattr(time, "pthread_getcpuclockid"):
+        return [], []
+    iterations = _iterations_for(4 * collect_s + 0.02)
+    during, control = [], []
+    for _ in range(trials):
+        with _CCall(iterations) as call:
+            time.sleep(0.005)  # the worker is inside the C call by now (it set the event just before)
+            during.append(_cpu_share(call, gc.collect))
+            control.append(_cpu_share(call, lambda: time.sleep(collect_s)))
+    return [x for x in during if x is not None], [x for x in control if x is not None]
+
+
 def _timed_collection():
     start = time.perf_counter()
     gc.collect()
@@ -103,6 +176,7 @@ def observe(trials=6, containers=200000):
     collect_shares = [x for x in (counter.share_moving(a, b) for a, b in windows) if x is not None]
     control_shares = [x for x in (counter.share_moving(a, b) for a, b in controls) if x is not None]
     pauses = [b - a for a, b in windows]
+    c_shares, c_controls = c_worker_trials(trials, sum(pauses) / len(pauses))
     del heap
     return {
         "gc.pause.trials": trials,
@@ -114,6 +188,11 @@ def observe(trials=6, containers=200000):
         # Trials in which the counter moved for more than half of the collection.
         "gc.pause.progress_trials": sum(1 for s in collect_shares if s > 0.5),
         "gc.pause.progress_trials_of": len(collect_shares),
+        # A thread inside C code that released the GIL (pbkdf2_hmac), per collection and per sleep.
+        "gc.pause.c_worker_share_samples": c_shares,
+        "gc.pause.c_worker_control_samples": c_controls,
+        # Per trial, the share during the collection over the share during the sleep just after it.
+        "gc.pause.c_worker_vs_control_pairs": [d / c for d, c in zip(c_shares, c_controls) if c > 0],
     }
 
 
@@ -129,6 +208,10 @@ def main():
           % (100 * mean(r["gc.pause.other_thread_share_samples"])))
     print("  ... and during %.0f%% of an equally long sleep of the main thread (the control)"
           % (100 * mean(r["gc.pause.control_share_samples"])))
+    print("  a thread inside C code that released the GIL (hashlib.pbkdf2_hmac) ran on a CPU during %.0f%% of a"
+          % (100 * mean(r["gc.pause.c_worker_share_samples"])))
+    print("  collection, and during %.0f%% of an equally long sleep of the main thread (its control)"
+          % (100 * mean(r["gc.pause.c_worker_control_samples"])))
     print()
     if r["gc.pause.gil_enabled"]:
         print("with the GIL on, no other thread runs Python code while the collector holds the GIL: this shows")
@@ -136,6 +219,7 @@ def main():
         print("build) to see whether the collector stops threads that could run in parallel.")
     else:
         print("with the GIL off the counter could run in parallel: a share near 0 means the collector stopped it.")
+    print("the C-code thread's share, on any build: near 1 means a collection does not stop everything.")
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ _GIL_KEYS = ("py_gil_disabled", "gil_enabled_at_runtime", "python_gil_env", "swi
 # Keyed by script; test_small_sizes_name_real_scripts keeps the keys honest.
 _SMALL = {
     "bm_countdown.py": ["--countdown-n", "20000"],
-    "bm_release.py": ["--release-scale", "0.1"],
+    "bm_release.py": ["--release-scale", "0.125"],  # every total splits evenly over 1, 2, 4 threads
     "bm_mp_workers.py": ["--work-scale", "0.01"],
     "bm_io.py": ["--io-calls", "16"],
 }

@@ -65,7 +65,7 @@ def test_run_then_report(tmp_path):
 
     from bench.harness.selection import ROUNDS
 
-    fib = pyperf.BenchmarkSuite.load(str(folder / "bench.json")).get_benchmark("fib[n=25]")
+    fib = pyperf.BenchmarkSuite.load(str(folder / "bench.json")).get_benchmark("fib[n=30]")
     runs = [r for r in fib.get_runs() if r.values]
     assert sorted(r.get_metadata()["gilbench_round"] for r in runs) == list(range(1, ROUNDS["fast"] + 1))
     assert all("gil_enabled_at_runtime" in r.get_metadata() for r in runs)

@@ -7,6 +7,7 @@ asserted, nor any share of a thread's progress: both depend on the machine.
 import gc
 import json
 import sys
+import threading
 import weakref
 
 import pytest
@@ -142,3 +143,9 @@ def test_gc_pause_keys_and_cleanup():
     for key in ("gc.pause.other_thread_share_samples", "gc.pause.control_share_samples"):
         assert len(r[key]) == 2 and all(0.0 <= x <= 1.0 for x in r[key])
     assert 0 <= r["gc.pause.progress_trials"] <= 2
+    # The thread in GIL-releasing C code: one share per trial during the collection and during the sleep
+    # (a thread's CPU clock and the wall clock are read a moment apart: a hair above 1 is possible).
+    shares, controls = r["gc.pause.c_worker_share_samples"], r["gc.pause.c_worker_control_samples"]
+    assert len(shares) == len(controls) == 2 and all(0.0 <= x <= 1.05 for x in shares + controls)
+    assert len(r["gc.pause.c_worker_vs_control_pairs"]) == sum(1 for c in controls if c > 0)
+    assert all(not t.name.startswith("gilbench-gc") for t in threading.enumerate())

@@ -202,13 +202,21 @@ def test_main_narrates_medians_and_the_note_figures(capsys):
 
 
 def test_gil_release_keys():
-    r = gil_release.observe(threads=(1, 2), scale=0.05)
+    r = gil_release.observe(threads=(1, 2), scale=0.0625)  # 20 sha256, 2 zlib, 300,000 python units
     _check_flat_json(r)
     assert isinstance(r["release.cpu_count"], int)
     for w in gil_release.WORKS:
         assert r["release.%s.threads1_s" % w] >= 0 and r["release.%s.threads2_s" % w] >= 0
         assert isinstance(r["release.%s.speedup2" % w], float)
         assert "release.%s.speedup1" % w not in r
+
+
+def test_gil_release_refuses_a_total_that_does_not_split_evenly():
+    # 24 zlib units at scale 0.25 (6) on 4 threads ran 4: a speedup of x2.69 on 2 CPUs.  Now refused.
+    with pytest.raises(ValueError, match="do not split evenly"):
+        gil_release.run_work("zlib", 4, 3 / 32)
+    for scale in (1, 0.25):  # the modes' scales split evenly over every thread count timed
+        assert all(int(gil_release._TOTALS[w] * scale) % k == 0 for w in gil_release.WORKS for k in (1, 2, 4))
 
 
 def test_gil_release_works_are_named():
@@ -232,7 +240,7 @@ def test_main_narrates_the_note_and_the_interpreter(module, monkeypatch, capsys)
     small = {
         race: dict(trials=2, n=5_000, big_n=10_000, big_trials=1, small_trials=1, fix_trials=1),
         switching: dict(duration=0.02),
-        gil_release: dict(scale=0.02),
+        gil_release: dict(scale=0.125),  # every total splits evenly over 1, 2 and 4 threads
         fib: dict(n=15),
     }[module]
     real = module.observe

@@ -63,13 +63,22 @@ def test_older_includes_younger_is_na_where_there_are_no_generations():
     assert v.verdict == "n/a" and "keeps no generations" in v.why
 
 
-def test_stop_the_world_is_judged_only_where_another_thread_could_run():
+def test_stop_the_world_is_judged_on_every_build_with_a_thread_in_c_code():
     claim = ledger.get("gc.stop-the-world")
-    metrics = {"gc.pause.other_thread_share": Measured(0.0), "gc.pause.control_share": Measured(0.5)}
-    assert evaluate(claim, metrics, _GIL).verdict == "n/a"  # the GIL alone would stop the thread
-    off_gil = evaluate(claim, metrics, _FREE)
-    assert off_gil.verdict == "holds" and "stopped it" in off_gil.why
-    blind = dict(metrics, **{"gc.pause.control_share": Measured(0.0)})
+    controls = {"gc.pause.control_share": Measured(0.5), "gc.pause.c_worker_control": Measured(0.9)}
+    # Python thread stopped, the thread in GIL-releasing C code ran on: partly, on a GIL build too.
+    ran_on = dict(controls, **{"gc.pause.other_thread_share": Measured(0.0),
+                               "gc.pause.c_worker_vs_control": Measured(1.0, (0.9, 1.1), 6)})
+    for facts in (_GIL, _FREE):
+        v = evaluate(claim, ran_on, facts)
+        assert v.verdict == "partly" and "gc.pause.c_worker_vs_control" in v.why
+    # Both stopped: the note's "everything else stops" holds.
+    stopped = dict(ran_on, **{"gc.pause.c_worker_vs_control": Measured(0.02, (0.0, 0.05), 6)})
+    assert evaluate(claim, stopped, _FREE).verdict == "holds"
+    # A control that saw nothing move decides nothing.
+    blind = dict(ran_on, **{"gc.pause.c_worker_control": Measured(0.0)})
+    assert evaluate(claim, blind, _GIL).verdict == "inconclusive"
+    blind = dict(ran_on, **{"gc.pause.control_share": Measured(0.0)})
     assert evaluate(claim, blind, _FREE).verdict == "inconclusive"
 
 

@@ -21,7 +21,7 @@ _PUBLISHED = os.path.join(_ROOT, "docs", "results", "raw")
 # The rows that showed different quantities in different columns (issue 16, item 3): the check that
 # decided each column's verdict differed.  Their headline is one quantity in every column.
 _MIXED = ("gil.one-thread-at-a-time", "gil.race-fix-join", "gil.race-fix-mutex", "gil.runtime-not-io",
-          "gil.threads-no-benefit", "mp.processes-not-threads", "gil.single-thread-unaffected")
+          "gil.threads-no-benefit", "mp.processes-not-threads")
 
 
 def _refusal(make):
@@ -53,7 +53,6 @@ def test_the_mixed_rows_headlines_are_the_quantities_that_answer_them():
         "gil.runtime-not-io": "release.sha256.speedup2",
         "gil.threads-no-benefit": "countdown.parallel_share.threads2",
         "mp.processes-not-threads": "mp.workers.processes_over_threads2",
-        "gil.single-thread-unaffected": "fib.gil_over_free_threaded",
     }
 
 
@@ -177,14 +176,6 @@ def test_a_mixed_rows_headline_is_the_same_quantity_in_every_column(published, c
     assert {r["headline"]["metric"] for r in rows if r["headline"]} == {ledger.get(claim_id).headline.metric}
     # At least two columns show it: a row of one quantity, not of one column.
     assert sum(1 for r in rows if r["headline"]) >= 2
-
-
-def test_a_cross_claims_headline_is_shown_where_its_check_was_not_measured(published):
-    # 3.13.5t is judged on both ratios; 3.13.5t-gil only on the same binary's, so no twin headline there.
-    _, table, _ = published
-    assert table["3.13.5t"]["gil.single-thread-unaffected"].headline["metric"] == "fib.gil_over_free_threaded"
-    assert table["3.13.5t-gil"]["gil.single-thread-unaffected"].headline is None
-    assert table["3.13.5"]["gil.single-thread-unaffected"].headline["metric"] == "fib.gil_over_free_threaded"
 
 
 def test_the_headline_adds_keys_to_report_json_and_nothing_else(published):

@@ -143,7 +143,7 @@ def test_parallel_claims_wait_for_a_machine_that_can_show_parallelism():
 
 # --- results folders --------------------------------------------------------------------
 
-def _run(values, round_no, gil="1", name="fib[n=25]"):
+def _run(values, round_no, gil="1", name="fib[n=30]"):
     metadata = {"name": name, "unit": "second"}
     if round_no is not None:  # results format 1 had no rounds
         metadata["gilbench_round"] = round_no

@@ -19,7 +19,7 @@ def _result(ident, version, free_threaded, gil_enabled, fib, exe=None, flags="'-
             "configure_flags": flags + (" '--disable-gil'" if free_threaded else "")}
     # Five runs per column, 1% apart: the cross ratio's interval comes from them.
     runs = [fib * (1 + 0.01 * (i - 2)) for i in range(5)]
-    return InterpreterResult(ident, "/nowhere", meta, run_means={"fib[n=25]": runs})
+    return InterpreterResult(ident, "/nowhere", meta, run_means={"fib[n=30]": runs})
 
 
 def _cross(table, ident, claim):
@@ -34,13 +34,23 @@ def test_cross_verdicts_pair_twins_of_one_version():
     table = verdicts(run)
     slower = _cross(table, "3.13.5t", "gil.freethreading-2x-slower")
     assert slower.verdict == "holds" and slower.value == pytest.approx(2.0)
-    assert _cross(table, "3.13.5", "gil.freethreading-2x-slower").value == pytest.approx(2.0)
+    # One verdict per pair: the GIL twin names the column that holds it instead of judging it again.
+    twin = _cross(table, "3.13.5", "gil.freethreading-2x-slower")
+    assert twin.verdict == "n/a" and "judged in the 3.13.5t column" in twin.why
     # no free-threaded 3.12 in this run: said so, not guessed
     lone = _cross(table, "3.12.1", "gil.freethreading-2x-slower")
     assert lone.verdict == "not-measured" and "3.12.1" in lone.why
     # the same binary with PYTHON_GIL=1 is compared with itself GIL-off
     unaffected = _cross(table, "3.13.5t-gil", "gil.single-thread-unaffected")
-    assert "fib.gil_on_over_off" in unaffected.why
+    # 0.21 s over 0.20 s: x1.05, the bound itself
+    assert unaffected.verdict == "within-noise" and "fib.gil_on_over_off" in unaffected.why
+    assert unaffected.value == pytest.approx(1.05)
+    off = _cross(table, "3.13.5t", "gil.single-thread-unaffected")
+    assert off.verdict == "n/a" and "judged in the 3.13.5t-gil column" in off.why
+    # The row's headline is shown where the pair's verdict is, not twice.
+    assert unaffected.headline["metric"] == "fib.gil_on_over_off" and off.headline is None
+    # The GIL build is compared with no binary of its own: not judged there (the twin ratio is another claim's).
+    assert _cross(table, "3.13.5", "gil.single-thread-unaffected").verdict == "not-measured"
 
 
 def test_twins_are_paired_by_build_not_by_version():
@@ -85,17 +95,16 @@ def test_a_cross_ratio_on_another_benchmark_is_judged_without_judge_code(monkeyp
     run = [_column("3.13.5", False, True, {two: 1.0}, "/gil/python3"),
            _column("3.13.5t", True, False, {two: 0.5}, "/ft/python3"),
            _column("3.13.5t-gil", True, True, {two: 1.1}, "/ft/python3"),
-           _column("3.13.5-nothreads", False, True, {"fib[n=25]": 0.1}, "/other/python3")]
+           _column("3.13.5-nothreads", False, True, {"fib[n=30]": 0.1}, "/other/python3")]
     table = verdicts(run)
     ft = table["3.13.5t"][claim.id]
     assert ft.verdict == "holds" and ft.provisional and "unpaired" in ft.why
     assert ft.value == pytest.approx(0.5)  # the first check's ratio: 0.5 s free-threaded over 1.0 s GIL
-    # The GIL column has its twin and no GIL-off binary of its own: judged on the twin ratio, says the other.
-    gil = table["3.13.5"][claim.id]
-    assert gil.verdict == "holds" and "not measured in this run: %s" % binary in gil.why
-    # The PYTHON_GIL=1 column pairs with its own binary: 0.5 s with the GIL off over 1.1 s with it on.
-    on = table["3.13.5t-gil"][claim.id]
-    assert on.metric == binary and on.value == pytest.approx(0.5 / 1.1)
+    # Both ratios have the GIL-off binary on their numerator side: judged there, once per pair; the
+    # GIL column and the PYTHON_GIL=1 column name it instead.
+    assert ft.evidence[binary] == pytest.approx(0.5 / 1.1)
+    for other in ("3.13.5", "3.13.5t-gil"):
+        assert table[other][claim.id].verdict == "n/a" and "judged in the 3.13.5t column" in table[other][claim.id].why
     lone = table["3.13.5-nothreads"][claim.id]
     assert lone.verdict == "not-measured"
     assert lone.why == ("needs countdown timings of a GIL build and its free-threaded twin (same source and flags) "

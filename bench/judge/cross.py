@@ -54,9 +54,14 @@ def _pairing(result, other):
 
 def _cross_metrics(result, results, ratios=None):
     """The cross ratios (``{metric: CrossRatio}``, all of the ledger's by default) comparing this
-    column with the columns it pairs with, and why a comparison could not be made."""
+    column with the columns it pairs with, why a comparison could not be made, and the columns that
+    hold a ratio's verdict instead of this one.
+
+    One verdict per pair of columns: a ratio is judged in the column on its ``over`` side (the
+    numerator: the free-threaded build of a twin ratio, the GIL-on column of a same-binary one); the
+    other column of the pair names that column instead of judging the same number again."""
     ratios = ledger.CROSS if ratios is None else ratios
-    out, why = {}, []
+    out, why, elsewhere = {}, [], []
     for benchmark in dict.fromkeys(spec.benchmark for spec in ratios.values()):
         mine = {name: spec for name, spec in ratios.items() if spec.benchmark == benchmark}
         if benchmark not in result.run_means:
@@ -72,10 +77,14 @@ def _cross_metrics(result, results, ratios=None):
                     why.append(sides)
                 continue
             for name, spec in mine.items():
-                if spec.pairing == pairing:
-                    out[name] = stats.unpaired_ratio(sides[spec.over].run_means[benchmark],
-                                                     sides[spec.under].run_means[benchmark])
-    return out, why
+                if spec.pairing != pairing:
+                    continue
+                if sides[spec.over] is not result:
+                    elsewhere.append(sides[spec.over].id)
+                    continue
+                out[name] = stats.unpaired_ratio(sides[spec.over].run_means[benchmark],
+                                                 sides[spec.under].run_means[benchmark])
+    return out, why, list(dict.fromkeys(elsewhere))
 
 
 def cross_verdict(claim, result, results, facts):
@@ -83,8 +92,11 @@ def cross_verdict(claim, result, results, facts):
     # The headline's too: it may be a ratio no check judges.
     headline = (claim.headline.metric,) if claim.headline is not None else ()
     ratios = {m: ledger.CROSS[m] for m in dict.fromkeys(claim.metrics() + headline) if m in ledger.CROSS}
-    metrics, why = _cross_metrics(result, results, ratios)
+    metrics, why, elsewhere = _cross_metrics(result, results, ratios)
     present = tuple(c for c in claim.checks if c.metric in metrics)
+    if not present and elsewhere:
+        return Verdict(claim.id, V.NA, "judged in the %s column: one verdict per pair of columns, in the column "
+                       "on the ratio's numerator side" % " and ".join(elsewhere))
     if not present:
         specs = list(ratios.values())
         return Verdict(

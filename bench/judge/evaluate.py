@@ -47,6 +47,8 @@ class Verdict:
     # The claim's headline metric as measured in this column, whichever check decided the verdict
     # (``headline_of``); None when the column did not measure it.
     headline: Optional[dict] = None
+    # {metric: reason} of the figures this claim reads that physics forbids here (bench.judge.physics).
+    problems: dict = field(default_factory=dict)
 
 
 def _describe(m):

@@ -1,5 +1,6 @@
 """Judge the whole ledger on every interpreter of a loaded run, with true reasons for every gap."""
 from bench import ledger
+from bench.judge import physics
 from bench.judge.cross import cross_verdict
 from bench.judge.evaluate import Verdict, evaluate
 from bench.ledger.vocabulary import MACHINE_PARALLELISM, Verdict as V  # V: the words
@@ -36,12 +37,20 @@ def _why_missing(claim, result):
     return "its workload ran but did not produce it (results from an older gilbench?)"
 
 
+def _read(claim):
+    """Every metric a claim's row shows or judges: a flagged one marks its cell."""
+    headline = (claim.headline.metric,) if claim.headline is not None else ()
+    return dict.fromkeys(claim.metrics() + claim.context + headline)
+
+
 def verdicts(results):
-    """Every claim on every interpreter: {interpreter id: {claim id: Verdict}}."""
+    """Every claim on every interpreter: {interpreter id: {claim id: Verdict}}; a verdict that reads a
+    figure physics forbids in its column carries it (``Verdict.problems``) and is provisional."""
     out = {}
     for result in results:
         row = {}
         facts = facts_of(result)
+        found = physics.problems(result.metrics, facts)
         for claim in ledger.CLAIMS:
             if claim.scope == "cross":
                 row[claim.id] = cross_verdict(claim, result, results, facts)
@@ -53,6 +62,6 @@ def verdicts(results):
             verdict = evaluate(claim, result.metrics, facts)
             if verdict.verdict == V.NOT_MEASURED and any(m not in result.metrics for m in claim.metrics()):
                 verdict.why += " (%s)" % _why_missing(claim, result)
-            row[claim.id] = verdict
+            row[claim.id] = physics.flag(verdict, _read(claim), found)
         out[result.id] = row
     return out

@@ -136,6 +136,22 @@ CROSS_METRICS = tuple(CROSS)
 _PRODUCERS = _producers(WORKLOADS, CROSS_METRICS)
 
 
+def _physical(bounds):
+    """{metric: SpeedupBound} of the chapters' bounds; LedgerError for a metric nothing produces or one
+    bounded twice."""
+    out = {}
+    for bound in bounds:
+        if producer(bound.metric) is None:
+            raise LedgerError("ledger: speedup bound of %r: no workload produces that metric" % bound.metric)
+        if out.setdefault(bound.metric, bound) is not bound:
+            raise LedgerError("ledger: metric %r has two speedup bounds" % bound.metric)
+    return out
+
+
+# What physics allows a speedup (bench.ledger.bounds): bench.judge.physics flags figures beyond it.
+PHYSICAL = _physical(gil.PHYSICAL + mp.PHYSICAL)
+
+
 def needed_metrics(claim):
     """The metrics judging ``claim`` reads: its given, checks and unless (optional ones too: a claim
     run on its own is judged on all of them), and the machine's parallelism where it applies only

@@ -35,9 +35,9 @@ def _short(x):
 
 
 def _errors(points):
-    """matplotlib's yerr (distances below, above) from (x, value, low, high); 0 where no interval."""
-    below = [v - lo if lo is not None else 0 for _, v, lo, _ in points]
-    above = [hi - v if hi is not None else 0 for _, v, _, hi in points]
+    """matplotlib's yerr (distances below, above) from (x, value, low, high, ...); 0 where no interval."""
+    below = [p[1] - p[2] if p[2] is not None else 0 for p in points]
+    above = [p[3] - p[1] if p[3] is not None else 0 for p in points]
     return [below, above]
 
 
@@ -52,8 +52,12 @@ def scaling(plan):
         ax.axhline(1.0, color="grey", linewidth=0.8)
         for col, points in plan["series"][family].items():
             style = _style(col, order[col], plan["interpreters"])
-            points = [(1, 1.0, None, None)] + points  # one worker is the reference: 1 by definition
+            points = [(1, 1.0, None, None, False)] + points  # one worker is the reference: 1 by definition
             ax.errorbar([p[0] for p in points], [p[1] for p in points], yerr=_errors(points), capsize=3, **style)
+            flagged = [p for p in points if len(p) > 4 and p[4]]
+            if flagged:
+                ax.plot([p[0] for p in flagged], [p[1] for p in flagged], linestyle="none", marker="x",
+                        markersize=11, markeredgewidth=2, color="red", label="beyond what physics allows")
             if family == "threads" and col in plan["ceiling"]:
                 ax.axhline(plan["ceiling"][col][0], color=style["color"], linestyle="-.", linewidth=1)
         if plan.get("cpus") and plan["cpus"] < xmax:

@@ -34,7 +34,7 @@ table.timings td{font-size:11px}td.changed{min-width:90px;max-width:170px;font-s
 .holds{background:#e3f4e1}.contradicted{background:#f9dcdc}.partly{background:#fbf0d2}
 .within-noise{background:#eef0f3}.inconclusive{background:#f1ecf7}.na{color:#888}.nm{color:#aaa}
 .mark{font-weight:bold;margin-right:4px}.num{font-variant-numeric:tabular-nums}
-.iv{color:#555;font-size:10.5px}.prov{color:#a60;font-size:11px}
+.iv{color:#555;font-size:10.5px}.prov{color:#a60;font-size:11px}.prob{color:#c00;font-size:11px;font-weight:bold}
 .note{font-style:italic;color:#444}small{color:#666}
 figure{margin:16px 0}figcaption{font-size:13px;color:#444;max-width:1200px}
 img{max-width:100%;height:auto;border:1px solid #eee}
@@ -133,6 +133,8 @@ def _cell(cell, vocabulary):
         body += "<br>" + _interval(cell.get("interval"))
     if cell.get("provisional"):
         body += '<br><span class="prov">provisional, n=%s</span>' % _e(cell.get("n"))
+    if cell.get("problem"):  # a figure of the row beyond what physics allows (bench.judge.physics)
+        body += '<br><span class="prob" title="%s">&#9888; measurement problem</span>' % _e(cell["problem"])
     return '<td class="cell %s" title="%s">%s</td>' % (css, _e("%s: %s" % (verdict, cell.get("why") or "")), body)
 
 

@@ -13,6 +13,8 @@ import json
 import os
 from bench import ledger
 from bench.harness import results_format
+from bench.judge import physics
+from bench.judge.verdicts import facts_of
 from bench.judge.load import ResultsError  # noqa: F401  (the error every entry point shows as one line)
 from bench.ledger import versions
 from bench.ledger.vocabulary import Verdict
@@ -81,6 +83,8 @@ def cell_text(v, claim=None):
         text += " " + describe_value(shown["value"], shown["interval"], shown["n"], shown["events"])
         if v.provisional:
             text += "*"
+    if getattr(v, "problems", None):
+        text += " ⚠ measurement problem"
     return text
 
 
@@ -90,7 +94,7 @@ def _cell(v, claim=None):
     value, interval, n, events = ((h["value"], h["interval"], h["n"], h["events"]) if h
                                   else (v.value, v.interval, v.n, v.events))
     return Cell(Verdict(v.verdict).value, json_number(value), json_interval(interval), n, v.provisional, v.why, events,
-                cell_text(v, claim))
+                cell_text(v, claim), "; ".join(v.problems.values()) or None)
 
 
 def _minor(meta):
@@ -154,17 +158,18 @@ def _verdict_row(result, claim, v):
 
 # --- metrics and timings ---------------------------------------------------------------------
 
-def _metric(column, name, m):
-    return Metric(column, name, json_number(m.value), json_interval(m.interval), m.n, m.method, m.events)
+def _metric(column, name, m, problem=None):
+    return Metric(column, name, json_number(m.value), json_interval(m.interval), m.n, m.method, m.events, problem)
 
 
 def _metrics(results, table, shown, keep):
     rows = []
     for result in results:
+        found = physics.problems(result.metrics, facts_of(result))
         for name in sorted(result.metrics):
             producer = ledger.producer(name)
             if keep is None or (producer is not None and producer.name in keep):
-                rows.append(_metric(result.id, name, result.metrics[name]))
+                rows.append(_metric(result.id, name, result.metrics[name], found.get(name)))
         # Metrics comparing two columns (a build against its twin) live in their verdicts only: a
         # verdict's value of a metric this column did not measure itself.
         for claim in shown:

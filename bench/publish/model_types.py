@@ -69,6 +69,8 @@ class Cell:
     why: str
     events: Optional[int]
     text: str  # the cell as the Markdown shows it
+    # A figure of the row that physics forbids in this column (bench.judge.physics), in words; None: none.
+    problem: Optional[str] = None
 
 
 @dataclass
@@ -124,6 +126,7 @@ class Metric:
     n: Optional[int]
     method: Optional[str]
     events: Optional[int]
+    problem: Optional[str] = None  # beyond what physics allows in this column (bench.judge.physics)
 
 
 @dataclass
