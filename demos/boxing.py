@@ -13,7 +13,7 @@ import sys
 import time
 import tracemalloc
 
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 # Values above the small-int cache (-5..256), so that every element is an object of its own.
 _FIRST = 10 ** 6
@@ -77,6 +77,7 @@ def main():
     print("total = total + x in a Python loop: %.1f ns per element; sum() (its loop in C): %.1f ns (one pass each;"
           " gilbench times them with pyperf)" % (r["slow.one_pass.ns_per_add_python"],
                                                  r["slow.one_pass.ns_per_add_builtin"]))
+    conclude("boxing", r)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import os
 import statistics
 import time
 
-from demos._util import gil_enabled, print_header, run_in_threads
+from demos._util import conclude, gil_enabled, print_header, run_in_threads
 
 NOTE_N = 10_000_000
 NOTE_SINGLE_S = 0.459784
@@ -201,6 +201,8 @@ def main(n=NOTE_N, rounds=_DEFAULT_ROUNDS):
     print()
     print("process times include starting the children; "
           "bench/harness/benchmarks/bm_countdown.py measures with pyperf.")
+    # The narration above is not observe(): the claims are judged on what observe() measures.
+    conclude("countdown", observe(n=n))
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from demos._util import gil_enabled, print_header, run_in_threads
+from demos._util import conclude, gil_enabled, print_header, run_in_threads
 
 WORK = 50000  # iterations of one pattern per thread
 
@@ -122,6 +122,7 @@ def main(threads=2):
         print("  %-22s x%.2f" % (name, o["mp.ft.%s.oneshot" % name]))
     print()
     print("GIL %s at run time." % ("on" if gil_enabled() else "off"))
+    conclude("ft_patterns", o)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import gc
 import threading
 import time
 
-from demos._util import gil_enabled, print_header, switch_interval
+from demos._util import conclude, gil_enabled, print_header, switch_interval
 
 # A pause in the counter longer than this is recorded as a gap (its iterations take well under 1 us).
 _GAP_S = 0.0002
@@ -136,6 +136,7 @@ def main():
         print("build) to see whether the collector stops threads that could run in parallel.")
     else:
         print("with the GIL off the counter could run in parallel: a share near 0 means the collector stopped it.")
+    conclude("gc_pause", r)
 
 
 if __name__ == "__main__":

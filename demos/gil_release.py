@@ -12,7 +12,7 @@ import random
 import time
 import zlib
 
-from demos._util import print_header, run_in_threads
+from demos._util import conclude, print_header, run_in_threads
 
 WORKS = ("sha256", "zlib", "python")
 
@@ -99,6 +99,7 @@ def main():
     print()
     print("xN is the speed-up over one thread; above 1 means the threads really ran in parallel.")
     print("speed-up cannot exceed the CPU count.")
+    conclude("gil_release", r)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import threading
 import time
 
 from demos._mp_util import WAIT_S, children, context, join_all, method_name
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 # Message sizes of the throughput comparison: bytes to megabytes.
 SIZES = (16, 16 * 1024, 1024 * 1024)
@@ -185,6 +185,8 @@ def main(method=None):
     print()
     print("A Queue is a Pipe plus a lock and a feeder thread that pickles and writes in the background:")
     print("the extra hand-over costs a little per message, and it is what makes it safe for many writers.")
+    # The narration above is not observe(): the claims are judged on what observe() measures.
+    conclude("mp_ipc", observe(method))
 
 
 def _size(n):

@@ -7,7 +7,7 @@ other processes change through proxies.
 import time
 
 from demos._mp_util import children, context, join_all, method_name
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 
 def negate(n, a):
@@ -109,6 +109,7 @@ def main(method=None):
     print("(x%.0f: every proxy operation is a round trip to the manager's server process;"
           % (o["mp.shared.proxy_op_s"] / o["mp.shared.value_op_s"]))
     print(" bm_mp_shared.py times both with pyperf)")
+    conclude("mp_shared", o)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import os
 import time
 
 from demos._mp_util import context
-from demos._util import gil_enabled, print_header
+from demos._util import conclude, gil_enabled, print_header
 
 COUNTDOWN_N = 4000000
 WORDS_LINES = 12000
@@ -130,6 +130,7 @@ def main(method=None):
     print("GIL %s: %s" % ("on" if gil_enabled() else "off",
                           "threads cannot beat one worker here" if gil_enabled() else
                           "threads may scale like processes, depending on what they touch (demos/ft_patterns.py)"))
+    conclude("mp_workers", o)
 
 
 if __name__ == "__main__":

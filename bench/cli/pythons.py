@@ -43,7 +43,7 @@ def register(subparsers) -> argparse.ArgumentParser:
         description="Fill DIR with one pythonX.Y (GIL) or pythonX.Yt (free-threaded) link per minor version "
         "found, so that tox finds py39 ... py313t when DIR is put first on PATH.",
     )
-    link.add_argument("dir", metavar="DIR")
+    link.add_argument("dir", metavar="DIR", help="the folder for the links (made when missing)")
     link.set_defaults(func=_link)
     return parser
 
