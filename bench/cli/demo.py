@@ -50,7 +50,7 @@ def _required(claim):
 
 
 def claims_of(name):
-    """[(claim, judgeable)] of the claims this demo shows: those reading a metric of its workloads;
+    """[(claim, judgeable)] of the claims this demo shows: those reading or showing a metric of its workloads;
     judgeable when observe() alone gives every metric the claim needs."""
     from bench import ledger
 
@@ -60,7 +60,9 @@ def claims_of(name):
     given = _from_observe(workloads)
     out = []
     for claim in ledger.CLAIMS:
-        reads = set(ledger.needed_metrics(claim)) | ({claim.headline.metric} if claim.headline else set())
+        # What its row shows too (the headline, the context beside it): a demo of a context metric shows the claim.
+        reads = set(ledger.needed_metrics(claim)) | set(claim.context) | (
+            {claim.headline.metric} if claim.headline else set())
         if not (reads & made or {w.name for w in ledger.workloads_of(claim)} & mine):
             continue
         out.append((claim, claim.scope != "cross" and all(m in given for m in _required(claim))))

@@ -82,7 +82,7 @@ def _start(args):
 def _start_locked(args):
     state = _state()
     if state and state.get("service_ms") != args.service_ms:
-        return fail("a service already runs at %s (pid %d) with %s ms service time, not %s: "
+        return usage("a service already runs at %s (pid %d) with %s ms service time, not %s: "
                     "`gilbench es stop` it first" % (state["url"], state["pid"], state.get("service_ms"),
                                                      args.service_ms))
     if state:

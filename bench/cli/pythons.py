@@ -6,7 +6,7 @@ import argparse
 import json
 
 from bench.interpreters.discover import InterpreterError
-from bench.progress import fail as _fail, progress
+from bench.progress import fail as _fail, progress, usage as _usage
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -69,7 +69,12 @@ def _list(args) -> int:
 
 
 def _build(args) -> int:
+    import os
+
     from bench.interpreters.build import build
+
+    if args.source and "://" not in args.source and not os.path.exists(args.source):
+        return _usage("--source %s: no such file (give a source tarball or a URL)" % args.source)
 
     try:
         built = build(args.version, free_threaded=args.free_threaded, twin=args.twin, source=args.source,

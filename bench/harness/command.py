@@ -62,6 +62,8 @@ def run_command(args):
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
     except ValueError as exc:  # an --id or --out the run refuses before measuring
         return usage(exc)
+    except _backend.ConfigError as exc:  # a setting (GILBENCH_IO_*) given wrong
+        return usage(exc)
     except (io_session.BackendError, lock.Busy, RuntimeError) as exc:
         return fail(exc)
     except OSError as exc:
