@@ -223,6 +223,22 @@ def _cmd_matrix(args):
     return 0
 
 
+def _add_report(sub):
+    p = sub.add_parser("report", help="judge every claim from results folders (several: merged) and print the table")
+    p.add_argument("results", metavar="DIR", nargs="*",
+                   help="results folders (a published one such as docs/results: its raw/); several are merged by host "
+                        "and interpreter (default: the newest run under results/)")
+    p.add_argument("--format", choices=("md", "json", "html"), default="md",
+                   help="md: the claim tables (default); json: report format 4; html: one self-contained page")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
+    p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.add_argument("--claims", metavar="ID,...", help="only these claims (comma-separated ids, as `gilbench list` "
+                   "shows them) with their workloads' metrics and timings")
+    p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
+    p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
+    p.set_defaults(func=_cmd_report)
+
+
 def _parser():
     from bench.cli import compare, demo, es, publish, pythons, snippets
     from bench.harness.command import add_mode_arguments, add_run_arguments
@@ -249,19 +265,7 @@ def _parser():
     add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("report", help="judge every claim from results folders (several: merged) and print the table")
-    p.add_argument("results", metavar="DIR", nargs="*",
-                   help="results folders (a published one such as docs/results: its raw/); several are merged by host "
-                        "and interpreter (default: the newest run under results/)")
-    p.add_argument("--format", choices=("md", "json", "html"), default="md",
-                   help="md: the claim tables (default); json: report format 4; html: one self-contained page")
-    p.add_argument("--json", action="store_true", help="the same as --format json")
-    p.add_argument("--chapters", help="only these chapters (comma-separated)")
-    p.add_argument("--claims", metavar="ID,...", help="only these claims (comma-separated ids, as `gilbench list` "
-                   "shows them) with their workloads' metrics and timings")
-    p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
-    p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
-    p.set_defaults(func=_cmd_report)
+    _add_report(sub)
 
     p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")
     p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths (default: all found)")
