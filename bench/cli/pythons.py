@@ -74,7 +74,7 @@ def _build(args) -> int:
     from bench.interpreters.build import build
 
     if args.source and "://" not in args.source and not os.path.exists(args.source):
-        return _usage("--source %s: no such file (give a source tarball or a URL)" % args.source)
+        return _usage("%s: no such source tarball (--source: a tarball or a URL)" % args.source)
 
     try:
         built = build(args.version, free_threaded=args.free_threaded, twin=args.twin, source=args.source,
