@@ -1,5 +1,14 @@
-"""The one progress printer: a line on stderr, so that stdout carries only what a command returns."""
+"""The one progress printer: a line on stderr, so that stdout carries only what a command returns.
+
+Exit statuses follow the usual convention (argparse's own included): 2 when the command line is
+wrong (an unknown name, an option that does not fit, a path that names nothing a command reads),
+so that retrying the same command cannot help; 1 when the work was tried and failed (a run, a
+build, a held lock, a results file that cannot be read).
+"""
 import sys
+
+USAGE = 2
+FAILED = 1
 
 
 def progress(message):
@@ -7,6 +16,12 @@ def progress(message):
 
 
 def fail(message):
-    """Bad input or a failed command: one line on stderr, and the exit status 2 to return."""
+    """A command that failed while doing its work: one line on stderr, and the exit status 1 to return."""
     progress("error: %s" % message)
-    return 2
+    return FAILED
+
+
+def usage(message):
+    """A command line that cannot be run as given: one line on stderr, and the exit status 2 to return."""
+    progress("error: %s" % message)
+    return USAGE

@@ -1,5 +1,7 @@
 """Small helpers shared by the demos: run threads safely, describe the interpreter."""
 import contextlib
+import json
+import subprocess
 import sys
 import sysconfig
 import threading
@@ -53,3 +55,46 @@ def print_header(title):
     print("  measured on: " + interpreter_line())
     print("  full version: " + " ".join(sys.version.split()))
     print()
+
+
+def times(ratio, above="slower", below="faster"):
+    """A ratio said with its direction: x2.20 slower for 2.2, x2.00 faster for 0.5 (``above``/``below``
+    name what a ratio over/under 1 means: for a speed-up, ``above="faster", below="slower"``)."""
+    if ratio is None or ratio != ratio or ratio <= 0:
+        return "x?"
+    if abs(ratio - 1) < 0.005:
+        return "x1.00 (the same)"
+    return "x%.2f %s" % (ratio, above) if ratio > 1 else "x%.2f %s" % (1 / ratio, below)
+
+
+# The judge of ``conclude``: set by `gilbench demo` (bench/cli/demo.py), which judges in its own
+# process; None when the demo runs as `python -m demos.NAME`.
+_JUDGE = []
+
+
+def set_judge(judge):
+    """Install ``judge(demo, observations) -> text`` for the demos' conclusions (gilbench's CLI)."""
+    _JUDGE[:] = [judge]
+
+
+def conclude(demo, observations):
+    """End a demo with the claims it shows and their verdict on this Python, as the ledger judges
+    them on ``observations`` (the demo's own observe()).
+
+    Demos import nothing of gilbench (they run anywhere): under `gilbench demo` the CLI has
+    installed the judge; run as `python -m demos.NAME`, the judge runs in a child of this same
+    interpreter (`python -m bench.cli.demo NAME`, the observations as JSON on its stdin), and where
+    gilbench cannot be imported the demo says so instead of a verdict.
+    """
+    print()
+    if _JUDGE:
+        print(_JUDGE[0](demo, observations), end="")
+        return
+    proc = subprocess.run([sys.executable, "-m", "bench.cli.demo", demo], input=json.dumps(observations),
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
+    if proc.returncode == 0:
+        print(proc.stdout, end="")
+    else:
+        last = (proc.stderr.strip().splitlines() or ["exit status %d" % proc.returncode])[-1]
+        print("the claims this demo shows are judged by gilbench's ledger, which this Python cannot load here "
+              "(%s): `gilbench demo %s` judges them" % (last, demo))

@@ -13,7 +13,7 @@ import sys
 import time
 import tracemalloc
 
-from demos._util import print_header
+from demos._util import conclude, print_header, times
 
 # Values above the small-int cache (-5..256), so that every element is an object of its own.
 _FIRST = 10 ** 6
@@ -72,11 +72,12 @@ def main():
     r = observe()
     print("sys.getsizeof(1) = %d bytes; an int above the small-int cache: %d bytes"
           % (r["slow.small_int_size_bytes"], r["slow.int_size_bytes"]))
-    print("a list of ints: %.1f bytes per element (pointer + int object); array('q'): %.1f bytes (x%.1f)"
-          % (r["slow.bytes_per_int_list"], r["slow.bytes_per_int_array"], r["slow.bytes_per_int_list_over_array"]))
+    print("a list of ints: %.1f bytes per element (pointer + int object); array('q'): %.1f bytes (the list: %s)"
+          % (r["slow.bytes_per_int_list"], r["slow.bytes_per_int_array"], times(r["slow.bytes_per_int_list_over_array"], "larger", "smaller")))
     print("total = total + x in a Python loop: %.1f ns per element; sum() (its loop in C): %.1f ns (one pass each;"
           " gilbench times them with pyperf)" % (r["slow.one_pass.ns_per_add_python"],
                                                  r["slow.one_pass.ns_per_add_builtin"]))
+    conclude("boxing", r)
 
 
 if __name__ == "__main__":

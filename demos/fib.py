@@ -7,7 +7,7 @@ cannot give the ratio.
 """
 import time
 
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 
 def fib(n):
@@ -31,6 +31,7 @@ def main():
     print("measured here: fib(%d) = %d in %.3f s (one run)" % (r["fib.n"], r["fib.value"], r["fib.seconds"]))
     print()
     print("the ratio needs the same run on the other build: `gilbench run` on both, or bench/harness/benchmarks/bm_fib.py.")
+    conclude("fib", r)
 
 
 if __name__ == "__main__":

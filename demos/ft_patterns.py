@@ -14,7 +14,7 @@ import sys
 import threading
 import time
 
-from demos._util import gil_enabled, print_header, run_in_threads
+from demos._util import conclude, gil_enabled, print_header, run_in_threads, times
 
 WORK = 50000  # iterations of one pattern per thread
 
@@ -119,9 +119,10 @@ def main(threads=2):
     print()
     o = observe(threads)
     for name in PATTERNS:
-        print("  %-22s x%.2f" % (name, o["mp.ft.%s.oneshot" % name]))
+        print("  %-22s %s than 1 thread" % (name, times(o["mp.ft.%s.oneshot" % name])))
     print()
     print("GIL %s at run time." % ("on" if gil_enabled() else "off"))
+    conclude("ft_patterns", o)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ differ from the note, the measured values differ, and the verdicts say so.
 import gc
 import weakref
 
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 
 class Foo(object):
@@ -232,6 +232,7 @@ def main():
     if r["gc.cyclic.generation_after_1"] == -1 or not r["gc.cyclic.young_collection_spares_old"]:
         print("this collector does not keep generations: every collection looks at the whole heap "
               "(the free-threaded build's collector, PEP 703).")
+    conclude("gc_cycles", r)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ import hashlib
 import threading
 import time
 
-from demos._util import gil_enabled, print_header, switch_interval
+from demos._util import conclude, gil_enabled, print_header, switch_interval
 
 # A pause in the counter longer than this is recorded as a gap (its iterations take well under 1 us).
 _GAP_S = 0.0002
@@ -220,6 +220,7 @@ def main():
     else:
         print("with the GIL off the counter could run in parallel: a share near 0 means the collector stopped it.")
     print("the C-code thread's share, on any build: near 1 means a collection does not stop everything.")
+    conclude("gc_pause", r)
 
 
 if __name__ == "__main__":

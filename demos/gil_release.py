@@ -12,7 +12,7 @@ import random
 import time
 import zlib
 
-from demos._util import print_header, run_in_threads
+from demos._util import conclude, print_header, run_in_threads, times
 
 WORKS = ("sha256", "zlib", "python")
 
@@ -99,11 +99,13 @@ def main():
     for name in WORKS:
         cells = ["1 thread %.3f s" % r["release.%s.threads1_s" % name]]
         for k in (2, 4):
-            cells.append("%d threads x%.2f" % (k, r["release.%s.speedup%d" % (name, k)]))
+            cells.append("%d threads %s" % (k, times(r["release.%s.speedup%d" % (name, k)], above="faster",
+                                                     below="slower")))
         print("  %-7s %s" % (name, ", ".join(cells)))
     print()
     print("xN is the speed-up over one thread; above 1 means the threads really ran in parallel.")
     print("speed-up cannot exceed the CPU count.")
+    conclude("gil_release", r)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import threading
 import time
 
 from demos._mp_util import WAIT_S, children, context, join_all, method_name
-from demos._util import print_header
+from demos._util import conclude, print_header, times
 
 # Message sizes of the throughput comparison: bytes to megabytes.
 SIZES = (16, 16 * 1024, 1024 * 1024)
@@ -180,11 +180,13 @@ def main(method=None):
                 timings[kind, size] = (time.perf_counter() - t0) / 20
     for size in SIZES:
         via_pipe, via_queue = timings["pipe", size], timings["queue", size]
-        print("  %-10s %-14s %-14s x%.2f" % (_size(size), "%.3f ms" % (1000 * via_pipe),
-                                              "%.3f ms" % (1000 * via_queue), via_queue / via_pipe))
+        print("  %-10s %-14s %-14s Queue %s" % (_size(size), "%.3f ms" % (1000 * via_pipe),
+                                                 "%.3f ms" % (1000 * via_queue), times(via_queue / via_pipe)))
     print()
     print("A Queue is a Pipe plus a lock and a feeder thread that pickles and writes in the background:")
     print("the extra hand-over costs a little per message, and it is what makes it safe for many writers.")
+    # The narration above is not observe(): the claims are judged on what observe() measures.
+    conclude("mp_ipc", observe(method))
 
 
 def _size(n):

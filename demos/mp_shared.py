@@ -7,7 +7,7 @@ other processes change through proxies.
 import time
 
 from demos._mp_util import children, context, join_all, method_name
-from demos._util import print_header
+from demos._util import conclude, print_header, times
 
 
 def negate(n, a):
@@ -106,9 +106,10 @@ def main(method=None):
     o = observe(method)
     print("one increment of a shared Value (its lock held): %.2f us; of a Manager Namespace attribute: %.2f us"
           % (1e6 * o["mp.shared.value_op_s"], 1e6 * o["mp.shared.proxy_op_s"]))
-    print("(x%.0f: every proxy operation is a round trip to the manager's server process;"
-          % (o["mp.shared.proxy_op_s"] / o["mp.shared.value_op_s"]))
+    print("(the proxy %s: every proxy operation is a round trip to the manager's server process;"
+          % times(o["mp.shared.proxy_op_s"] / o["mp.shared.value_op_s"]))
     print(" bm_mp_shared.py times both with pyperf)")
+    conclude("mp_shared", o)
 
 
 if __name__ == "__main__":

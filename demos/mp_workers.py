@@ -14,7 +14,7 @@ import os
 import time
 
 from demos._mp_util import context
-from demos._util import gil_enabled, print_header
+from demos._util import conclude, gil_enabled, print_header, times
 
 COUNTDOWN_N = 4000000
 WORDS_LINES = 12000
@@ -123,13 +123,14 @@ def main(method=None):
           % (os.cpu_count() or 1))
     print("  %-10s %-9s %-9s %-12s %s" % ("task", "threads2", "threads4", "processes2", "processes4"))
     for task in ("countdown", "words"):
-        print("  %-10s %-9s %-9s %-12s %s" % tuple([task] + ["x%.2f" % o["mp.workers.oneshot.%s.%s" % (task, v)]
+        print("  %-10s %-9s %-9s %-12s %s" % tuple([task] + [times(o["mp.workers.oneshot.%s.%s" % (task, v)], "faster", "slower")
                                                             for v in ("threads2", "threads4", "processes2",
                                                                       "processes4")]))
     print()
     print("GIL %s: %s" % ("on" if gil_enabled() else "off",
                           "threads cannot beat one worker here" if gil_enabled() else
                           "threads may scale like processes, depending on what they touch (demos/ft_patterns.py)"))
+    conclude("mp_workers", o)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import struct
 import sys
 
 from demos import _mallocstats, _memmodel
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 _NOTE_SIZES = list(range(1, 513)) + [513, 520, 600, 1024, 4096]
 _NOTE_EXAMPLE = 41
@@ -152,6 +152,7 @@ def main():
           % (r["mem.object_size_bytes"], r["mem.object_header_words"]))
     if not r["mem.pymalloc_in_use"]:
         print("allocator: %s. %s." % (r["mem.allocator"], r["mem.not_measured"]))
+        conclude("pymalloc", r)
         return
     print("allocator reports: threshold %d B in %d classes, pools of %d B, arenas of %d B (%d pools each)"
           % (r["mem.small_threshold_reported"], r["mem.size_class_count_reported"], r["mem.pool_size_bytes"],
@@ -172,6 +173,7 @@ def main():
     for row in r["mem.model.rows"]:
         print("  %-44s %-22s %12s %12s %12s" % (row["workload"], row["quantity"], _fmt(row["note_prediction"]),
                                                  _fmt(row["real_prediction"]), _fmt(row["measured"])))
+    conclude("pymalloc", r)
 
 
 if __name__ == "__main__":

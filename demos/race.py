@@ -7,7 +7,7 @@ run the threads one after the other (방법1) and hold a mutex around the loop (
 import sys
 import threading
 
-from demos._util import print_header, run_in_threads, switch_interval
+from demos._util import conclude, print_header, run_in_threads, switch_interval
 
 x = 0
 _lock = threading.Lock()
@@ -196,6 +196,7 @@ def main():
     print("a race is a chance event: 0 of N trials means 'not seen', not 'impossible'; it only bounds")
     print("the rate (95%%, exact): below %.1f%% for 0 of %d trials. `gilbench run` judges every count this way."
           % (100 * _upper_bound_of_none(r["race.note.trials"]), r["race.note.trials"]))
+    conclude("race", r)
 
 
 def _upper_bound_of_none(trials):

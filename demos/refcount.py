@@ -23,7 +23,7 @@ import tempfile
 import time
 import weakref
 
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 _TIMEOUT_S = 60
 # Printed after the note's code, by code that adds no reference to the note's object: whether
@@ -270,6 +270,7 @@ def main():
     print()
     print("the note explains the script's 4: the compiled module's constants also hold 'memory', while the")
     print("console compiles each line apart and exec's code object is gone by the time getrefcount runs.")
+    conclude("refcount", r)
 
 
 if __name__ == "__main__":

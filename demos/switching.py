@@ -8,7 +8,7 @@ import statistics
 import sys
 import time
 
-from demos._util import print_header, run_in_threads, switch_interval
+from demos._util import conclude, print_header, run_in_threads, switch_interval
 
 owner = None
 
@@ -84,6 +84,7 @@ def main():
     print()
     print("without a GIL (free-threaded build) both threads run at once; the count then measures")
     print("how often two cores overwrite one global, and the interval no longer governs it.")
+    conclude("switching", r)
 
 
 if __name__ == "__main__":

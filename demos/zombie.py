@@ -13,7 +13,7 @@ import tempfile
 import time
 
 from demos._mp_util import WAIT_S, children, context, has_proc, join_all, method_name, methods, proc_state, wait_until
-from demos._util import print_header
+from demos._util import conclude, print_header
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REAPERS = ("join", "active_children", "start")
@@ -186,6 +186,8 @@ def main(method=None):
         print("  the parent process ended %.2f s after its last line; the child's file: %s"
               % (exit_s, "written before the parent ended" if at_exit else
                  ("written later" if ever else "never written (the child was terminated)")))
+    # The narration above is not observe(): the claims are judged on what observe() measures.
+    conclude("zombie", observe(method))
 
 
 if __name__ == "__main__":

@@ -65,6 +65,11 @@ class BackendError(Exception):
         super().__init__(problem + ("; " + advice if advice else ""))
 
 
+class ConfigError(BackendError):
+    """A setting of the backend (an environment variable's value) that cannot be used as given: a
+    wrong command line, exit status 2, where a backend that fails is exit status 1."""
+
+
 def request_timeout_s():
     """The workloads' per-request timeout in seconds: ``GILBENCH_IO_TIMEOUT_S`` or ``REQUEST_TIMEOUT_S``."""
     text = os.environ.get(TIMEOUT_ENV, "")
@@ -75,7 +80,7 @@ def request_timeout_s():
     except ValueError:
         value = -1.0
     if not 0 < value < float("inf"):
-        raise BackendError("%s=%s: give the time a request to the backend may wait for its answer, in seconds "
+        raise ConfigError("%s=%s: give the time a request to the backend may wait for its answer, in seconds "
                            "(a number > 0; default %g)" % (TIMEOUT_ENV, text, REQUEST_TIMEOUT_S))
     return value
 

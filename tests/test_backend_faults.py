@@ -152,11 +152,11 @@ def _url(fake, scheme="http"):
                     "493 more expected)"),
     (_not_http, "the answer to GET / is not HTTP (it begins 'SSH-2.0-OpenSSH_9.6')"),
 ])
-def test_a_cut_or_non_http_answer_is_one_line_and_exit_2(tmp_path, serve, expected):
+def test_a_cut_or_non_http_answer_is_one_line_and_exit_1(tmp_path, serve, expected):
     with _Fake(serve) as fake:
         code, stderr = _run_io(_url(fake), tmp_path)
     line = _one_error_line(stderr)
-    assert code == 2 and line == "gilbench: error: ES_URL=%s: %s" % (_url(fake), expected)
+    assert code == 1 and line == "gilbench: error: ES_URL=%s: %s" % (_url(fake), expected)  # the backend failed
     assert not (tmp_path / "r").exists() or not any((tmp_path / "r").iterdir())
 
 
@@ -217,7 +217,7 @@ def test_a_backend_that_stops_answering_ends_the_run_in_a_few_timeouts_with_one_
     with _Fake(_answers_then_stops(50)) as fake:
         code, stderr = _run_io(_url(fake), tmp_path, GILBENCH_IO_TIMEOUT_S=_TIMEOUT_S)
     line = _one_error_line(stderr)
-    assert code == 2 and line == ("gilbench: error: the backend at %s stopped answering: 3 requests in a row got no "
+    assert code == 1 and line == ("gilbench: error: the backend at %s stopped answering: 3 requests in a row got no "
                                   "answer within 0.5 s (GILBENCH_IO_TIMEOUT_S); the I/O workload was stopped"
                                   % _url(fake))
     assert "gilbench:       I/O: waiting for the backend (" in stderr

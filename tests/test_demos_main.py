@@ -29,4 +29,8 @@ def test_main_runs_and_narrates(name, tmp_path):
     assert lines[0].strip(), proc.stdout  # the demo's title
     assert "measured on: Python %s " % sys.version.split()[0] in lines[1], proc.stdout
     assert len([line for line in lines[4:] if line.strip()]) >= 2, proc.stdout  # the narration itself
+    # It ends with the claims it shows, judged on its observe() by the ledger (in a child of the same
+    # interpreter: demos import nothing of bench), or says which need a full run.
+    assert "the claims this demo shows, judged by gilbench's ledger" in proc.stdout, proc.stdout
+    assert "cannot load here" not in proc.stdout, proc.stdout
     assert list(tmp_path.iterdir()) == []

@@ -89,7 +89,7 @@ def test_a_hung_service_is_named_as_such_and_stop_kills_it(tmp_path):
                 "`gilbench es stop` (it is killed if it does not stop)" % pid) in lines[0]
         assert "docker" not in lines[0] and "ES_URL" not in lines[0]  # not the advice for a real Elasticsearch
         again = _es(tmp_path, "start", "--service-ms", "0")  # its URL would send a client nowhere
-        assert again.returncode == 2 and again.stdout == "" and "did not answer GET /" in again.stderr
+        assert again.returncode == 1 and again.stdout == "" and "did not answer GET /" in again.stderr
         stop = _es(tmp_path, "stop")  # still stopped: SIGTERM waits, so it takes SIGKILL
         assert stop.returncode == 0 and "killed it (SIGKILL)" in stop.stderr, stop.stderr
         assert backend.wait_until_gone(pid, 10) and _services_of(tmp_path) == []
@@ -139,7 +139,7 @@ def test_a_service_that_exits_at_once_is_one_line_naming_its_log(tmp_path, monke
     state = tmp_path / "local-search-service.json"
     monkeypatch.setattr(es, "_STATE", str(state))
     monkeypatch.setattr(es, "_LOCK", str(tmp_path / "local-search-service.lock"))
-    assert main(["es", "start"]) == 2
+    assert main(["es", "start"]) == 1  # the service failed: exit 1
     out, err = capsys.readouterr()
     log = tmp_path / "local-search-service.log"
     assert out == "" and err == ("gilbench: error: the local search service exited at once with status 2; its "

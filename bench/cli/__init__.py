@@ -2,17 +2,15 @@
 import argparse
 import importlib
 import json
-import pkgutil
-import re
 import sys
 
-import demos
+from bench.cli import runs
 from bench.guard import jobcontrol, signals
-from bench.progress import fail as _fail, progress
+from bench.progress import fail as _fail, progress, usage as _usage
 from bench.startup import ledger_problem
 
 # Whatever imports the ledger (bench.ledger, bench.harness.command, the subcommands' modules) is
-# imported inside the functions, once main() has run _ledger_problem(): the ledger checks itself
+# imported inside the functions, once main() has run ledger_problem(): the ledger checks itself
 # when imported, and a malformed entry must end gilbench with one line, not a traceback.
 
 
@@ -52,35 +50,6 @@ def _cmd_list(args):
     return 0
 
 
-def _demo_names():
-    return sorted(m.name for m in pkgutil.iter_modules(demos.__path__) if not m.name.startswith("_"))
-
-
-def _cmd_demo(args):
-    names = _demo_names()
-    if args.name is None:  # list them, each with the first line of its docstring
-        for name in names:
-            doc = (importlib.import_module("demos." + name).__doc__ or "").strip().splitlines()
-            print("%-14s %s" % (name, doc[0] if doc else ""))
-        return 0
-    if args.name not in names:
-        return _fail("unknown demo %r (demos: %s)" % (args.name, ", ".join(names)))
-    main = importlib.import_module("demos." + args.name).main
-    if args.method is None:
-        main()
-        return 0
-    import inspect
-    import multiprocessing
-
-    if "method" not in inspect.signature(main).parameters:
-        return _fail("demo %r takes no start method" % args.name)
-    if args.method not in multiprocessing.get_all_start_methods():
-        return _fail("start method %r is not offered here (offered: %s)"
-                     % (args.method, ", ".join(multiprocessing.get_all_start_methods())))
-    main(method=args.method)
-    return 0
-
-
 def _cmd_run(args):
     """The run itself is ``python -m bench.harness`` under a keeper: whatever ends this command
     (SIGKILL included), nothing the run started outlives it."""
@@ -94,10 +63,10 @@ def _cmd_run(args):
     try:
         selection.select(args.only)
     except selection.SelectionError as exc:
-        return _fail(exc)
+        return _usage(exc)
     problem = args.id is not None and folders.id_problem(args.id)
     if problem:
-        return _fail(problem)
+        return _usage(problem)
     env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: str(os.getpid())})
     status = run_in_group([sys.executable, "-m", "bench.harness"] + command.harness_argv(args), None, env=env)
     if status == 0:
@@ -136,9 +105,15 @@ def _cmd_report(args):
 
     chapters, claims, problem = _report_selection(args)
     if problem:
-        return _fail(problem)
+        return _usage(problem)
+    if args.json:
+        args.format = "json"
     if args.charts_dir and args.format != "html":
-        return _fail("--charts-dir goes with --format html")
+        return _usage("--charts-dir goes with --format html")
+    try:
+        args.results = runs.report_folders(args.results)
+    except ValueError as exc:
+        return _usage(exc)
     try:
         if args.format == "html":
             from bench.publish import html
@@ -154,12 +129,8 @@ def _cmd_report(args):
     return 0
 
 
-_TIMESTAMP = re.compile(r"^\d{8}-\d{6}$")
-
-
 def _matrix_out(args):
     """The results folder of a matrix: --out, or with --resume and no --out the newest under results/."""
-    import os
     from pathlib import Path
 
     from bench.harness.command import out_dir_of
@@ -167,9 +138,7 @@ def _matrix_out(args):
     if args.out or not args.resume:
         out = Path(out_dir_of(args))
     else:
-        # Only the folders `make bench` / matrix name by their time (results/compose is not a run to resume).
-        earlier = sorted(p for p in Path("results").glob("*") if p.is_dir() and _TIMESTAMP.match(p.name)) \
-            if os.path.isdir("results") else []
+        earlier = runs.timestamped()
         if not earlier:
             raise ValueError("--resume: no earlier run under results/ (a folder named like 20261201-081500); "
                              "name its folder with --out")
@@ -225,7 +194,7 @@ def _cmd_matrix(args):
         out = _matrix_out(args)
         chosen = _chosen_interpreters(args)
     except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:
-        return _fail(exc)
+        return _usage(exc)
     out.mkdir(parents=True, exist_ok=True)
     resume = None
     if args.resume:
@@ -255,11 +224,30 @@ def _cmd_matrix(args):
     return 0
 
 
+def _add_report(sub):
+    p = sub.add_parser("report", help="judge every claim from results folders (several: merged) and print the table")
+    p.add_argument("results", metavar="DIR", nargs="*",
+                   help="results folders (a published one such as docs/results: its raw/); several are merged by host "
+                        "and interpreter (default: the newest run under results/)")
+    p.add_argument("--format", choices=("md", "json", "html"), default="md",
+                   help="md: the claim tables (default); json: report format 4; html: one self-contained page")
+    p.add_argument("--json", action="store_true", help="the same as --format json")
+    p.add_argument("--chapters", help="only these chapters (comma-separated)")
+    p.add_argument("--claims", metavar="ID,...", help="only these claims (comma-separated ids, as `gilbench list` "
+                   "shows them) with their workloads' metrics and timings")
+    p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
+    p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
+    p.set_defaults(func=_cmd_report)
+
+
 def _parser():
-    from bench.cli import es, publish, pythons, snippets
+    from bench.cli import compare, demo, es, publish, pythons, snippets
     from bench.harness.command import add_mode_arguments, add_run_arguments
 
-    parser = argparse.ArgumentParser(prog="gilbench", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="gilbench", description=__doc__.splitlines()[0],
+                                     epilog="exit status: 0 done, 1 the work failed, 2 a wrong command line")
+    parser.add_argument("--version", action="version", version="gilbench %s" % _version(),
+                        help="the version of gilbench, and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
 
@@ -270,23 +258,15 @@ def _parser():
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("demo", help="run one demo, narrated (same as python -m demos.NAME); no NAME: list them")
-    p.add_argument("name", metavar="NAME", nargs="?")
+    p.add_argument("name", metavar="NAME", nargs="?", help="the demo (`gilbench demo` lists them)")
     p.add_argument("--method", help="multiprocessing start method of the demos that take one (default: the platform's)")
-    p.set_defaults(func=_cmd_demo)
+    p.set_defaults(func=demo.command)
 
     p = sub.add_parser("run", help="observe and benchmark on the running interpreter")
     add_run_arguments(p)
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("report", help="judge every claim from results folders (several: merged) and print the table")
-    p.add_argument("results", metavar="DIR", nargs="+", help="results folders; several are merged by host and interpreter")
-    p.add_argument("--format", choices=("md", "json", "html"), default="md")
-    p.add_argument("--chapters", help="only these chapters (comma-separated)")
-    p.add_argument("--claims", metavar="ID,...", help="only these claims (comma-separated ids, as `gilbench list` "
-                   "shows them) with their workloads' metrics and timings")
-    p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
-    p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
-    p.set_defaults(func=_cmd_report)
+    _add_report(sub)
 
     p = sub.add_parser("matrix", help="run the suite on every interpreter (one venv each) and report")
     p.add_argument("--pythons", metavar="ID,...", help="interpreter ids or paths (default: all found)")
@@ -300,6 +280,7 @@ def _parser():
                         "selection, no failure) and measure the rest (default --out: the newest under results/)")
     p.set_defaults(func=_cmd_matrix)
 
+    compare.register(sub)
     pythons.register(sub)
     es.register(sub)
     publish.register(sub)
@@ -307,11 +288,20 @@ def _parser():
     return parser
 
 
+def _version():
+    from importlib import metadata
+
+    try:
+        return metadata.version("gilbench")
+    except metadata.PackageNotFoundError:  # this tree run as `python -m bench` without being installed
+        return "(not installed)"
+
+
 def main(argv=None):
     problem = ledger_problem()
     if problem:
-        return _fail(problem)
-    args = _parser().parse_args(argv)
+        return _usage(problem)  # the ledger as edited cannot run: retrying cannot help
+    args = _parser().parse_args(argv)  # a wrong command line: argparse's usage line and exit status 2
     try:
         with signals.sigterm_as_interrupt(), jobcontrol.tree_follows():
             return args.func(args)

@@ -15,7 +15,7 @@ import urllib.error
 import urllib.request
 
 from bench.atomic import write_text_atomic
-from bench.progress import fail, progress
+from bench.progress import fail, progress, usage
 from services import backend
 
 _STATE = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "gilbench",
@@ -74,7 +74,7 @@ def _busy():
 
 def _start(args):
     if not 0 <= args.service_ms < float("inf"):
-        return fail("--service-ms must be a number of milliseconds, 0 or more, not %g" % args.service_ms)
+        return usage("--service-ms must be a number of milliseconds, 0 or more, not %g" % args.service_ms)
     with _locked() as held:
         return _start_locked(args) if held else _busy()
 
@@ -82,7 +82,7 @@ def _start(args):
 def _start_locked(args):
     state = _state()
     if state and state.get("service_ms") != args.service_ms:
-        return fail("a service already runs at %s (pid %d) with %s ms service time, not %s: "
+        return usage("a service already runs at %s (pid %d) with %s ms service time, not %s: "
                     "`gilbench es stop` it first" % (state["url"], state["pid"], state.get("service_ms"),
                                                      args.service_ms))
     if state:

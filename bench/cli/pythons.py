@@ -6,7 +6,7 @@ import argparse
 import json
 
 from bench.interpreters.discover import InterpreterError
-from bench.progress import fail as _fail, progress
+from bench.progress import fail as _fail, progress, usage as _usage
 
 
 def register(subparsers) -> argparse.ArgumentParser:
@@ -43,7 +43,7 @@ def register(subparsers) -> argparse.ArgumentParser:
         description="Fill DIR with one pythonX.Y (GIL) or pythonX.Yt (free-threaded) link per minor version "
         "found, so that tox finds py39 ... py313t when DIR is put first on PATH.",
     )
-    link.add_argument("dir", metavar="DIR")
+    link.add_argument("dir", metavar="DIR", help="the folder for the links (made when missing)")
     link.set_defaults(func=_link)
     return parser
 
@@ -69,7 +69,12 @@ def _list(args) -> int:
 
 
 def _build(args) -> int:
+    import os
+
     from bench.interpreters.build import build
+
+    if args.source and "://" not in args.source and not os.path.exists(args.source):
+        return _usage("%s: no such source tarball (--source: a tarball or a URL)" % args.source)
 
     try:
         built = build(args.version, free_threaded=args.free_threaded, twin=args.twin, source=args.source,

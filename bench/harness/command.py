@@ -10,7 +10,7 @@ import os
 
 from bench import ledger
 from bench.guard import jobcontrol, lock, signals
-from bench.progress import fail
+from bench.progress import fail, usage
 from services import backend as _backend
 
 
@@ -51,13 +51,20 @@ def harness_argv(args):
 
 
 def run_command(args):
-    """Run the selection; print the result folder; 0, or 2 with one line on stderr."""
+    """Run the selection; print the result folder; 0, or 2 (usage) / 1 (failed) with one line on stderr."""
     from bench.harness import io_session, runner, selection
 
     try:
         selected = selection.select(args.only)
+    except selection.SelectionError as exc:
+        return usage(exc)
+    try:
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
-    except (selection.SelectionError, io_session.BackendError, lock.Busy, ValueError, RuntimeError) as exc:
+    except ValueError as exc:  # an --id or --out the run refuses before measuring
+        return usage(exc)
+    except _backend.ConfigError as exc:  # a setting (GILBENCH_IO_*) given wrong
+        return usage(exc)
+    except (io_session.BackendError, lock.Busy, RuntimeError) as exc:
         return fail(exc)
     except OSError as exc:
         return fail("cannot write the results: %s" % exc)

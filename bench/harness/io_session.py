@@ -194,7 +194,7 @@ def _service_ms():
     except ValueError:
         value = -1.0
     if not value >= 0:
-        raise BackendError("%s=%s: give the local service's time per request in ms (a number >= 0)"
+        raise _backend.ConfigError("%s=%s: give the local service's time per request in ms (a number >= 0)"
                            % (SERVICE_MS_ENV, text))
     return value
 

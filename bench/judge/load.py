@@ -304,3 +304,11 @@ def load(run_dir):
     return sorted(loaded, key=lambda r: (versions.sort_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
                                          bool(r.meta.get("gil_enabled")), r.id))
 
+
+
+def observed_metrics(observations):
+    """The metrics of one observe() of a demo, outside any run folder (``gilbench demo``): its keys
+    and the counts, samples and means made from them, as a run's observations.json gives them."""
+    result = InterpreterResult("demo", "", {})
+    _observed_metrics(observations, result)
+    return result.metrics

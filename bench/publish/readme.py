@@ -1,8 +1,8 @@
 """The published folder's README and the claim table the top-level README shows, from the report
 model alone (``folder`` writes them)."""
-from tabulate import tabulate
+import html
 
-from bench.publish import table as verdict_table
+from tabulate import tabulate
 
 
 def about(model, run_name, report_format):
@@ -40,13 +40,55 @@ def _recorded(columns, key):
 
 
 def claim_table(model, link):
-    """The lines between the top-level README's markers: the claim table of every column."""
+    """The lines between the top-level README's markers: a compact table (a mark per cell: the
+    verdict; the values with their intervals are in the report it links) and "when did it stop
+    being true", short enough to sit on the README's first screens."""
     columns = model.columns
     started = min((c.started or "" for c in columns), default="")
-    body = ["", "The claims of the note on every interpreter of one `make bench` run (%s, %s CPUs; "
-                "[all files](%s), [the page with charts](%s/report.html), [every cell's reason](%s/report-why.md)):"
-            % (started[:10], "/".join(sorted({str(c.cpu_count) for c in columns})), link, link, link), ""]
+    body = ["", "Every claim of the note on each interpreter of one `make bench` run (%s, %s CPUs). A cell is the "
+                "verdict; the measured headline value of every cell, with its 95%% interval, is in "
+                "[the report](%s/report.md) ([the page with charts](%s/report.html), [every cell's reason](%s/report-why.md), "
+                "[all files](%s))." % (started[:10], "/".join(sorted({str(c.cpu_count) for c in columns})),
+                                       link, link, link, link), ""]
     if model.ledger_note:
         body += [model.ledger_note, ""]
-    body += verdict_table.to_markdown(model.rows, model.column_ids, model.vocabulary)
+    body += compact_table(model.rows, model.column_ids, model.vocabulary)
+    body += _changes(model.rows)
     return "\n".join(body).rstrip("\n") + "\n"
+
+
+def mark(style):
+    """A verdict as one short sign (the page's mark, as text): holds ✓, contradicted ✗, partly ◐, ..."""
+    return html.unescape(style.html_mark)
+
+
+def compact_table(rows, columns, vocabulary):
+    """One line per claim measured somewhere, one mark per column, the column where it changed; then
+    what each mark means."""
+    styles = vocabulary.styles
+    shown = [r for r in rows if any(c.verdict != vocabulary.not_measured for c in r.cells.values())]
+    body = [[r.claim] + [mark(styles[r.cells[c].verdict]) + ("*" if r.cells[c].provisional else "") for c in columns]
+            + [r.changed_at or ""] for r in shown]
+    lines = [tabulate(body, ["claim"] + columns + ["changed at"], tablefmt="github"), ""]
+    unmeasured = [r.claim for r in rows if r not in shown]
+    if unmeasured:
+        lines += ["Measured on no interpreter of this run: %s." % ", ".join(unmeasured), ""]
+    lines += ["Marks: " + "; ".join(mark(s) if mark(s) == s.word else "%s %s" % (mark(s), s.word)
+                                    for s in styles.values())
+              + "; * provisional (few pairs, or a machine short of parallelism). What each verdict requires: "
+                "the legend under the report's tables.", ""]
+    return lines
+
+
+def _changes(rows):
+    changed = [r for r in rows if r.changed_at]
+    if not changed:
+        return []
+    lines = ["### When did it stop being true", ""]
+    for r in changed:
+        line = "- **%s**: %s on %s, %s on %s" % (r.claim, r.cells[r.changed_from].verdict, r.changed_from,
+                                                r.cells[r.changed_at].verdict, r.changed_at)
+        if r.change:
+            line += ": %s %s (%s)" % (r.change.version, r.change.what, r.change.reference)
+        lines.append(line)
+    return lines + [""]

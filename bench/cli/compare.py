@@ -1,0 +1,75 @@
+"""``gilbench compare [BASE] [NEW]``: one run against another (default: the newest run under results/
+against the published docs/results), claim by claim, and the timings through pyperf's compare_to."""
+import json
+import os
+import subprocess
+import sys
+
+from bench.cli import runs
+from bench.progress import fail, usage
+
+
+def _folders(args):
+    """(base, new) as given; NEW alone is compared with the published run; neither: the newest run."""
+    given = list(args.runs)
+    if len(given) > 2:
+        raise ValueError("compare takes BASE and NEW (two folders), not %d" % len(given))
+    if len(given) == 2:
+        base, new = given
+    else:
+        base, new = runs.PUBLISHED, given[0] if given else runs.latest()
+    return runs.resolve(base), runs.resolve(new), base, new
+
+
+def _pyperf_compare(base_dir, new_dir, pair):
+    """pyperf's own comparison of two columns' bench.json (its table of means and their
+    significance), or None when either column has no timings."""
+    a, b = (os.path.join(d, c, "bench.json") for d, c in ((base_dir, pair.base), (new_dir, pair.new)))
+    if not (os.path.isfile(a) and os.path.isfile(b)):
+        return None
+    proc = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", "--table", a, b],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
+    if proc.returncode != 0:
+        return "pyperf compare_to failed (exit %d): %s" % (proc.returncode, proc.stdout.strip()[-400:])
+    return proc.stdout
+
+
+def _compare(args):
+    from bench.judge.load import ResultsError
+    from bench.publish import compare, model
+
+    try:
+        base_dir, new_dir, base_name, new_name = _folders(args)
+    except ValueError as exc:
+        return usage(exc)
+    if os.path.realpath(base_dir) == os.path.realpath(new_dir):
+        return usage("BASE and NEW are the same folder (%s)" % base_dir)
+    try:
+        # Each run judged on its own: merging would refuse the same interpreter of the same host twice.
+        base, new = model.build([base_dir]), model.build([new_dir])
+    except ResultsError as exc:
+        return fail(exc)
+    timings = []
+    if not args.no_timings:
+        for pair in compare.pairs(base, new)[0]:
+            text = _pyperf_compare(base_dir, new_dir, pair)
+            if text is not None:
+                timings.append((pair.label, text))
+    if args.json:
+        sys.stdout.write(json.dumps(compare.to_dict(base_name, new_name, base, new, timings), indent=2,
+                                    ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write(compare.to_markdown(base_name, new_name, base, new, timings, show_all=args.all))
+    return 0
+
+
+def register(sub):
+    p = sub.add_parser("compare", help="one run against another, claim by claim (default: the newest run under "
+                                       "results/ against the published docs/results)")
+    p.add_argument("runs", metavar="RUN", nargs="*",
+                   help="BASE NEW; NEW alone: against docs/results; none: the newest run under results/ against "
+                        "docs/results (a published folder: its raw/)")
+    p.add_argument("--all", action="store_true", help="also list the cells whose verdict did not change")
+    p.add_argument("--no-timings", action="store_true", help="leave out pyperf's comparison of the timings")
+    p.add_argument("--json", action="store_true", help="the comparison as JSON")
+    p.set_defaults(func=_compare)
