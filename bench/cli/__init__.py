@@ -1,6 +1,5 @@
 """gilbench: the study note's claims on memory, GC, why Python is slow, the GIL and free-threading, multiprocessing and I/O, measured."""
 import argparse
-import importlib
 import json
 import sys
 
