@@ -24,7 +24,7 @@ from typing import Optional, Tuple
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
-from bench.ledger.vocabulary import Verdict as V
+from bench.ledger.vocabulary import MACHINE_PARALLELISM, Verdict as V
 
 VERDICTS = tuple(V)
 # Two processes must reach this speedup over one for a machine to show what threads could do.
@@ -47,6 +47,9 @@ class Verdict:
     # The claim's headline metric as measured in this column, whichever check decided the verdict
     # (``headline_of``); None when the column did not measure it.
     headline: Optional[dict] = None
+    # Why the cell shows no value, in a few words ("machine x1.48 on 2 processes", "GIL on here"):
+    # set where a gate settles the claim without measuring it (n/a, a failed precondition).
+    words: Optional[str] = None
 
 
 def _describe(m):
@@ -172,6 +175,38 @@ def _deciding(checks, outcomes):
     return checks[0]
 
 
+# What a cell says when a claim does not apply because a condition is not met here.
+_NOT_MET = {"gil-on": "GIL off here", "gil-off": "GIL on here", "multicore": "1 CPU usable",
+            "pymalloc": "not pymalloc", "parallel": "no parallelism measured"}
+
+
+def _not_met_words(conditions, facts):
+    """The first condition ``facts`` miss, in a cell's few words: 'GIL on here', 'before 3.10'."""
+    for c in conditions.words:
+        if _CONDITION_HOLDS[c.word](c, facts):
+            continue
+        if c.word == "version>=":
+            return "before %s" % ".".join(map(str, c.version))
+        if c.word == "version<":
+            return "%s or later" % ".".join(map(str, c.version))
+        if c.word == "pymalloc" and facts.get("allocator"):
+            return "allocator %s" % facts["allocator"]
+        return _NOT_MET.get(c.word, str(c))
+    return "does not apply here"
+
+
+_SHORT = 48
+
+
+def _short(why):
+    """A check's ``why`` cut to its first clause (and a few words), for a cell: 'this collector keeps
+    no generations'; the whole reason stays in the verdict's why."""
+    text = why.split(":")[0].split(";")[0].strip()
+    if len(text) <= _SHORT:
+        return text
+    return text[:_SHORT].rsplit(" ", 1)[0].rstrip(" ,(") + " …"
+
+
 _CONDITION_WORDS = {
     "gil-on": "the GIL is on at run time", "gil-off": "the GIL is off at run time",
     "multicore": "at least two CPUs are usable", "pymalloc": "pymalloc serves the process",
@@ -213,7 +248,8 @@ def _applies(case):
     applies = case.claim.applies
     if applies and not condition_holds(applies, case.facts):
         return Verdict(case.claim.id, V.NA, "applies only where %s; not the case on this interpreter%s"
-                       % (_said(applies), _allocator_note(applies, case.facts)))
+                       % (_said(applies), _allocator_note(applies, case.facts)),
+                       words=_not_met_words(applies, case.facts))
     return None
 
 
@@ -222,7 +258,8 @@ def _some_check_applies(case):
     case.left_out = [c for c in checks if c.optional and c.metric not in case.metrics]
     case.checks = [c for c in checks if c not in case.left_out]
     if not case.checks:
-        return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build")
+        return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build",
+                       words="no check for this build")
     return None
 
 
@@ -253,11 +290,27 @@ def _machine_parallelism(case):
         return Verdict(case.claim.id, V.NA,
                        "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
                        "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
-                       % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
+                       % (_describe(machine), PARALLEL_MACHINE_SPEEDUP), words=machine_words(machine))
     if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
         case.note = ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
                      % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
     return None
+
+
+def machine_words(machine):
+    """A busy machine's n/a in a cell's words: 'machine x1.48 on 2 processes'."""
+    return "machine x%s on 2 processes" % describe_value(machine.value, None)
+
+
+def machine_note(metrics):
+    """One line for a person when the machine of a run was too busy to judge parallel claims, else None.
+
+    ``metrics``: a column's metrics (``MACHINE_PARALLELISM`` among them when the countdown ran)."""
+    machine = metrics.get(MACHINE_PARALLELISM)
+    if machine is None or machine.value >= PARALLEL_MACHINE_SPEEDUP:
+        return None
+    return ("n/a: %s (x%s): below x%s the claims about parallel speed-ups are not judged; rerun on a quieter "
+            "machine" % (machine_words(machine), _describe(machine), PARALLEL_MACHINE_SPEEDUP))
 
 
 def _unless(case):
@@ -274,7 +327,8 @@ def _unless(case):
             values = ", ".join("%s = %s" % (k, _describe(metrics[k])) for k in dict.fromkeys(shown))
             why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, _describe(m), values)
             return Verdict(claim.id, V.NA, why, metric=check.metric,
-                           evidence={k: metrics[k].value for k in [check.metric] + shown})
+                           evidence={k: metrics[k].value for k in [check.metric] + shown},
+                           words=_short(check.why) if check.why else "%s = %s" % (check.metric, _describe(m)))
     return None
 
 
@@ -287,7 +341,8 @@ def _preconditions(case):
             return Verdict(case.claim.id, V.INCONCLUSIVE,
                            "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
                            % (check.metric, check.prediction, _describe(m), outcome),
-                           m.value, m.interval, m.n, False, m.events, check.metric)
+                           m.value, m.interval, m.n, False, m.events, check.metric,
+                           words="precondition failed: %s = %s" % (check.metric, _describe(m)))
     return None
 
 

@@ -48,5 +48,6 @@ def claim_table(model, link):
             % (started[:10], "/".join(sorted({str(c.cpu_count) for c in columns})), link, link, link), ""]
     if model.ledger_note:
         body += [model.ledger_note, ""]
-    body += verdict_table.to_markdown(model.rows, model.column_ids, model.vocabulary)
+    body += verdict_table.to_markdown(model.rows, model.column_ids, model.vocabulary,
+                                      statistics=model.statistics)
     return "\n".join(body).rstrip("\n") + "\n"
