@@ -23,12 +23,12 @@ from typing import Optional, Tuple
 
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
+from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
+                               not_met_words, short)                                    # the CLI's, from here)
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
-from bench.ledger.vocabulary import MACHINE_PARALLELISM, Verdict as V
+from bench.ledger.vocabulary import Verdict as V
 
 VERDICTS = tuple(V)
-# Two processes must reach this speedup over one for a machine to show what threads could do.
-PARALLEL_MACHINE_SPEEDUP = 1.5
 
 
 @dataclass
@@ -147,7 +147,8 @@ def _reason(check, m, outcome):
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
         # Decided or not, a count of zero bounds a rate; it never proves that something cannot happen.
-        text += " (not seen in %d trials: the rate is below %s%% at 95%%, not zero)" % (m.n, percent(m.interval[1]))
+        text += (" (not seen in %d trials: the rate is below %s%% at one-sided 95%%, not zero)"
+                 % (m.n, percent(m.interval[1])))
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text
@@ -173,38 +174,6 @@ def _deciding(checks, outcomes):
             if outcome in wanted:
                 return check
     return checks[0]
-
-
-# What a cell says when a claim does not apply because a condition is not met here.
-_NOT_MET = {"gil-on": "GIL off here", "gil-off": "GIL on here", "multicore": "1 CPU usable",
-            "pymalloc": "not pymalloc", "parallel": "no parallelism measured"}
-
-
-def _not_met_words(conditions, facts):
-    """The first condition ``facts`` miss, in a cell's few words: 'GIL on here', 'before 3.10'."""
-    for c in conditions.words:
-        if _CONDITION_HOLDS[c.word](c, facts):
-            continue
-        if c.word == "version>=":
-            return "before %s" % ".".join(map(str, c.version))
-        if c.word == "version<":
-            return "%s or later" % ".".join(map(str, c.version))
-        if c.word == "pymalloc" and facts.get("allocator"):
-            return "allocator %s" % facts["allocator"]
-        return _NOT_MET.get(c.word, str(c))
-    return "does not apply here"
-
-
-_SHORT = 48
-
-
-def _short(why):
-    """A check's ``why`` cut to its first clause (and a few words), for a cell: 'this collector keeps
-    no generations'; the whole reason stays in the verdict's why."""
-    text = why.split(":")[0].split(";")[0].strip()
-    if len(text) <= _SHORT:
-        return text
-    return text[:_SHORT].rsplit(" ", 1)[0].rstrip(" ,(") + " …"
 
 
 _CONDITION_WORDS = {
@@ -249,7 +218,7 @@ def _applies(case):
     if applies and not condition_holds(applies, case.facts):
         return Verdict(case.claim.id, V.NA, "applies only where %s; not the case on this interpreter%s"
                        % (_said(applies), _allocator_note(applies, case.facts)),
-                       words=_not_met_words(applies, case.facts))
+                       words=not_met_words(applies, case.facts, _CONDITION_HOLDS))
     return None
 
 
@@ -297,22 +266,6 @@ def _machine_parallelism(case):
     return None
 
 
-def machine_words(machine):
-    """A busy machine's n/a in a cell's words: 'machine x1.48 on 2 processes'."""
-    return "machine x%s on 2 processes" % describe_value(machine.value, None)
-
-
-def machine_note(metrics):
-    """One line for a person when the machine of a run was too busy to judge parallel claims, else None.
-
-    ``metrics``: a column's metrics (``MACHINE_PARALLELISM`` among them when the countdown ran)."""
-    machine = metrics.get(MACHINE_PARALLELISM)
-    if machine is None or machine.value >= PARALLEL_MACHINE_SPEEDUP:
-        return None
-    return ("n/a: %s (x%s): below x%s the claims about parallel speed-ups are not judged; rerun on a quieter "
-            "machine" % (machine_words(machine), _describe(machine), PARALLEL_MACHINE_SPEEDUP))
-
-
 def _unless(case):
     """n/a when one of the claim's ``unless`` checks holds.
 
@@ -328,7 +281,7 @@ def _unless(case):
             why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, _describe(m), values)
             return Verdict(claim.id, V.NA, why, metric=check.metric,
                            evidence={k: metrics[k].value for k in [check.metric] + shown},
-                           words=_short(check.why) if check.why else "%s = %s" % (check.metric, _describe(m)))
+                           words=short(check.why) if check.why else "%s = %s" % (check.metric, _describe(m)))
     return None
 
 

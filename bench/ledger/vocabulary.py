@@ -67,9 +67,7 @@ class Headline:
     metric: str
     unit: str
     reading: str
-    # Values that are facts in words, not numbers: ((-1, "no generations"),) shows "no generations"
-    # where the demo records -1 (a value it cannot measure), never the sentinel.
-    words: Tuple[Tuple[float, str], ...] = ()
+    words: Tuple[Tuple[float, str], ...] = ()  # ((-1, "no generations"),): a sentinel shown as words, never -1
 
     def _problem(self, claim):
         """Why this headline cannot be ``claim``'s (one line), or None."""
@@ -77,9 +75,6 @@ class Headline:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 return "headline %s must be a non-empty string, not %r" % (name, value)
-        if not all(isinstance(w, tuple) and len(w) == 2 and isinstance(w[1], str) and w[1].strip()
-                   for w in self.words):
-            return "headline words must be (value, text) pairs, not %r" % (self.words,)
         read = [c.metric for c in claim.given + claim.checks] + list(claim.context)
         if self.metric not in read:
             return ("headline metric %r is none the claim reads (its checks, given or context: %s)"
