@@ -300,15 +300,16 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
     """
     steps = _Steps()
     for i, workload in enumerate(selected, 1):
+        _progress("[%d/%d] %s on %s (%s mode)%s" % (i, len(selected), workload.name, ident, mode,
+                                                  ": observations" if workload.demo else ""))
         if workload.demo:
-            _progress("[%d/%d] %s on %s (%s mode): observations" % (i, len(selected), workload.name, ident, mode))
             steps.run(workload, lambda w=workload: _observed(w, mode, facts, steps.dropped))
     timed = [w for w in selected if w.script]
     for r in range(1, ROUNDS[mode] + 1):
-        for i, workload in enumerate(timed, 1):
+        _progress("=== round %d/%d of %s" % (r, ROUNDS[mode], ", ".join(w.name for w in timed)))
+        for workload in timed:
             if workload.name in steps.errors:
                 continue  # it failed or was paused: its later rounds would not be judged
-            _progress("[round %d/%d, %d/%d] %s on %s" % (r, ROUNDS[mode], i, len(timed), workload.name, ident))
             steps.run(workload, lambda w=workload: _round(w, mode, bench_file, r))
     for workload in selected:
         _progress("      %s done in %.1f s" % (workload.name, steps.seconds.get(workload.name, 0.0)))
