@@ -19,7 +19,7 @@ _PROSE = {
     "Grid": set(),
     "Option": {"help"},
     # What a row shows, not what decides its verdict.
-    "Headline": {"metric", "unit", "reading"},
+    "Headline": {"metric", "unit", "reading", "words"},
 }
 
 

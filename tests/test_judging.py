@@ -38,12 +38,12 @@ def test_t_quantiles_beyond_the_table_match_published_values():
 
 
 def test_a_paired_ratio_cancels_drift_between_rounds():
-    # The machine gets 40% faster over eight rounds; B is always exactly twice A within a round.
+    # The machine gets 40% faster over eight rounds; B is twice A within a round, give or take 0.1%.
     drift = [1.0 - 0.05 * i for i in range(8)]
     a = [0.1 * d for d in drift]
-    b = [0.2 * d for d in drift]
+    b = [0.2 * d * (1.001 if i % 2 else 0.999) for i, d in enumerate(drift)]
     paired = stats.paired_ratio(b, a)
-    assert paired.value == pytest.approx(2.0) and paired.interval[1] - paired.interval[0] < 1e-9
+    assert paired.value == pytest.approx(2.0, rel=1e-3) and paired.interval[1] - paired.interval[0] < 0.01
     unpaired = stats.unpaired_ratio(b, a)
     assert unpaired.interval[1] - unpaired.interval[0] > 0.3  # drift looks like noise when unpaired
     assert paired.n == 8 and not paired.provisional
@@ -101,7 +101,7 @@ def test_counts_are_judged_by_their_exact_interval(prediction, events, trials, e
 
 def test_not_seen_says_what_it_bounds():
     v = evaluate.evaluate(_claim(("a", "never(0.01)")), {"a": stats.count(0, 40)}, _FACTS)
-    assert v.verdict == "inconclusive" and "not seen in 40 trials" in v.why and "8.8%" in v.why
+    assert v.verdict == "inconclusive" and "not seen in 40 trials" in v.why and "7.2%" in v.why
     assert (v.events, v.n) == (0, 40)
 
 
@@ -253,9 +253,9 @@ def test_json_report_and_markdown_counts(tmp_path):
     assert doc["format"] == report.FORMAT
     v = {row["claim"]: row for row in doc["verdicts"]}["gil.race-reproducible"]
     assert v["verdict"] == "inconclusive" and (v["events"], v["n"]) == (0, 40) and v["provisional"] is False
-    assert v["interval"][0] == 0.0 and v["interval"][1] == pytest.approx(0.0881, abs=5e-4)
+    assert v["interval"][0] == 0.0 and v["interval"][1] == pytest.approx(0.0722, abs=5e-4)  # one-sided 95%
     md = report.render(str(tmp_path))
-    assert "0/40 (≤8.8%)" in md
+    assert "0/40 (≤7.2%)" in md
 
 
 def test_report_rows_follow_claim_ids_not_positions(tmp_path):

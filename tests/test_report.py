@@ -85,6 +85,10 @@ def test_every_cell_traces_to_a_verdict_and_its_metric():
     for row in doc["table"]:
         for column, cell in row["cells"].items():
             v = verdicts[(column, row["claim"])]
+            if cell["value"] is None and cell["verdict"] in ("n/a", "inconclusive") and cell["shown"]:
+                # Settled without its measurement: it says why in words and shows no number of the claim.
+                assert cell["interval"] is None and cell["events"] is None and v["verdict"] == cell["verdict"]
+                continue
             # A cell shows its claim's headline metric where it was measured, else the verdict's value
             h = v.get("headline") if v.get("headline") and v["headline"]["value"] is not None else None
             shown = (h["value"], h["interval"]) if h else (v["value"], v["interval"])
@@ -318,11 +322,14 @@ def test_an_undecided_cell_names_the_precondition_it_shows():
     from bench.publish.model import cell_text
 
     claim = ledger.get("gil.race-fix-join")
-    precondition = Verdict(claim.id, "inconclusive", "why", value=0.05, interval=(0.0061, 0.17), n=40, events=2,
-                           metric="race.call.races")
-    assert cell_text(precondition, claim) == "? undecided (needs race.call.races) 2/40 (0.61–17%)"
-    own = Verdict(claim.id, "inconclusive", "why", value=0.0, interval=(0.0, 0.52), n=5, events=0,
+    # A failed precondition says so in words, with the precondition's own count, never the claim's value.
+    precondition = Verdict(claim.id, "inconclusive", "why", value=0.0, interval=(0.0, 0.072), n=40, events=0,
+                           metric="race.call.races", words="precondition failed: race.call.races = 0/40 (≤7.2%)")
+    assert cell_text(precondition, claim) == "? undecided: precondition failed: race.call.races = 0/40 (≤7.2%)"
+    own = Verdict(claim.id, "inconclusive", "why", value=0.0, interval=(0.0, 0.4507), n=5, events=0,
                   metric="race.fix_join.races")
-    assert cell_text(own, claim) == "? undecided 0/5 (≤52%)"
+    assert cell_text(own, claim) == "? undecided 0/5 (≤45%)"
+    busy = Verdict(claim.id, "n/a", "why", value=1.48, words="machine x1.48 on 2 processes")
+    assert cell_text(busy, claim) == "n/a: machine x1.48 on 2 processes"
     rate_near_one = Verdict(claim.id, "holds", "why", value=0.99, interval=(0.95, 0.9997), n=100, events=99)
     assert "100%" in cell_text(rate_near_one) and "e+" not in cell_text(rate_near_one)

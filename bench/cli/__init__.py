@@ -5,8 +5,8 @@ import sys
 
 from bench.cli import runs
 from bench.guard import jobcontrol, signals
-from bench.progress import fail as _fail, progress, usage as _usage
-from bench.startup import ledger_problem
+from bench.progress import fail as _fail, ledger_problem, progress, usage as _usage
+
 
 # Whatever imports the ledger (bench.ledger, bench.harness.command, the subcommands' modules) is
 # imported inside the functions, once main() has run ledger_problem(): the ledger checks itself
@@ -69,11 +69,25 @@ def _cmd_run(args):
     env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: str(os.getpid())})
     status = run_in_group([sys.executable, "-m", "bench.harness"] + command.harness_argv(args), None, env=env)
     if status == 0:
+        for line in _busy_machine_lines(args.out):
+            progress(line)
         progress("next: gilbench report %s" % args.out)
     elif status > 128:  # the run was signalled from outside (not through us): it said nothing, we do
         _fail("the run was ended by %s (exit %d); it wrote no result for this run into %s"
               % (signals.name(status - 128), status, args.out))
     return status
+
+
+def _busy_machine_lines(out):
+    """Said on the spot, after `run`: a column whose machine was too busy for the parallel claims (issue 18)."""
+    from bench.judge.evaluate import machine_note
+    from bench.judge.load import ResultsError, load
+
+    try:
+        results = load(out)
+    except ResultsError:
+        return []  # the report will say what is wrong with the folder
+    return ["%s: %s" % (r.id, note) for r in results for note in [machine_note(r.metrics)] if note]
 
 
 def _names(text):

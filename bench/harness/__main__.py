@@ -1,7 +1,6 @@
 import sys
 
-from bench.progress import usage
-from bench.startup import ledger_problem
+from bench.progress import ledger_problem, usage
 
 # Before the command imports the ledger: a malformed claim is one line and exit 2, not a traceback.
 _PROBLEM = ledger_problem()

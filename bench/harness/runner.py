@@ -124,23 +124,22 @@ def _observe(workload, mode):
     return module.observe(**params)
 
 
-def _benchmark(workload, mode, bench_file):
-    """Time ``workload`` in rounds appended to ``bench_file`` (see ``selection.ROUNDS``)."""
+def _round(workload, mode, bench_file, i):
+    """Round ``i`` of ``workload``'s timings appended to ``bench_file`` (see ``selection.ROUNDS``)."""
     script = os.path.join(_SCRIPTS_DIR, workload.script)
     rounds = ROUNDS[mode]
-    for i in range(1, rounds + 1):
-        order = "declared" if i % 2 else "reversed"
-        cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
-        cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
-        cmd += list((workload.script_args or {}).get(mode, ()))
-        _progress("      %s: round %d/%d (%s order)" % (workload.name, i, rounds, order))
-        # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
-        with tempfile.TemporaryFile("w+") as output:
-            code = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=output, stderr=subprocess.STDOUT)
-            if code != 0:
-                output.seek(0)
-                tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
-                raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
+    order = "declared" if i % 2 else "reversed"
+    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
+    cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
+    cmd += list((workload.script_args or {}).get(mode, ()))
+    _progress("      %s: round %d/%d (%s order)" % (workload.name, i, rounds, order))
+    # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
+    with tempfile.TemporaryFile("w+") as output:
+        code = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=output, stderr=subprocess.STDOUT)
+        if code != 0:
+            output.seek(0)
+            tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
+            raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
 
 
 _PARTIAL = re.compile(r"^\.(?P<id>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+)$")
@@ -262,44 +261,70 @@ def _finite_only(observed, workload, dropped):
     return {k: v for k, v in observed.items() if k not in bad}
 
 
-def _run_workloads(selected, mode, ident, facts, bench_file):
-    """(observations, errors, dropped, seconds) of each workload in turn."""
-    observations, errors, dropped, timings = {}, {}, {}, {}
-    for i, workload in enumerate(selected, 1):
-        _progress("[%d/%d] %s on %s (%s mode)" % (i, len(selected), workload.name, ident, mode))
+class _Steps:
+    """What the workloads of one run measured so far, and each one's failures and seconds."""
+
+    def __init__(self):
+        self.observations, self.errors, self.dropped, self.seconds = {}, {}, {}, {}
+        self._observed = {}  # workload -> the keys it observed (taken back if a later step is paused)
+
+    def run(self, workload, step):
+        """One step of ``workload`` (its observations, or one round of timings), timed and guarded."""
         t0, pauses = time.perf_counter(), jobcontrol.pauses()
-        observed = {}
         try:
-            observed = _measure(workload, mode, facts, bench_file, dropped)
+            observed = step() or {}
         except Exception as exc:  # one failing workload must not cost the others
-            errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
-            _progress("      %s failed: %s" % (workload.name, errors[workload.name]))
+            self.errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
+            _progress("      %s failed: %s" % (workload.name, self.errors[workload.name]))
+            observed = {}
         if jobcontrol.pauses() != pauses:
             # Its clocks ran on while it was stopped: neither its timings nor its observations count.
-            errors[workload.name] = "paused (Ctrl-Z or SIGSTOP) while it ran: what it measured includes the pause"
+            self.errors[workload.name] = "paused (Ctrl-Z or SIGSTOP) while it ran: what it measured includes the pause"
+            _progress("      " + self.errors[workload.name])
             observed = {}
-            _progress("      " + errors[workload.name])
-        observations.update(observed)
-        timings[workload.name] = round(time.perf_counter() - t0, 2)
-        _progress("      %s done in %.1f s" % (workload.name, timings[workload.name]))
-    return observations, errors, dropped, timings
+            for key in self._observed.pop(workload.name, ()):
+                self.observations.pop(key, None)
+        self.observations.update(observed)
+        self._observed.setdefault(workload.name, []).extend(observed)
+        self.seconds[workload.name] = round(self.seconds.get(workload.name, 0.0) + time.perf_counter() - t0, 2)
 
 
-def _measure(workload, mode, facts, bench_file, dropped):
-    """Observe (in this process) and benchmark (pyperf, in rounds) one workload; its observations."""
-    observed = {}
-    if workload.demo:
-        observed = _observe(workload, mode)
-        # The observations run in this process: values taken after an import switched the GIL
-        # would be filed under a state they were not taken in.
-        gil_now = gil_enabled()
-        if gil_now != facts["gil_enabled"]:
-            dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
-                "on" if gil_now else "off")
-            _progress("      " + dropped[workload.name])
-            observed = {}
-        else:
-            observed = _finite_only(observed, workload.name, dropped)
-    if workload.script:
-        _benchmark(workload, mode, bench_file)
-    return observed
+def _run_workloads(selected, mode, ident, facts, bench_file):
+    """(observations, errors, dropped, seconds): every workload's observations first, then the timings
+    in rounds interleaved across workloads (round 1 of every workload, then round 2, ...).
+
+    Interleaved so that each workload's rounds span the whole run: a drift of the machine (another
+    job starting, the CPU's clock) then shows as spread between rounds and widens the intervals,
+    instead of shifting one workload's every round and hiding from them (issue 17: back-to-back runs
+    put 27% of their ratios outside each other's 95% interval when each workload ran its rounds in one block).
+    """
+    steps = _Steps()
+    for i, workload in enumerate(selected, 1):
+        _progress("[%d/%d] %s on %s (%s mode)%s" % (i, len(selected), workload.name, ident, mode,
+                                                  ": observations" if workload.demo else ""))
+        if workload.demo:
+            steps.run(workload, lambda w=workload: _observed(w, mode, facts, steps.dropped))
+    timed = [w for w in selected if w.script]
+    for r in range(1, ROUNDS[mode] + 1):
+        _progress("=== round %d/%d of %s" % (r, ROUNDS[mode], ", ".join(w.name for w in timed)))
+        for workload in timed:
+            if workload.name in steps.errors:
+                continue  # it failed or was paused: its later rounds would not be judged
+            steps.run(workload, lambda w=workload: _round(w, mode, bench_file, r))
+    for workload in selected:
+        _progress("      %s done in %.1f s" % (workload.name, steps.seconds.get(workload.name, 0.0)))
+    return steps.observations, steps.errors, steps.dropped, steps.seconds
+
+
+def _observed(workload, mode, facts, dropped):
+    """Observe one workload in this process; its observations (none when the GIL switched meanwhile)."""
+    observed = _observe(workload, mode)
+    # The observations run in this process: values taken after an import switched the GIL
+    # would be filed under a state they were not taken in.
+    gil_now = gil_enabled()
+    if gil_now != facts["gil_enabled"]:
+        dropped[workload.name] = "observations dropped: the GIL was switched %s while observing" % (
+            "on" if gil_now else "off")
+        _progress("      " + dropped[workload.name])
+        return {}
+    return _finite_only(observed, workload.name, dropped)

@@ -3,6 +3,8 @@ from bench import ledger
 
 # Timings are taken in rounds: each round runs a workload's pyperf script once with one worker
 # process per benchmark, every other round in the reversed order, and appends to one bench.json.
+# Round r of every selected workload runs before round r+1 of any (runner._run_workloads), so that
+# each workload's rounds span the whole run and the machine's drift over it enters the intervals.
 # The judging side pairs the benchmarks of a ratio round by round, so the machine's drift
 # between rounds cancels and the interval comes from the pairs (5 pairs or more: not provisional).
 # Even counts: as many rounds in each order, so an order effect cancels in the mean.

@@ -23,12 +23,12 @@ from typing import Optional, Tuple
 
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
+from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
+                               not_met_words, short)                                    # the CLI's, from here)
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
 from bench.ledger.vocabulary import Verdict as V
 
 VERDICTS = tuple(V)
-# Two processes must reach this speedup over one for a machine to show what threads could do.
-PARALLEL_MACHINE_SPEEDUP = 1.5
 
 
 @dataclass
@@ -49,6 +49,9 @@ class Verdict:
     headline: Optional[dict] = None
     # {metric: reason} of the figures this claim reads that physics forbids here (bench.judge.physics).
     problems: dict = field(default_factory=dict)
+    # Why the cell shows no value, in a few words ("machine x1.48 on 2 processes", "GIL on here"):
+    # set where a gate settles the claim without measuring it (n/a, a failed precondition).
+    words: Optional[str] = None
 
 
 def _describe(m):
@@ -146,7 +149,8 @@ def _reason(check, m, outcome):
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
         # Decided or not, a count of zero bounds a rate; it never proves that something cannot happen.
-        text += " (not seen in %d trials: the rate is below %s%% at 95%%, not zero)" % (m.n, percent(m.interval[1]))
+        text += (" (not seen in %d trials: the rate is below %s%% at one-sided 95%%, not zero)"
+                 % (m.n, percent(m.interval[1])))
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text
@@ -215,7 +219,8 @@ def _applies(case):
     applies = case.claim.applies
     if applies and not condition_holds(applies, case.facts):
         return Verdict(case.claim.id, V.NA, "applies only where %s; not the case on this interpreter%s"
-                       % (_said(applies), _allocator_note(applies, case.facts)))
+                       % (_said(applies), _allocator_note(applies, case.facts)),
+                       words=not_met_words(applies, case.facts, _CONDITION_HOLDS))
     return None
 
 
@@ -224,7 +229,8 @@ def _some_check_applies(case):
     case.left_out = [c for c in checks if c.optional and c.metric not in case.metrics]
     case.checks = [c for c in checks if c not in case.left_out]
     if not case.checks:
-        return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build")
+        return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build",
+                       words="no check for this build")
     return None
 
 
@@ -255,7 +261,7 @@ def _machine_parallelism(case):
         return Verdict(case.claim.id, V.NA,
                        "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
                        "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
-                       % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
+                       % (_describe(machine), PARALLEL_MACHINE_SPEEDUP), words=machine_words(machine))
     if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
         case.note = ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
                      % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
@@ -276,7 +282,8 @@ def _unless(case):
             values = ", ".join("%s = %s" % (k, _describe(metrics[k])) for k in dict.fromkeys(shown))
             why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, _describe(m), values)
             return Verdict(claim.id, V.NA, why, metric=check.metric,
-                           evidence={k: metrics[k].value for k in [check.metric] + shown})
+                           evidence={k: metrics[k].value for k in [check.metric] + shown},
+                           words=short(check.why) if check.why else "%s = %s" % (check.metric, _describe(m)))
     return None
 
 
@@ -289,7 +296,8 @@ def _preconditions(case):
             return Verdict(case.claim.id, V.INCONCLUSIVE,
                            "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
                            % (check.metric, check.prediction, _describe(m), outcome),
-                           m.value, m.interval, m.n, False, m.events, check.metric)
+                           m.value, m.interval, m.n, False, m.events, check.metric,
+                           words="precondition failed: %s = %s" % (check.metric, _describe(m)))
     return None
 
 

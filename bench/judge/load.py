@@ -233,6 +233,14 @@ def _bench_metrics(path, meta, result):
                     result.metrics[metric] = measured
 
 
+_SHARE = (0.0, 1.0)
+
+
+def _is_share(metric):
+    """A metric named ``..._share`` is a share of something: its values and interval lie in [0, 1]."""
+    return metric.rsplit(".", 1)[-1].endswith("share")
+
+
 def _observed_metrics(observations, result):
     for key, value in observations.items():
         if isinstance(value, bool):
@@ -252,7 +260,8 @@ def _observed_metrics(observations, result):
                 elif spec[0] == "samples" and spec[1] in observations:
                     result.metrics[metric] = stats.ratio_of_pairs(observations[spec[1]])
                 elif spec[0] == "sample_mean" and spec[1] in observations:
-                    result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements")
+                    result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements",
+                                                                 _SHARE if _is_share(metric) else None)
             except (TypeError, ValueError) as exc:
                 result.dropped.setdefault(workload.name, "bad value of %s: %s" % (metric, exc))
                 result.metrics.pop(metric, None)

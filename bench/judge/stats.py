@@ -1,14 +1,19 @@
 """The statistics behind every verdict: exact intervals for counts, paired intervals for ratios.
 
-- Counts ("k of n trials") get the exact Clopper-Pearson interval at 95% (two-sided): 0 of 40
-  bounds the rate below 8.8%, it does not make it zero.
+- Counts ("k of n trials") get the exact Clopper-Pearson interval at 95%: two-sided between 0
+  and n events; at 0 events the one-sided 95% upper bound 1 - 0.05^(1/n) (0 of 40 bounds the rate
+  below 7.2%, 0 of 59 below 5%, 0 of 299 below 1%), which is what "never" and "sometimes" are
+  decided on; it does not make the rate zero.
 - A ratio of two timings is taken per pair (A and B measured in the same round, one right after
   the other) and its interval is a Student t-interval on the logarithms of the per-pair ratios,
   back-transformed: the interval of the geometric mean ratio.  Pairs cancel the machine's drift
   between rounds; values inside one worker process are averaged first, never counted as
   independent samples.
 - A share of two paired gains (the share of the machine's parallel gain that threads reach)
-  is the ratio of mean gains, with Fieller's interval (``paired_share``).
+  is the ratio of mean gains, with Fieller's interval (``paired_share``), clipped to [0, 1]
+  (``within``: a share outside it is the gains' noise, and the method says it was clipped).
+- A mean of values with no spread (all equal, all zero) has no interval: zero width would read
+  as certainty.
 - One value bounds nothing: its interval is unbounded, and no prediction is decided on it.
 - Columns measured at different times (two interpreters) cannot be paired: their ratio gets a
   Welch interval on the logarithms of the per-run means, and says it is unpaired.
@@ -24,9 +29,10 @@ CONFIDENCE = 0.95
 # The interval of a value known from one sample: it bounds nothing, so no prediction can be
 # decided on it (the evaluator says within-noise).  Shown as "no interval" in reports.
 _UNBOUNDED = (-math.inf, math.inf)
-# Fewer pairs than this and a verdict is provisional: a t-interval from 2-4 pairs is too wide
-# and too fragile to publish as settled.
-MIN_PAIRS = 5
+# Fewer pairs (or runs) than this and a verdict is provisional.  8 is the default mode's rounds: fast
+# mode's 6 rounds give intervals that a back-to-back rerun missed for about a quarter of the ratios
+# (issue 17), so a fast run's ratios are marked provisional, not published as settled.
+MIN_PAIRS = 8
 
 
 @dataclass(frozen=True)
@@ -91,9 +97,28 @@ def clopper_pearson(events, trials, confidence=CONFIDENCE):
     return lower, upper
 
 
+def one_sided_bound(events, trials, confidence=CONFIDENCE):
+    """At 0 events: the one-sided upper bound of the rate, 1 - (1 - confidence)^(1/trials) (0 of 59
+    bounds it below 4.9%, 0 of 299 below 0.997%); at ``trials`` events, the lower bound 1 - that."""
+    if events not in (0, trials):
+        raise ValueError("a one-sided bound is taken at 0 or all events")
+    bound = 1 - (1 - confidence) ** (1.0 / trials)
+    return (0.0, bound) if events == 0 else (1 - bound, 1.0)
+
+
 def count(events, trials):
-    """``events`` of ``trials`` as a Measured rate with its exact interval."""
+    """``events`` of ``trials`` as a Measured rate with its exact 95% interval.
+
+    Between 0 and ``trials`` events: two-sided Clopper-Pearson.  At 0 (or all) events the interval's
+    other end is fixed at 0 (or 1), so it is the one-sided 95% bound (``one_sided_bound``): "never"
+    and "sometimes" are decided on that bound only at 0 events, as one-sided tests at the 5% level
+    (bench.judge.evaluate._judge_count), and the reports call it "one-sided 95%"."""
     events, trials = int(events), int(trials)
+    if trials <= 0 or not 0 <= events <= trials:
+        raise ValueError("a count needs 0 <= events <= trials and trials > 0 (got %r of %r)" % (events, trials))
+    if events in (0, trials):
+        return Measured(events / trials, one_sided_bound(events, trials), trials, events,
+                        "clopper-pearson (one-sided 95%% at %s events)" % ("0" if events == 0 else "all"))
     return Measured(events / trials, clopper_pearson(events, trials), trials, events, "clopper-pearson")
 
 
@@ -122,8 +147,11 @@ def _mean_sd(xs):
     return m, math.sqrt(var)
 
 
-def mean_interval(samples: Sequence[float], method="paired t"):
-    """The mean of independent samples (one per pair or run) with its t-interval."""
+def mean_interval(samples: Sequence[float], method="paired t", bounds=None):
+    """The mean of independent samples (one per pair or run) with its t-interval.
+
+    ``bounds`` (low, high): where every value must lie (a share: (0, 1)); the interval is clipped to
+    them, and n equal values get Hoeffding's distribution-free 95% interval instead of none."""
     xs = [float(x) for x in samples]
     _check_finite(xs)
     if not xs:
@@ -131,8 +159,27 @@ def mean_interval(samples: Sequence[float], method="paired t"):
     m, sd = _mean_sd(xs)
     if len(xs) < 2:
         return Measured(m, _UNBOUNDED, 1, method=method + " (1 value: no interval)")
+    if sd == 0 and bounds is None:
+        # n equal values (all zero, say) have no spread to estimate one from: a zero-width interval
+        # would read as certainty, so the mean bounds nothing and no prediction is decided on it.
+        return Measured(m, _UNBOUNDED, len(xs), method=method + " (all %d values equal: no spread, no interval)"
+                        % len(xs))
+    if sd == 0:
+        return hoeffding(xs, bounds, method)
     half = t_quantile(len(xs) - 1) * sd / math.sqrt(len(xs))
-    return Measured(m, (m - half, m + half), len(xs), method=method)
+    measured = Measured(m, (m - half, m + half), len(xs), method=method)
+    return within(measured, *bounds) if bounds else measured
+
+
+def hoeffding(xs, bounds, method="mean"):
+    """Hoeffding's two-sided 95% interval of the mean of values known to lie in ``bounds``: it needs no
+    spread, so n equal values (all zero) bound the mean without reading as certainty (6 zeros of a
+    share: [0, 0.55])."""
+    low, high = bounds
+    m = sum(xs) / len(xs)
+    half = (high - low) * math.sqrt(math.log(2 / (1 - CONFIDENCE)) / (2 * len(xs)))
+    return Measured(m, (max(low, m - half), min(high, m + half)), len(xs),
+                    method=method + " (all %d values equal: Hoeffding's interval in [%s, %s])" % (len(xs), low, high))
 
 
 def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]):
@@ -188,7 +235,19 @@ def paired_share(gains: Sequence[float], references: Sequence[float]):
     if a <= 0 or disc < 0:  # the reference gain is not clearly non-zero: no bounded interval
         return Measured(value, _UNBOUNDED, n, method="fieller (unbounded: the reference gain is within noise of 0)")
     root = math.sqrt(disc)
-    return Measured(value, ((b - root) / a, (b + root) / a), n, method="fieller on paired gains")
+    return within(Measured(value, ((b - root) / a, (b + root) / a), n, method="fieller on paired gains"))
+
+
+def within(m, low=0.0, high=1.0):
+    """``m`` with its value and interval clipped to [low, high], and its method saying so: a share lies
+    in [0, 1], and a Fieller interval reaching outside it says only that the gains are noisy there."""
+    lo, hi = m.interval if m.interval is not None else (m.value, m.value)
+    clipped = (min(max(lo, low), high), max(min(hi, high), low))
+    value = min(max(m.value, low), high)
+    if (value, clipped) == (m.value, (lo, hi)):
+        return m
+    return Measured(value, clipped if m.interval is not None else None, m.n, m.events,
+                    m.method + " (clipped to [%s, %s])" % (low, high))
 
 
 def unpaired_ratio(a_runs: Sequence[float], b_runs: Sequence[float]):

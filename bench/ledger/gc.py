@@ -137,7 +137,8 @@ CLAIMS = (
           changes=_COLLECTOR_CHANGES,
           headline=Headline("gc.cyclic.generation_after_1", "generation",
                             "the generation a container sits in after surviving one collection: 1 = moved to the "
-                            "next, as the note says; 2 = straight to an old generation; -1 = no generations")),
+                            "next, as the note says; 2 = straight to an old generation; -1 = no generations",
+                            words=((-1, "no generations"),))),
     Claim("gc.threshold-trigger", "gc", _SECTION, "A collection runs when a generation's count passes its threshold.",
           "threshold를 초과하면",
           (Check("gc.cyclic.trigger_over_threshold", "between(0.9,1.1)",

@@ -67,6 +67,7 @@ class Headline:
     metric: str
     unit: str
     reading: str
+    words: Tuple[Tuple[float, str], ...] = ()  # ((-1, "no generations"),): a sentinel shown as words, never -1
 
     def _problem(self, claim):
         """Why this headline cannot be ``claim``'s (one line), or None."""

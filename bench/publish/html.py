@@ -12,6 +12,7 @@ import math
 import os
 
 from bench.publish import charts as _charts, view
+from bench.publish.text import fmt
 
 
 def _mark(vocabulary, verdict, unknown):
@@ -77,13 +78,12 @@ def _e(x):
 
 
 def _num(x):
+    """A number as the Markdown spells it (``bench.numbers.fmt``: never e-notation)."""
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "&infin;" if isinstance(x, float) and x > 0 else "?"
     if isinstance(x, bool) or not isinstance(x, (int, float)):
         return _e(x)
-    if x == 0 or 1e-3 <= abs(x) < 1e5:
-        return _e("%.4g" % x)
-    return _e("%.3g" % x)
+    return _e(fmt(x))
 
 
 def _interval(iv):
@@ -106,9 +106,10 @@ def _interpreters(data):
         gil_text = "ON" if gil else ("off" if gil is False else "?")
         rows.append([_e(view.column(i)), _e(i.get("version")), _e(i.get("host") or "this machine"), _e(i.get("build")),
                      "free-threaded" if i.get("free_threaded") else "GIL build", _e(gil_text),
-                     _e(i.get("cpu_count")), _e(i.get("mode")), _e(i.get("io_backend") or "none (no I/O workload)"),
-                     _e(i.get("started"))])
-    head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "mode", "I/O backend", "started"]
+                     _e(i.get("cpu_count")), _e(_load(i)), _e(i.get("mode")),
+                     _e(i.get("io_backend") or "none (no I/O workload)"), _e(i.get("started"))])
+    head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "load (start, end)", "mode",
+            "I/O backend", "started"]
     out = ["<h2>Interpreters</h2>"] + _table(head, rows)
     # What a run could not measure, as the Markdown report lists it: a failed workload, dropped values.
     for key, title in (("errors", "Workloads that failed"), ("dropped", "Values dropped")):
@@ -119,19 +120,27 @@ def _interpreters(data):
     return out
 
 
+def _load(interpreter):
+    """The 1-minute load average at the column's start and end, as the Markdown's machine table gives it."""
+    return "%s, %s" % ((interpreter.get("load_start") or ["?"])[0], (interpreter.get("load_end") or ["?"])[0])
+
+
 def _cell(cell, vocabulary):
     if not cell:
         return '<td class="cell nm">&ndash;</td>'
     verdict = cell.get("verdict") or vocabulary.not_measured
     mark, css = _mark(vocabulary, verdict, ("?", vocabulary.styles[vocabulary.inconclusive].css))
     body = '<span class="mark">%s</span>' % mark
-    if cell.get("value") is not None:
+    if cell.get("shown"):
+        # The model's spelling (format 4 reports carry it): the value in the row's unit, or why there is none.
+        body += '<span class="num">%s</span>' % _e(cell["shown"].rstrip("*"))
+    elif cell.get("value") is not None:
         if cell.get("events") is not None and cell.get("n"):
             body += '<span class="num">%s/%s</span> ' % (_e(cell["events"]), _e(cell["n"]))
         else:
             body += '<span class="num">%s</span> ' % _num(cell["value"])
         body += "<br>" + _interval(cell.get("interval"))
-    if cell.get("provisional"):
+    if cell.get("provisional") and cell.get("value") is not None:
         body += '<br><span class="prov">provisional, n=%s</span>' % _e(cell.get("n"))
     if cell.get("problem"):  # a figure of the row beyond what physics allows (bench.judge.physics)
         body += '<br><span class="prob" title="%s">&#9888; measurement problem</span>' % _e(cell["problem"])
@@ -143,8 +152,9 @@ def _claims(data, vocabulary):
     rows = view.table(data)
     head = ["claim", "the note's figure"] + [_e(c) for c in cols] + ["changed at (why)"]
     out = ["<h2>Claims</h2>",
-           "<p><small>Each cell: verdict mark, the value it turned on and its 95% interval (counts: events/trials). "
-           "Hover a cell or open <i>why</i> for the reasons.</small></p>",
+           "<p><small>Each cell: verdict mark, the row's one quantity in its unit with its 95% interval (counts: "
+           "events/trials); a cell that could not be judged on its measurement says why in words, with no number. "
+           "Hover a cell or open <i>why</i> for the reasons; the legend says what each interval covers.</small></p>",
            '<div class="wide"><table><thead><tr>' + "".join("<th>%s</th>" % h for h in head) + "</tr></thead><tbody>"]
     unmeasured, chapter = [], None
     for row in rows:
@@ -192,7 +202,8 @@ def _legend(data, vocabulary):
     for verdict, meaning in view.legend(data, vocabulary).items():
         mark, css = _mark(vocabulary, verdict, ("", ""))
         items.append('<li><span class="%s mark">%s</span> <b>%s</b>: %s</li>' % (css, mark, _e(verdict), _e(meaning)))
-    return ["<h2>Legend</h2>", "<ul>%s</ul>" % "".join(items)]
+    stated = "".join("<p><small>%s</small></p>" % _e(line) for line in data.get("statistics") or [])
+    return ["<h2>Legend</h2>", stated, "<ul>%s</ul>" % "".join(items)]
 
 
 def _chart_section(charts, skipped):

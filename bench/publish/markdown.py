@@ -43,7 +43,8 @@ def to_markdown(model, why=False):
     lines += _machines(model.columns)
     if model.ledger_note:
         lines += [model.ledger_note, ""]
-    lines += ["## The claims", ""] + verdict_table.to_markdown(model.rows, columns, model.vocabulary, why)
+    lines += ["## The claims", ""] + verdict_table.to_markdown(model.rows, columns, model.vocabulary, why,
+                                                                       model.statistics)
     lines += model_vs_measurement({c: observed(model.observations[c]) for c in columns}, model.model_chapters)
     lines += [""] + timings.to_markdown(model.timings)
     errors = [(c.column, w, e) for c in model.columns for w, e in c.errors.items()]

@@ -17,6 +17,9 @@ from bench.judge import physics
 from bench.judge.verdicts import facts_of
 from bench.judge.load import ResultsError  # noqa: F401  (the error every entry point shows as one line)
 from bench.ledger import versions
+from bench.harness.selection import ROUNDS
+from bench.judge import stats
+from bench.judge.evaluate import PARALLEL_MACHINE_SPEEDUP
 from bench.ledger.vocabulary import Verdict
 from bench.publish import merge
 from bench.publish.model_types import (Cell, Change, ChapterTimes, Column, Metric, Report, Row, Style, Timing,
@@ -66,35 +69,56 @@ def _column(result):
 
 # --- the claim rows: cells and "when did it stop being true" -------------------------------------
 
-def cell_text(v, claim=None):
-    """A cell as a person reads it: the mark, then the value and its interval; * = provisional.
+def _headline_words(claim):
+    headline = getattr(claim, "headline", None) if claim is not None else None
+    return (headline.unit, tuple(getattr(headline, "words", ()) or ())) if headline else (None, ())
 
-    An undecided cell whose value is a precondition's, not the claim's own, names that metric:
-    "? undecided 2/40" under "x = 0" would read as two races of the fix.
-    """
-    text = Verdict(v.verdict).mark
-    if claim is not None and v.verdict == Verdict.INCONCLUSIVE and v.metric in {c.metric for c in claim.given}:
-        text += " (needs %s)" % v.metric
-    # The row's one quantity (the claim's headline metric) in every cell, whichever check decided
-    # the verdict; a verdict without a headline shows the value it turned on.
+
+def _in_words(v):
+    """True for a cell settled without its measurement, which says why in words (Verdict.words)."""
+    return bool(v.words) and Verdict(v.verdict) in (Verdict.NA, Verdict.INCONCLUSIVE)
+
+
+def shown_text(v, claim=None):
+    """What a cell shows after its mark: the row's one quantity, spelled in its unit, or words.
+
+    A cell settled without its measurement (n/a, a failed precondition) says why in words and shows no
+    number ("machine x1.48 on 2 processes", "precondition failed: race.call.races = 0/40"): a value
+    there would be another quantity than its neighbours', or one the claim is not about.  Otherwise
+    the claim's headline metric as measured in this column, whichever check decided the verdict
+    (a verdict without a headline: the value it turned on); * = provisional."""
+    if _in_words(v):
+        return v.words
     shown = v.headline or ({"value": v.value, "interval": v.interval, "n": v.n, "events": v.events}
                            if v.value is not None else None)
-    if shown is not None and shown["value"] is not None:
-        text += " " + describe_value(shown["value"], shown["interval"], shown["n"], shown["events"])
-        if v.provisional:
-            text += "*"
-    if getattr(v, "problems", None):
-        text += " ⚠ measurement problem"
-    return text
+    if shown is None or shown["value"] is None:
+        return ""
+    unit, words = _headline_words(claim) if v.headline else (None, ())
+    return describe_value(shown["value"], shown["interval"], shown["n"], shown["events"], unit, words) + (
+        "*" if v.provisional else "")
+
+
+def cell_text(v, claim=None):
+    """A cell as a person reads it in Markdown: the mark, then ``shown_text`` ("n/a: GIL on here",
+    "holds 16 KiB", "holds x1.9 faster [1.8, 2.0]*")."""
+    mark, shown = Verdict(v.verdict).mark, shown_text(v, claim)
+    # A figure of the row that physics forbids here (bench.judge.physics): flagged, never hidden.
+    flag = " ⚠ measurement problem" if getattr(v, "problems", None) else ""
+    if not shown:
+        return mark + flag
+    return "%s%s%s%s" % (mark, ": " if _in_words(v) else " ", shown, flag)
 
 
 def _cell(v, claim=None):
-    # The row's one quantity, as cell_text shows it: the headline metric's value where it was measured.
+    # The row's one quantity, as cell_text shows it: the headline metric's value where it was measured;
+    # none where the cell says in words why it shows none.
     h = v.headline if v.headline and v.headline["value"] is not None else None
     value, interval, n, events = ((h["value"], h["interval"], h["n"], h["events"]) if h
                                   else (v.value, v.interval, v.n, v.events))
+    if _in_words(v):
+        value, interval, n, events = None, None, None, None
     return Cell(Verdict(v.verdict).value, json_number(value), json_interval(interval), n, v.provisional, v.why, events,
-                cell_text(v, claim), "; ".join(v.problems.values()) or None)
+                cell_text(v, claim), shown_text(v, claim), "; ".join(v.problems.values()) or None)
 
 
 def _minor(meta):
@@ -241,6 +265,39 @@ def _chapter_times(results):
     return ChapterTimes(chapters, rows)
 
 
+def statistics():
+    """The legend's statement of the statistics, one line per point, from the constants the judge uses
+    (so the legend cannot say another rule than the code)."""
+    conf = "%.0f%%" % (100 * stats.CONFIDENCE)
+    return [
+        "Cells: the verdict, then the row's one quantity (its headline metric, in the unit after the claim) "
+        "with its %s interval [low, high]. A cell that could not be judged on its measurement says why in words "
+        "and shows no number: n/a (the claim does not apply here: 'GIL on here', 'machine x1.48 on 2 processes') "
+        "or undecided because a precondition failed ('precondition failed: race.call.races = 0/40')." % conf,
+        "What each value estimates: ratios (x) are the geometric mean of per-round ratios, paired (both sides "
+        "in the same round), with a Student t-interval on the log ratios; shares of the machine's parallel gain "
+        "are the ratio of mean gains with Fieller's interval, clipped to [0, 1]; means of repeated "
+        "measurements have a t-interval (shares clipped to [0, 1]; all-equal values get Hoeffding's "
+        "distribution-free interval for shares, no interval otherwise: never a zero-width one); counts are "
+        "k/n trials with the exact Clopper-Pearson interval of the rate, two-sided between 0 and n events.",
+        "'never' and 'sometimes' are one-sided %s tests at a rate the ledger states: at 0 events the cell "
+        "shows the one-sided %s upper bound 1 - 0.05^(1/n) ('0/59 (≤4.9%%)': below 5%%; 0 of 299: below "
+        "1%%); one event contradicts 'never' and proves 'sometimes'." % (conf, conf),
+        "What an interval covers: the spread between the rounds of this run on this machine. Round r of "
+        "every workload runs before round r+1 of any, so a drift of the machine during the run widens "
+        "the intervals; a rerun on another day or machine may still differ by more.",
+        "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
+        "compared unpaired, or (claims about parallel speed-ups) the machine's own parallelism reached "
+        "below x%s within its interval." % (stats.MIN_PAIRS, ROUNDS["fast"], PARALLEL_MACHINE_SPEEDUP),
+        "Parallel gate: a claim about parallel speed-ups is judged only where 2 processes ran the countdown "
+        "at least x%s faster than 1 worker in the same run; below that it is n/a ('machine x1.48 on 2 "
+        "processes'): a busy machine must not pass for the GIL." % PARALLEL_MACHINE_SPEEDUP,
+        "A claim is the conjunction of its checks: every check holds -> holds; one holds and one is "
+        "contradicted -> partly; contradicted and none holds -> contradicted; otherwise within noise or "
+        "undecided. Each check is judged at %s on its own (no correction for a claim's several checks)." % conf,
+    ]
+
+
 def build(run_dirs, chapters=None, claims=None):
     """The report model of one results folder or several merged (``ResultsError``: one line to show);
     ``chapters`` or ``claims`` (ids): only those claims, their workloads' metrics and timings."""
@@ -261,4 +318,5 @@ def build(run_dirs, chapters=None, claims=None):
         ledger_note=merge.ledger_note(results),
         # The model section belongs to the memory chapter: shown when a claim of it is named.
         model_chapters={c.chapter for c in shown} if claims else chapters,
-        chapter_times=_chapter_times(results))
+        chapter_times=_chapter_times(results),
+        statistics=statistics())

@@ -69,6 +69,7 @@ class Cell:
     why: str
     events: Optional[int]
     text: str  # the cell as the Markdown shows it
+    shown: str = ""  # the same after the mark: the value in its unit, or the words saying why there is none
     # A figure of the row that physics forbids in this column (bench.judge.physics), in words; None: none.
     problem: Optional[str] = None
 
@@ -161,6 +162,7 @@ class Report:
     ledger_note: Optional[str]  # the runs were measured against another ledger
     model_chapters: Optional[set]  # the chapters the "model vs measurement" section goes by (None: all)
     chapter_times: ChapterTimes
+    statistics: List[str] = field(default_factory=list)  # the legend's statement of the statistics
 
     @property
     def column_ids(self):

@@ -37,4 +37,4 @@ def to_dict(model):
                     "metrics": [_fields(m) for m in model.metrics],
                     "timings": [_fields(t) for t in model.timings],
                     "observations": dict(model.observations),
-                    "legend": dict(model.legend)})
+                    "legend": dict(model.legend), "statistics": list(model.statistics)})

@@ -13,8 +13,9 @@ def _changed_text(row):
     return row.changed_at + (" (%s)" % row.change.reference if row.change else "")
 
 
-def to_markdown(table_rows, columns, vocabulary, why=False):
-    """Markdown lines: a table per chapter, the changes, the legend; every cell's why when asked."""
+def to_markdown(table_rows, columns, vocabulary, why=False, statistics=()):
+    """Markdown lines: a table per chapter, the changes, the legend (``statistics``: the model's
+    statement of the statistics); every cell's why when asked."""
     lines = []
     head = ["claim", "the note's figure"] + columns + ["changed at"]
     unmeasured = [r.claim for r in table_rows
@@ -41,18 +42,14 @@ def to_markdown(table_rows, columns, vocabulary, why=False):
                 line += ": %s %s (%s)" % (r.change.version, r.change.what, r.change.reference)
             lines.append(line)
         lines.append("")
-    lines += ["Cells: the verdict, then the value it turned on with its 95% interval [low, high] (ratios: paired "
-              "t over rounds; counts: k/n trials with the exact Clopper-Pearson interval of the rate). "
-              "* provisional: fewer than 5 pairs, columns compared unpaired, or (claims about parallel speed-ups) "
-              "the machine's own parallelism, 2 processes over 1, reached below x1.5 in this run, or a figure of "
-              "the row is beyond what physics allows (⚠ measurement problem: a speedup above its workers or the "
-              "usable CPUs, or GIL-on threads faster than one worker; the why gives it). Counts are "
-              "decided at a stated rate: 'never' holds once the rate's 95% upper bound is below 1% (the note's "
-              "own race) or 5% (every other count). 'changed at': the first column "
-              "where a decisive verdict differs from the one before it (with the CPython change behind it, when "
-              "the ledger knows it). The note's figures are the note's, not measured. A value of 1 or 0 is a "
-              "yes/no fact (1 = observed, 0 = not observed); the prediction a value was judged against is in "
-              "the claim's why (`--why`, and the HTML report).", ""]
+    # The statistics as the model states them (model.statistics: from the judge's own constants).
+    for line in statistics:
+        lines += [line, ""]
+    lines += ["'changed at': the first column where a decisive verdict differs from the one before it (with the "
+              "CPython change behind it, when the ledger knows it). The note's figures are the note's, not measured. "
+              "A figure beyond what physics allows (a speedup above its workers or the usable CPUs, or GIL-on threads "
+              "faster than one worker) is flagged '⚠ measurement problem' and makes the verdict provisional; the why "
+              "gives it. The prediction a value was judged against is in the claim's why (`--why`, and the HTML report).", ""]
     lines += ["- %s: %s" % (v.mark, v.legend) for v in vocabulary.styles.values()]
     if why:
         lines += ["", "### Why", ""]

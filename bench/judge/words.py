@@ -1,0 +1,58 @@
+"""What a cell says, in a few words, where a claim is settled without its measurement (n/a, a failed
+precondition): "GIL on here", "before 3.10", "machine x1.48 on 2 processes".  The parallel gate's
+threshold lives here too, with the line a person reads after `run` when the machine was too busy.
+"""
+from bench.ledger.vocabulary import MACHINE_PARALLELISM
+from bench.numbers import describe_value, fmt
+
+# Two processes must reach this speedup over one for a machine to show what threads could do: the
+# one parallel gate, stated so in the README and the legend (bench.publish.model.statistics).
+PARALLEL_MACHINE_SPEEDUP = 1.5
+
+# What a cell says when a claim does not apply because a condition is not met here.
+_NOT_MET = {"gil-on": "GIL off here", "gil-off": "GIL on here", "multicore": "1 CPU usable",
+            "pymalloc": "not pymalloc", "parallel": "no parallelism measured"}
+
+
+def not_met_words(conditions, facts, holds):
+    """The first condition ``facts`` miss, in a cell's few words: 'GIL on here', 'before 3.10'."""
+    for c in conditions.words:
+        if holds[c.word](c, facts):
+            continue
+        if c.word == "version>=":
+            return "before %s" % ".".join(map(str, c.version))
+        if c.word == "version<":
+            return "%s or later" % ".".join(map(str, c.version))
+        if c.word == "pymalloc" and facts.get("allocator"):
+            return "allocator %s" % facts["allocator"]
+        return _NOT_MET.get(c.word, str(c))
+    return "does not apply here"
+
+
+_SHORT = 48
+
+
+def short(why):
+    """A check's ``why`` cut to its first clause (and a few words), for a cell: 'this collector keeps
+    no generations'; the whole reason stays in the verdict's why."""
+    text = why.split(":")[0].split(";")[0].strip()
+    if len(text) <= _SHORT:
+        return text
+    return text[:_SHORT].rsplit(" ", 1)[0].rstrip(" ,(") + " …"
+
+
+def machine_words(machine):
+    """A busy machine's n/a in a cell's words: 'machine x1.48 on 2 processes'."""
+    return "machine x%s on 2 processes" % fmt(machine.value)
+
+
+def machine_note(metrics):
+    """One line for a person when the machine of a run was too busy to judge parallel claims, else None.
+
+    ``metrics``: a column's metrics (``MACHINE_PARALLELISM`` among them when the countdown ran)."""
+    machine = metrics.get(MACHINE_PARALLELISM)
+    if machine is None or machine.value >= PARALLEL_MACHINE_SPEEDUP:
+        return None
+    measured = describe_value(machine.value, machine.interval, machine.n)
+    return ("n/a: %s (x%s): below x%s the claims about parallel speed-ups are not judged; rerun on a quieter "
+            "machine" % (machine_words(machine), measured, PARALLEL_MACHINE_SPEEDUP))

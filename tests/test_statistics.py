@@ -1,0 +1,194 @@
+"""Issue 17's statistics and cells, on synthetic inputs: one-sided count bounds, shares inside [0, 1],
+equal samples never certain, what provisional means, values read plainly, cells that say why in words,
+rounds interleaved across workloads, and the rerun-coverage computation."""
+import math
+import shutil
+
+import pytest
+
+from bench.judge import evaluate, stats
+from bench.judge.evaluate import machine_note
+from bench.ledger.predictions import Prediction
+from bench.ledger.vocabulary import MACHINE_PARALLELISM, Check, Claim
+from bench.numbers import describe_value, fmt, plain
+
+_FACTS = {"version": "3.12.1", "gil_enabled": True, "pymalloc": True, "cpus_usable": 2}
+
+
+def _claim(check, **kw):
+    return Claim("t.claim", "gil", "s", "a claim", "문구", (Check(*check),), **kw)
+
+
+# --- counts: one-sided 95% at 0 events ------------------------------------------------------
+
+@pytest.mark.parametrize("trials,rate,verdict", [
+    (59, 0.05, "holds"), (58, 0.05, "inconclusive"),  # 1 - 0.05^(1/59) = 4.95%, of 58: 5.03%
+    (299, 0.01, "holds"), (298, 0.01, "inconclusive"),
+])
+def test_never_is_a_one_sided_95_percent_test(trials, rate, verdict):
+    m = stats.count(0, trials)
+    assert m.interval[0] == 0.0 and m.interval[1] == pytest.approx(1 - 0.05 ** (1 / trials))
+    assert evaluate.judge(Prediction.parse("never(%s)" % rate), m) == verdict
+    assert evaluate.judge(Prediction.parse("sometimes(%s)" % rate), m) == (
+        "contradicted" if verdict == "holds" else "inconclusive")
+
+
+def test_counts_between_the_ends_keep_the_two_sided_interval():
+    assert stats.count(5, 20).interval == stats.clopper_pearson(5, 20)
+    assert stats.count(20, 20).interval == pytest.approx((0.05 ** (1 / 20), 1.0))
+    assert describe_value(0.0, stats.count(0, 59).interval, 59, 0) == "0/59 (≤5%)"
+
+
+# --- shares and means -------------------------------------------------------------------------
+
+def test_a_share_of_parallel_gain_lies_in_0_1_and_says_it_was_clipped():
+    # Threads gain about nothing (sometimes less than nothing), processes about x2.
+    m = stats.paired_share([-0.05, 0.02, -0.03, 0.01, -0.04, 0.0], [0.9, 1.0, 0.95, 1.05, 0.9, 1.0])
+    assert 0.0 <= m.interval[0] <= m.value <= m.interval[1] <= 1.0
+    assert "clipped to [0.0, 1.0]" in m.method
+
+
+def test_all_zero_samples_never_read_as_certainty():
+    plain_mean = stats.mean_interval([0.0] * 6)
+    assert plain_mean.interval == (-math.inf, math.inf) and "no spread" in plain_mean.method
+    assert evaluate.judge(Prediction.parse("below(0.1)"), plain_mean) == "within-noise"
+    share = stats.mean_interval([0.0] * 6, bounds=(0.0, 1.0))  # Hoeffding: needs no spread
+    assert share.interval[0] == 0.0 and share.interval[1] == pytest.approx(math.sqrt(math.log(40) / 12))
+    assert evaluate.judge(Prediction.parse("below(0.1)"), share) == "within-noise"
+    assert evaluate.judge(Prediction.parse("below(0.9)"), share) == "holds"
+    assert stats.ratio_of_pairs([2.0] * 8).interval == (0.0, math.inf)  # equal ratios: no interval either
+
+
+def test_a_t_interval_of_a_share_is_clipped_to_0_1():
+    m = stats.mean_interval([0.0, 0.001, 0.0, 0.002, 0.0, 0.0], bounds=(0.0, 1.0))
+    assert m.interval[0] == 0.0 < m.interval[1] and "clipped" in m.method
+
+
+def test_provisional_means_fewer_than_8_pairs():
+    noisy = [1.0, 1.1, 0.9, 1.05, 0.95, 1.02, 0.98, 1.01]
+    assert stats.MIN_PAIRS == 8
+    assert stats.ratio_of_pairs(noisy[:6]).provisional  # a fast run's 6 rounds
+    assert not stats.ratio_of_pairs(noisy).provisional  # the default mode's 8
+    assert not stats.count(0, 6).provisional  # a count is exact for its trials
+
+
+# --- values read plainly -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("value,unit,text", [
+    (16384, "bytes", "16 KiB"), (1048576, "bytes", "1 MiB"), (512, "bytes", "512 B"), (262144, "bytes", "256 KiB"),
+    (1, "flag (1 = yes, 0 = no)", "yes"), (0, "flag (1 = yes, 0 = no)", "no"),
+    (1, "delta (references)", "+1"), (0.088, "share of the machine's parallel gain", "8.8%"),
+    (16384.0, None, "16384"), (1.9e-06, None, "0.0000019"), (2.62e5, None, "262000"), (4294967295, None, "4294967295"),
+    (-1, "generation", "-1"),
+])
+def test_values_read_plainly_never_in_e_notation(value, unit, text):
+    assert plain(value, unit) == text
+    assert "e+" not in fmt(float(value)) and "e-" not in fmt(float(value))
+
+
+def test_ratios_read_as_faster_or_slower_where_the_unit_says_so():
+    assert describe_value(1.877, (1.842, 1.912), 6, unit="x (speedup)") == "x1.877 faster [1.842, 1.912]"
+    assert describe_value(0.5, (0.4, 0.625), 6, unit="x (speedup)") == "x2 slower [1.6, 2.5]"
+    assert describe_value(49.6, (45.3, 54.3), 6, unit="x (slowdown)") == "x49.6 slower [45.3, 54.3]"
+    assert describe_value(4.6, (3.6, 5.9), 6, unit="x (ratio)") == "4.6 [3.6, 5.9]"
+
+
+def test_a_sentinel_reads_as_the_ledgers_words():
+    from bench import ledger
+
+    claim = ledger.get("gc.generations")
+    assert plain(-1, claim.headline.unit, claim.headline.words) == "no generations"
+
+
+# --- cells that say why in words ---------------------------------------------------------------
+
+def test_a_busy_machine_says_so_in_the_cell_and_on_the_spot():
+    claim = _claim(("a", "below(1.5)"), applies="parallel")
+    busy = stats.paired_ratio([1.0] * 6, [0.68, 0.67, 0.69, 0.675, 0.68, 0.672])
+    v = evaluate.evaluate(claim, {"a": stats.count(0, 5)}, dict(_FACTS, machine_parallelism=busy))
+    assert v.verdict == "n/a" and v.words == "machine x%s on 2 processes" % fmt(busy.value)
+    from bench.publish.model import cell_text
+    assert cell_text(v) == "n/a: " + v.words  # no number of the claim's
+    note = machine_note({MACHINE_PARALLELISM: busy})
+    assert note.startswith("n/a: machine x1.4") and "x1.5" in note
+    assert machine_note({MACHINE_PARALLELISM: stats.paired_ratio([1.0] * 6, [0.5] * 5 + [0.51])}) is None
+    assert machine_note({}) is None
+
+
+def test_a_failed_precondition_and_an_unmet_condition_say_why_in_words():
+    claim = _claim(("fix", "never(0.05)"), given=(Check("unfixed", "sometimes(0.05)"),))
+    v = evaluate.evaluate(claim, {"fix": stats.count(0, 80), "unfixed": stats.count(0, 80)}, _FACTS)
+    assert v.verdict == "inconclusive" and v.words == "precondition failed: unfixed = 0/80 (≤3.7%)"
+    off = evaluate.evaluate(_claim(("fix", "never(0.05)"), applies="gil-off"), {"fix": stats.count(0, 80)}, _FACTS)
+    assert (off.verdict, off.words) == ("n/a", "GIL on here")
+    old = evaluate.evaluate(_claim(("fix", "never(0.05)"), applies="version>=3.13"), {"fix": stats.count(0, 80)},
+                            _FACTS)
+    assert old.words == "before 3.13"
+
+
+def test_the_page_shows_the_cells_words_and_the_load(tmp_path):
+    from bench.publish import html, model
+
+    data = {"format": 4, "interpreters": [{"column": "3.12.1", "id": "3.12.1", "load_start": [1.9, 1.0, 0.5],
+                                           "load_end": [2.4, 1.2, 0.6]}],
+            "table": [{"claim": "t.claim", "chapter": "gil", "unit": "x (speedup)", "cells": {"3.12.1": {
+                "verdict": "n/a", "value": None, "interval": None, "n": None, "provisional": False, "why": "busy",
+                "events": None, "text": "n/a: machine x1.48 on 2 processes",
+                "shown": "machine x1.48 on 2 processes"}}}],
+            "legend": {}, "statistics": ["What an interval covers: the spread between the rounds of this run."]}
+    page, _ = html.render(data, model.VOCABULARY)
+    assert "machine x1.48 on 2 processes" in page and "1.9, 2.4" in page and "load (start, end)" in page
+    assert "What an interval covers" in page
+
+
+# --- rounds interleaved, and the rerun's coverage -------------------------------------------
+
+def test_round_r_of_every_workload_runs_before_round_r_plus_1(monkeypatch, tmp_path):
+    from bench import ledger
+    from bench.harness import runner
+
+    done = []
+    monkeypatch.setattr(runner, "_observed", lambda w, mode, facts, dropped: done.append(("observe", w.name)) or {})
+    monkeypatch.setattr(runner, "_round", lambda w, mode, bench_file, i: done.append((i, w.name)))
+    selected = [ledger.workload("countdown"), ledger.workload("fib")]
+    _, errors, _, seconds = runner._run_workloads(selected, "fast", "x", {"gil_enabled": True}, str(tmp_path / "b"))
+    rounds = runner.ROUNDS["fast"]
+    observed = [("observe", w.name) for w in selected if w.demo]
+    assert done == observed + [(r, w.name) for r in range(1, rounds + 1) for w in selected if w.script]
+    assert not errors and set(seconds) == {"countdown", "fib"}
+
+
+def test_a_failing_round_stops_only_that_workloads_later_rounds(monkeypatch, tmp_path):
+    from bench import ledger
+    from bench.harness import runner
+
+    done = []
+
+    def _round(w, mode, bench_file, i):
+        done.append((i, w.name))
+        if w.name == "countdown" and i == 2:
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(runner, "_observed", lambda *a: {})
+    monkeypatch.setattr(runner, "_round", _round)
+    selected = [ledger.workload("countdown"), ledger.workload("fib")]
+    _, errors, _, _ = runner._run_workloads(selected, "fast", "x", {"gil_enabled": True}, str(tmp_path / "b"))
+    assert "boom" in errors["countdown"] and (3, "countdown") not in done
+    assert (runner.ROUNDS["fast"], "fib") in done
+
+
+def test_rerun_coverage_counts_the_new_values_inside_the_base_intervals(tmp_path):
+    from bench.publish import rerun
+
+    base = "tests/fixtures/matrix-gil"
+    same = rerun.coverage([base], [base])
+    assert same.pairs and same.share == 1.0  # a run's values lie inside its own intervals
+    assert all(p.metric in rerun.dimensionless_metrics() for p in same.pairs)
+    # Another run whose every value sits far outside: none inside, each named.
+    moved = rerun.Coverage([rerun.Pair("c", p.metric, p.base, p.interval, p.interval[1] * 2 + 1)
+                            for p in same.pairs])
+    assert moved.inside == 0 and moved.share == 0.0
+    assert len(moved.lines()) == 1 + len(same.pairs)
+    assert rerun.Coverage([]).share is None
+    shutil.copytree(base, str(tmp_path / "copy"))
+    assert rerun.coverage([base], [str(tmp_path / "copy")]).share == 1.0
