@@ -158,6 +158,8 @@ class Report:
     ledger_note: Optional[str]  # the runs were measured against another ledger
     model_chapters: Optional[set]  # the chapters the "model vs measurement" section goes by (None: all)
     chapter_times: ChapterTimes
+    # "What depends on the machine" (publish/machines.py), None when every column comes from one host.
+    machines: Optional[object] = field(default=None, metadata=_NOT_JSON)
 
     @property
     def column_ids(self):
