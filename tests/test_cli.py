@@ -54,7 +54,7 @@ def test_run_then_report(tmp_path):
     assert proc.returncode == 0, proc.stderr
     report = json.loads(proc.stdout)
     assert report["format"] == 4 and [i["id"] for i in report["interpreters"]] == ["here"]
-    assert report["interpreters"][0]["measured"] == meta["measured"] and meta["format"] == 4
+    assert report["interpreters"][0]["measured"] == meta["measured"] and meta["format"] == 5 and meta["host"] and meta["machine_fingerprint"]
     by_claim = {v["claim"]: v for v in report["verdicts"]}
     for v in report["verdicts"]:
         # format 1's keys, and format 2's

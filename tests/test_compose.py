@@ -102,3 +102,75 @@ def test_runner_image_installs_a_free_threaded_python_when_asked():
     assert re.search(r"^FROM ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ AS uv$", text, re.M)  # uv pinned
     assert 'uv python install "$UV_PYTHON"' in text
     assert 'ENTRYPOINT ["/venv/bin/gilbench"]' in text
+
+
+def _chain(compose):
+    """The runners in the order they run: each waits for the one before it to complete."""
+    runners = _runners(compose)
+    before = {}
+    for name, svc in runners.items():
+        waits = [d for d, c in svc["depends_on"].items() if d in runners]
+        assert len(waits) <= 1, (name, waits)
+        if waits:
+            assert svc["depends_on"][waits[0]]["condition"] == "service_completed_successfully", name
+            before[name] = waits[0]
+    firsts = [n for n in runners if n not in before]
+    assert len(firsts) == 1, "runners that start together compete for the CPUs: %s" % firsts
+    order, after = firsts, {b: a for a, b in before.items()}
+    assert len(after) == len(before), "two runners wait for the same one: they would run together"
+    while order[-1] in after:
+        order.append(after[order[-1]])
+    assert sorted(order) == sorted(runners), "runners outside the chain: %s" % (set(runners) - set(order))
+    return order
+
+
+def test_runners_run_one_after_another(compose):
+    order = _chain(compose)
+    assert order[0] == "runner-3.9" and len(order) == len(_runners(compose))
+
+
+def test_runners_run_the_whole_suite_under_one_host_label(compose):
+    labels = {svc["environment"]["GILBENCH_HOST"] for svc in _runners(compose).values()}
+    assert labels == {"${GILBENCH_HOST:-compose}"}
+    for name, svc in _runners(compose).items():
+        assert "--only" not in svc["command"] and svc["command"][0] == "run", name
+
+
+def _build(svc):
+    return svc["build"]["args"]
+
+
+def test_each_free_threaded_runner_also_runs_with_the_gil_forced_on(compose):
+    runners = _runners(compose)
+    free = {n: s for n, s in runners.items() if str(_build(s).get("UV_PYTHON", "")).endswith("t")}
+    gil_off = [s for s in free.values() if "PYTHON_GIL" not in s["environment"]]
+    gil_on = [s for s in free.values() if s["environment"].get("PYTHON_GIL") == "1"]
+    assert gil_off and len(gil_on) == len(gil_off)
+    # The same binary: the same build arguments as a GIL-off runner (one image, PYTHON_GIL=1 at run time).
+    assert sorted(map(str, map(_build, gil_on))) == sorted(map(str, map(_build, gil_off)))
+
+
+def test_runners_include_the_3_14_pair_and_twins_from_one_build_set(compose):
+    uv = {str(_build(s).get("UV_PYTHON")) for s in _runners(compose).values()}
+    for version in ("3.13.5", "3.14.0"):
+        assert {version, version + "t"} <= uv, uv
+
+
+def test_the_last_service_merges_every_column_into_one_report(compose):
+    merge = compose["services"]["merge"]
+    last = _chain(compose)[-1]
+    assert merge["depends_on"] == {last: {"condition": "service_completed_successfully"}}
+    script = " ".join(merge["command"])
+    assert "gilbench report /results > " in script and "/results/report.md" in script
+    runner_volume = next(iter(_runners(compose).values()))["volumes"]
+    assert merge["volumes"] == runner_volume
+
+
+def test_the_readme_compose_command_names_the_merge_service(compose):
+    readme = (_ROOT / "README.md").read_text(encoding="utf-8")
+    commands = re.findall(r"^\s*(docker compose up[^\n]*)$", readme, re.M)
+    assert commands, "the README gives no docker compose command"
+    for command in commands:
+        services = [w for w in command.split()[3:] if not w.startswith("-")]
+        assert services and all(s in compose["services"] for s in services), command
+        assert "--abort-on-container-exit" not in command, command

@@ -122,3 +122,38 @@ def test_the_lint_job_installs_what_this_test_needs():
     steps = _workflow()["jobs"]["lint"]["steps"]
     assert any("workflow-lint" in s.get("run", "") and "lint," in s.get("run", "") for s in steps)
     assert any(s.get("run", "") == "python -m pytest tests/test_workflow.py" for s in steps)
+
+
+def test_every_setup_python_caches_pip():
+    for name, job in _workflow()["jobs"].items():
+        for step in job["steps"]:
+            if step.get("uses", "").startswith("actions/setup-python@"):
+                assert step["with"].get("cache") == "pip", name
+                assert step["with"].get("cache-dependency-path") == "pyproject.toml", name
+
+
+def test_one_job_per_os_runs_one_matrix_of_every_python_under_one_host_label():
+    job = _workflow()["jobs"]["machine"]
+    assert job["strategy"]["matrix"]["os"] == ["ubuntu-latest", "macos-latest"]
+    setup = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/setup-python@"))
+    pythons = setup["with"]["python-version"].split()
+    assert set(pythons) >= {"3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.13t", "3.14t"}, pythons
+    runs = [s["run"] for s in job["steps"] if "run" in s]
+    matrix = [r for r in runs if r.startswith("gilbench matrix")]
+    assert matrix == ['gilbench matrix --fast --no-build --host "gh-${{ matrix.os }}" --out results']
+    upload = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["name"] == "machine-${{ matrix.os }}" and upload["with"]["path"] == "results/"
+
+
+def test_the_per_python_jobs_say_they_are_runners_of_their_own():
+    runs = [s["run"] for s in _workflow()["jobs"]["suite"]["steps"] if s.get("run", "").startswith("gilbench run")]
+    assert runs and all(r.endswith('--host "${{ matrix.os }}-py${{ matrix.python }}"') for r in runs)
+
+
+def test_a_last_job_merges_the_machines():
+    job = _workflow()["jobs"]["machine-report"]
+    assert job["needs"] == "machine" and job["if"] == "${{ !cancelled() }}"
+    download = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"] == {"pattern": "machine-*", "path": "machines"}
+    merge = next(s["run"] for s in job["steps"] if "gilbench report" in s.get("run", ""))
+    assert 'gilbench report "${folders[@]}" --format md' in merge

@@ -56,14 +56,15 @@ def _cmd_run(args):
 
     from bench.children import run_in_group
     from bench.guard import folders
-    from bench.harness import command, selection
+    from bench.harness import command, host, selection
 
     args.out = command.out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
     try:
         selection.select(args.only)
     except selection.SelectionError as exc:
         return _usage(exc)
-    problem = args.id is not None and folders.id_problem(args.id)
+    problem = (args.id is not None and folders.id_problem(args.id)) or (
+        args.host is not None and host.label_problem(args.host))
     if problem:
         return _usage(problem)
     env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: str(os.getpid())})
@@ -112,6 +113,20 @@ def _report_selection(args):
     return chapters, claims, None
 
 
+def _relabels(items):
+    """({folder: label} of ``--relabel DIR=LABEL``, None) or (None, the one line that refuses one)."""
+    from bench.harness import host
+
+    labels = {}
+    for item in items or ():
+        folder, sep, label = item.rpartition("=")
+        problem = "--relabel %r: give DIR=LABEL" % item if not sep or not folder else host.label_problem(label)
+        if problem:
+            return None, problem
+        labels[folder] = label
+    return labels, None
+
+
 def _cmd_report(args):
     from bench.judge.load import ResultsError
     from bench.publish import report
@@ -127,15 +142,22 @@ def _cmd_report(args):
         args.results = runs.report_folders(args.results)
     except ValueError as exc:
         return _usage(exc)
+    labels, problem = _relabels(args.relabel)
+    if problem:
+        return _usage(problem)
+    try:  # a label names its folder as the results do (docs/results: its raw/)
+        labels = {runs.resolve(folder): label for folder, label in labels.items()}
+    except ValueError as exc:
+        return _usage(exc)
     try:
         if args.format == "html":
             from bench.publish import html
 
-            text, skipped = report.page(report.report_dict(args.results, chapters, claims), args.charts_dir)
+            text, skipped = report.page(report.report_dict(args.results, chapters, claims, labels), args.charts_dir)
             for line in html.skipped_lines(skipped):
                 progress(line)
         else:
-            text = report.render(args.results, args.format, chapters, why=args.why, claims=claims)
+            text = report.render(args.results, args.format, chapters, why=args.why, claims=claims, labels=labels)
     except ResultsError as exc:
         return _fail(exc)
     sys.stdout.write(text)
@@ -196,7 +218,7 @@ def _chosen_interpreters(args):
 def _cmd_matrix(args):
     from bench.atomic import write_text_atomic
     from bench.guard import lock
-    from bench.harness import results_format, selection
+    from bench.harness import host, results_format, selection
     from bench.harness.command import mode_of
     from bench.interpreters import discover, matrix
     from bench.judge.load import ResultsError
@@ -204,6 +226,7 @@ def _cmd_matrix(args):
 
     try:
         workloads = [w.name for w in selection.select(args.only)]
+        label = host.label(args.host)  # one label for every column: one machine, judged together
         out = _matrix_out(args)
         chosen = _chosen_interpreters(args)
     except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:
@@ -211,14 +234,12 @@ def _cmd_matrix(args):
     out.mkdir(parents=True, exist_ok=True)
     resume = None
     if args.resume:
-        import platform
-
         from bench.harness.runner import code_fingerprint
 
         resume = {"format": results_format.FORMAT, "measured": results_format.ledger_fingerprint(),
-                  "code": code_fingerprint(), "mode": mode_of(args), "selection": workloads, "host": platform.node()}
+                  "code": code_fingerprint(), "mode": mode_of(args), "selection": workloads, "host": label}
     try:
-        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume)
+        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume, host=label)
     except lock.Busy as exc:
         return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)
@@ -249,6 +270,9 @@ def _add_report(sub):
     p.add_argument("--claims", metavar="ID,...", help="only these claims (comma-separated ids, as `gilbench list` "
                    "shows them) with their workloads' metrics and timings")
     p.add_argument("--why", action="store_true", help="every cell's reason, and the claims measured nowhere")
+    p.add_argument("--relabel", metavar="DIR=LABEL", action="append",
+                   help="report the runs of folder DIR under host LABEL instead of the label they recorded "
+                   "(repeatable; the files are not changed): two machines that both recorded one label")
     p.add_argument("--charts-dir", metavar="DIR", help="with --format html: also write the charts there as PNG")
     p.set_defaults(func=_cmd_report)
 
@@ -286,6 +310,8 @@ def _parser():
     add_mode_arguments(p)
     p.add_argument("--only", metavar="SELECTION", help="as for run")
     p.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
+    p.add_argument("--host", metavar="LABEL", help="host label of every column (default: $GILBENCH_HOST, else "
+                   "the node name)")
     p.add_argument("--no-build", action="store_true",
                    help="do not build a GIL / free-threaded twin pair when none is found")
     p.add_argument("--resume", action="store_true",

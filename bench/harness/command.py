@@ -36,6 +36,10 @@ def add_run_arguments(parser):
                         "(gil.race-gone-3.10: the workloads that claim needs; `gilbench list` shows them)"
                         % (", ".join(ledger.CHAPTERS), ", ".join(w.name for w in ledger.WORKLOADS)))
     parser.add_argument("--out", metavar="DIR", help="results folder (default: results/<timestamp>)")
+    parser.add_argument("--host", metavar="LABEL",
+                        help="host label to file the run under (default: $GILBENCH_HOST, else the node name): the runs "
+                        "of one machine that a report judges together (twins, versions); meta.json records the "
+                        "machine too")
     parser.add_argument("--id", help="interpreter id to file results under (default: version, t, -gil); "
                         "a folder name inside --out, not a path")
     parser.epilog = _backend.TIMEOUT_HELP
@@ -44,7 +48,8 @@ def add_run_arguments(parser):
 def harness_argv(args):
     """The arguments of ``python -m bench.harness`` that repeat ``args`` (of add_run_arguments)."""
     argv = ["--" + mode_of(args)] if mode_of(args) != "default" else []
-    for flag, value in (("--only", args.only), ("--out", out_dir_of(args)), ("--id", args.id)):
+    for flag, value in (("--only", args.only), ("--out", out_dir_of(args)), ("--id", args.id),
+                        ("--host", args.host)):
         if value is not None:
             argv += [flag, value]
     return argv
@@ -59,7 +64,8 @@ def run_command(args):
     except selection.SelectionError as exc:
         return usage(exc)
     try:
-        folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id)
+        folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id,
+                                    host=args.host)
     except ValueError as exc:  # an --id or --out the run refuses before measuring
         return usage(exc)
     except _backend.ConfigError as exc:  # a setting (GILBENCH_IO_*) given wrong

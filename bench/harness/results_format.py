@@ -14,6 +14,11 @@ Format history (``bench.judge.migrate`` brings every older folder up to the newe
   4 (2026-12): meta.json records "measured" (``ledger_fingerprint()``: a hash of only what decides
     measurements and verdicts) instead of "ledger", so that runs whose claims differ only in their
     prose merge.
+  5 (2026-12): meta.json's "host" is a label a person chooses (``--host``, ``GILBENCH_HOST``; the
+    node name by default), and it adds the machine (``memory_bytes``; "machine_fingerprint": CPU
+    model and count, OS, architecture, memory, ``bench.harness.host``) and "measured_workloads"
+    (``workload_fingerprints()`` of the workloads run), so that runs of two ledgers whose common
+    workloads measure the same way can be compared machine against machine.
 """
 import dataclasses
 import hashlib
@@ -24,8 +29,8 @@ from bench import ledger
 # The file names live with the checks of what a gilbench folder is.
 from bench.guard.folders import BENCH, META, OBSERVATIONS  # noqa: F401
 
-FORMAT = 4
-READABLE = (1, 2, 3, 4)
+FORMAT = 5
+READABLE = (1, 2, 3, 4, 5)
 
 # The fields of the ledger's entries that decide what a run measures and how it is judged.  Every
 # other field is prose or presentation (a claim's text, section, the note's phrase and figure, the
@@ -88,6 +93,14 @@ def ledger_fingerprint(claims=None, workloads=None):
     data = [[_canonical(c) for c in claims], [_canonical(w) for w in workloads]]
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
+
+
+def workload_fingerprints(workloads=None):
+    """{workload name: the fingerprint of that workload alone}: what it measures (its grid, script,
+    parameters, derived metrics), whatever claims judge it.  Two runs whose ledgers differ elsewhere
+    measured a workload they share the same way when its fingerprints agree."""
+    workloads = ledger.WORKLOADS if workloads is None else workloads
+    return {w.name: ledger_fingerprint(claims=(), workloads=(w,)) for w in workloads}
 
 
 def first_non_finite(data, where=""):

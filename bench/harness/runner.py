@@ -21,7 +21,7 @@ import tempfile
 import time
 
 from bench.guard import folders, jobcontrol, keeper, lock, signals
-from bench.harness import io_session, results_format
+from bench.harness import host as _host, io_session, results_format
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
 from bench.harness.selection import PYPERF_ARGS, ROUNDS
@@ -55,6 +55,7 @@ def interpreter_facts():
         "platform": platform.platform(),
         "machine": platform.machine(),
         "cpu_model": _cpu_model(),
+        "memory_bytes": _host.memory_bytes(),  # with the CPU and OS: the machine a merge tells apart (host.py)
         "compiler": platform.python_compiler(),
         # Recorded because 3.14 changes Linux's default, and process start-up is in the timings.
         "mp_start_method": multiprocessing.get_start_method(),
@@ -189,13 +190,17 @@ def _swap_into_place(staging, final, out_dir, ident):
                       % (final, aside, exc))
 
 
-def run(selected, out_dir, mode="fast", ident=None):
-    """Run ``selected`` workloads; return (result folder, {workload: error}).
+def run(selected, out_dir, mode="fast", ident=None, host=None):
+    """Run ``selected`` workloads; return (result folder, {workload: error}).  ``host``: the host label
+    (None: $GILBENCH_HOST, else the node name; ``bench.harness.host``).
 
-    ValueError for an ``out_dir`` or ``ident`` that cannot be used; ``bench.guard.lock.Busy`` when another
-    gilbench writes to ``out_dir``.
+    ValueError for an ``out_dir``, ``ident`` or ``host`` that cannot be used; ``bench.guard.lock.Busy`` when
+    another gilbench writes to ``out_dir``.
     """
     facts = interpreter_facts()
+    # What a merge of results folders is keyed on (the label) and tells machines apart by.
+    facts["host"] = _host.label(host)
+    facts["machine_fingerprint"] = _host.machine_fingerprint(facts)
     ident = default_id(facts) if ident is None else ident
     problem = folders.id_problem(ident)
     if problem:
@@ -233,9 +238,10 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
         meta = dict(facts, format=results_format.FORMAT, id=ident, mode=mode, started=started, finished=_now(),
                     selection=[w.name for w in selected], workload_seconds=timings, rounds=ROUNDS[mode],
                     load_start=load_start, load_end=_load_average(),
-                    # What a merge of results folders is keyed on (host) and checked against (the
-                    # fingerprint of what the ledger measures, format 4).
-                    host=platform.node(), measured=results_format.ledger_fingerprint(),
+                    # What a merge of results folders is checked against: the fingerprint of what the
+                    # ledger measures (format 4), and of each workload run (format 5).
+                    measured=results_format.ledger_fingerprint(),
+                    measured_workloads=results_format.workload_fingerprints(selected),
                     code=code_fingerprint(),  # what --resume also checks: the same code measured it
                     io_backend=backend.description)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),

@@ -73,9 +73,11 @@ def _set_aside(column_dir: Path) -> Path:
 
 
 def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
-             selection: str | None) -> str:
+             selection: str | None, host: str | None = None) -> str:
     # The harness's own entry point: nothing of the host side is imported in the measured interpreter.
     cmd = [str(venv / "bin" / "python"), "-m", "bench.harness", "--out", str(out), "--id", column]
+    if host:
+        cmd += ["--host", host]
     if mode != "default":
         cmd.append(f"--{mode}")
     if selection:
@@ -138,10 +140,10 @@ def earlier_column(column_dir: Path, column: str, want_gil: bool, interp: Interp
 
 
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
-               selection: str | None = None, resume: dict | None = None) -> list[Outcome]:
+               selection: str | None = None, resume: dict | None = None, host: str | None = None) -> list[Outcome]:
     """Every column in turn, with ``out``'s lock held (``bench.guard.lock.Busy`` when another gilbench
     has it).  ``resume``: the meta.json values a column must have to be kept from an earlier run
-    instead of measured again (see ``earlier_column``)."""
+    instead of measured again (see ``earlier_column``).  ``host``: the label every column is filed under."""
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
     with lock.holding(str(out), "gilbench matrix --out %s" % out):
         _note_earlier_columns(out, {column for _, (column, _, _) in columns})
@@ -156,15 +158,15 @@ def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
                     continue
                 _progress(f"{head}: measured again: {why_not}")
             _progress(f"{head} ({interp.path}){_time_left(outcomes, len(columns) - len(outcomes))} ===")
-            outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection))
+            outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection, host))
     return outcomes
 
 
-def _column(interp, column, env_extra, want_gil, out, mode, selection) -> Outcome:
+def _column(interp, column, env_extra, want_gil, out, mode, selection, host=None) -> Outcome:
     started = time.monotonic()
     try:
         venv = venv_for(interp)
-        detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection)
+        detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection, host)
         return Outcome(column, not detail, time.monotonic() - started, detail)
     except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
         _progress(f"{column} failed: {exc}")

@@ -103,7 +103,8 @@ def _check_format(path, data):
 # not know it: a CPU count, a load average).
 _META_TYPES = {"id": str, "free_threaded": bool, "gil_enabled": bool, "pymalloc": (bool, type(None)),
                "cpus_usable": (int, type(None)), "cpu_count": (int, type(None)), "rounds": (int, type(None)),
-               "selection": list, "started": (str, type(None)), "host": (str, type(None))}
+               "selection": list, "started": (str, type(None)), "host": (str, type(None)),
+               "memory_bytes": (int, type(None)), "measured_workloads": (dict, type(None))}
 
 
 def _check_meta(path, meta):

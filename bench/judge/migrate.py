@@ -8,7 +8,7 @@ made up: format 1's timings were not taken in rounds, so its ratios are marked u
 A new format is one more ``_update_to_N`` here and its test (tests/test_migrate.py).
 """
 from bench import ledger
-from bench.harness import results_format
+from bench.harness import host, results_format
 
 # Format 3 recorded "ledger", a hash of every field of the ledger, prose included, so it cannot be
 # compared with the measured fingerprint of format 4.  These are the format-3 fingerprints of the
@@ -24,6 +24,24 @@ FORMAT3_LEDGERS = {
     "9be2c463f8cf5bc3": "1b3a735c55b59e43",  # 7b82d1c
     "3560fc6b59e0b4f1": "7215525c0f2ac646",  # 09dddc0, c6234bd (docs/results/raw)
     "d8ff310ed279949d": "ea0faf48bd3da8cd",  # f870d9d .. dd2bd39, the last ledger of format 3
+}
+
+# What each workload measures (``results_format.workload_fingerprints``) in the ledgers of the two
+# published runs, computed with today's canonical form on the commits named (each reproduces its
+# measured fingerprint above): a run of one of them recorded none, these are its.  Their ledgers
+# differ in four workloads only; the 16-core run measured none of the four.
+_PUBLISHED_SHARED = {
+    "boxing": "00f6aadfb66c5195", "countdown": "99b8dd58caf3f636", "fib": "cbdbc46eb1876976",
+    "ft_patterns": "51f8df3f99365449", "gc_cycles": "a9116e8fe7859008", "gc_pause": "8281c54ae495284e",
+    "io": "278615183842479c", "mp_pool": "b7cff57607c58c11", "mp_shared": "b2ceef2f37b9df4e",
+    "mp_start": "82a254d4541e0883", "mp_workers": "52c4c5c9b587e1ab", "pymalloc": "4d709a2be5079fc2",
+    "race": "7670ab9ba8cffed0", "refcount": "0f352760dfbf21ab", "switching": "b338881f873a1c5f",
+}
+KNOWN_WORKLOADS = {
+    "7215525c0f2ac646": dict(_PUBLISHED_SHARED, gil_release="a7d597b1d8ce5bc3", mp_ipc="517e3f01c7ead558",
+                             mp_lifecycle="51b73b1590a80dfc", mp_sync="7480fea41afc1386"),  # 09dddc0
+    "b81c13ee8cbac81c": dict(_PUBLISHED_SHARED, gil_release="b57431c6504fd83a", mp_ipc="dfa502ba8ed6c55c",
+                             mp_lifecycle="484c25110a59e602", mp_sync="57ad6cf38fcfa41c"),  # 02bdfd2
 }
 
 UNPAIRED = "results format 1: not paired"
@@ -53,7 +71,18 @@ def _update_to_4(meta, observations):
     meta["measured"] = FORMAT3_LEDGERS.get(meta.get("ledger"))
 
 
-_UPDATES = {2: _update_to_2, 3: _update_to_3, 4: _update_to_4}
+def _update_to_5(meta, observations):
+    """Format 4 recorded the node name as "host" (now a label, which it stays), no memory, no machine
+    fingerprint (made from what it did record) and no per-workload fingerprints (known only for the
+    ledgers of KNOWN_WORKLOADS)."""
+    meta.setdefault("memory_bytes", None)
+    meta["machine_fingerprint"] = host.machine_fingerprint(meta)
+    known = KNOWN_WORKLOADS.get(meta.get("measured"))
+    meta["measured_workloads"] = ({w: known[w] for w in meta.get("selection") or () if w in known}
+                                  if known else None)
+
+
+_UPDATES = {2: _update_to_2, 3: _update_to_3, 4: _update_to_4, 5: _update_to_5}
 
 
 def migrate(meta, observations):

@@ -3,7 +3,7 @@
 a run could not measure."""
 from tabulate import tabulate
 
-from bench.publish import table as verdict_table, timings
+from bench.publish import machines, table as verdict_table, timings
 from bench.publish.model_section import model_vs_measurement, observed
 
 
@@ -45,6 +45,7 @@ def to_markdown(model, why=False):
         lines += [model.ledger_note, ""]
     lines += ["## The claims", ""] + verdict_table.to_markdown(model.rows, columns, model.vocabulary, why,
                                                                        model.statistics)
+    lines += [""] + machines.to_markdown(model.machines) if model.machines else []
     lines += model_vs_measurement({c: observed(model.observations[c]) for c in columns}, model.model_chapters)
     lines += [""] + timings.to_markdown(model.timings)
     errors = [(c.column, w, e) for c in model.columns for w, e in c.errors.items()]

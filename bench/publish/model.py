@@ -12,7 +12,7 @@ the loaders (``merge``, ``report_migrate``) that does.
 import json
 import os
 from bench import ledger
-from bench.harness import results_format
+from bench.harness import host, results_format
 from bench.judge import physics
 from bench.judge.verdicts import facts_of
 from bench.judge.load import ResultsError  # noqa: F401  (the error every entry point shows as one line)
@@ -21,7 +21,7 @@ from bench.harness.selection import ROUNDS
 from bench.judge import stats
 from bench.judge.evaluate import PARALLEL_MACHINE_SPEEDUP
 from bench.ledger.vocabulary import Verdict
-from bench.publish import merge
+from bench.publish import machines, merge
 from bench.publish.model_types import (Cell, Change, ChapterTimes, Column, Metric, Report, Row, Style, Timing,
                                        VerdictRow, Vocabulary)
 from bench.publish.text import describe_value, json_interval, json_number
@@ -298,17 +298,22 @@ def statistics():
     ]
 
 
-def build(run_dirs, chapters=None, claims=None):
+def build(run_dirs, chapters=None, claims=None, labels=None):
     """The report model of one results folder or several merged (``ResultsError``: one line to show);
-    ``chapters`` or ``claims`` (ids): only those claims, their workloads' metrics and timings."""
-    results = merge.load_all(run_dirs)
+    ``chapters`` or ``claims`` (ids): only those claims, their workloads' metrics and timings;
+    ``labels``: {folder: host label} replacing the label its runs recorded."""
+    results = merge.load_all(run_dirs, labels)
     table = merge.judge(results)
     shown = _claims(chapters, claims)
     workloads = _workloads(chapters, claims)
+    columns = [_column(r) for r in results]
+    # The table's rows are the chapters' claims, of those only the named ones.
+    rows = [_row(c, results, table) for c in _claims(chapters) if not claims or c.id in claims]
+    described = {r.id: host.describe(r.meta) for r in results}
     return Report(
-        columns=[_column(r) for r in results],
-        # The table's rows are the chapters' claims, of those only the named ones.
-        rows=[_row(c, results, table) for c in _claims(chapters) if not claims or c.id in claims],
+        columns=columns,
+        rows=rows,
+        machines=machines.compare(columns, rows, VOCABULARY, lambda c: described[c.column]),
         verdicts=[_verdict_row(r, c, table[r.id][c.id]) for r in results for c in shown],
         metrics=_metrics(results, table, shown, workloads),
         timings=_timings(results, workloads),

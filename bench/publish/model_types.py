@@ -163,6 +163,8 @@ class Report:
     model_chapters: Optional[set]  # the chapters the "model vs measurement" section goes by (None: all)
     chapter_times: ChapterTimes
     statistics: List[str] = field(default_factory=list)  # the legend's statement of the statistics
+    # "What depends on the machine" (publish/machines.py), None when every column comes from one host.
+    machines: Optional[object] = field(default=None, metadata=_NOT_JSON)
 
     @property
     def column_ids(self):

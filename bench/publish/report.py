@@ -49,10 +49,10 @@ FORMAT = report_json.FORMAT
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "report.schema.json")
 
 
-def report_dict(run_dirs, chapters=None, claims=None):
+def report_dict(run_dirs, chapters=None, claims=None, labels=None):
     """The JSON report (the schema above) of one results folder or several merged, as a dict;
     ``claims`` (ids): only those claims, their workloads' metrics and timings."""
-    return report_json.to_dict(report_model.build(run_dirs, chapters, claims))
+    return report_json.to_dict(report_model.build(run_dirs, chapters, claims, labels))
 
 
 def to_text(data):
@@ -65,9 +65,10 @@ def page(data, charts_dir=None):
     return html.render(report_migrate.migrate(data), report_model.VOCABULARY, charts_dir)
 
 
-def render(run_dirs, fmt="md", chapters=None, why=False, claims=None):
-    """The report of one results folder or several merged (``ResultsError``: one line to show)."""
-    model = report_model.build(run_dirs, chapters, claims)  # a folder that cannot be read says so first
+def render(run_dirs, fmt="md", chapters=None, why=False, claims=None, labels=None):
+    """The report of one results folder or several merged (``ResultsError``: one line to show);
+    ``labels``: {folder: host label} replacing the label its runs recorded."""
+    model = report_model.build(run_dirs, chapters, claims, labels)  # a folder that cannot be read says so first
     if fmt == "json":
         return to_text(report_json.to_dict(model))
     if fmt != "md":
