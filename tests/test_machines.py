@@ -89,11 +89,15 @@ def test_the_published_runs_compare_machine_against_machine():
     assert [m.host for m in section.machines] == ["epyc-2vcpu", "xeon-16core"]
     assert "2 CPUs" in section.machines[0].description and "16 CPUs" in section.machines[1].description
     compared = {(c.claim, c.interpreter): c for c in section.differ + section.agree}
-    # The fib ratio (free-threaded over GIL build) and thread scaling, with both machines' values.
-    for key in (("gil.single-thread-unaffected", "3.13.5"), ("gil.threads-no-benefit", "3.13.5t")):
-        assert [h for h, _, _ in compared[key].cells] == ["epyc-2vcpu", "xeon-16core"], key
+    # Thread scaling, decided on both machines, with both machines' values.
+    key = ("gil.threads-no-benefit", "3.13.5t")
+    assert [h for h, _, _ in compared[key].cells] == ["epyc-2vcpu", "xeon-16core"], key
+    # The fib ratio (free-threaded over GIL build): within noise of x1.5 on 2 CPUs, x3.03 on 16 cores.
+    some = {(c.claim, c.interpreter): c for c in section.some_only}
+    fib = some[("gil.freethreading-2x-slower", "3.13.5t")]
+    assert [(h, v) for h, v, _ in fib.cells] == [("epyc-2vcpu", "within-noise"), ("xeon-16core", "contradicted")]
     lines = "\n".join(machines.to_markdown(section))
-    assert "## What depends on the machine" in lines and "gil.single-thread-unaffected" in lines
+    assert "## What depends on the machine" in lines and "gil.freethreading-2x-slower" in lines
 
 
 def _column(host_, ident):

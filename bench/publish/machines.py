@@ -3,8 +3,10 @@ interpreter, and those that agree everywhere.
 
 Computed once from the report model's columns and rows (``compare``, called by ``model.build``) and
 rendered by ``to_markdown``; it imports nothing of the judge or the ledger (a renderer's contract).
-Only decided verdicts (holds, contradicted, partly) are compared: an undecided, within-noise, n/a or
-not-measured cell says nothing about the claim on that machine, so it neither differs nor agrees.
+Only decided verdicts (holds, contradicted, partly) are compared: an undecided or within-noise cell
+says nothing about the claim on that machine, so it neither differs nor agrees.  A claim decided on
+one host and measured but undecided on another is listed apart ("decided on some machines only"):
+the machine decides whether the run can tell, which is itself something that depends on it.
 """
 from dataclasses import dataclass
 from typing import List, Optional, Tuple
@@ -32,6 +34,8 @@ class MachinesSection:
     machines: List[Machine]
     differ: List[Comparison]  # decided verdicts differ between hosts
     agree: List[Comparison]  # decided on two hosts or more, the same everywhere
+    # decided on one host or more, measured but undecided (within noise, inconclusive) on another
+    some_only: List[Comparison] = ()
 
 
 def compare(columns, rows, vocabulary, describe):
@@ -43,17 +47,24 @@ def compare(columns, rows, vocabulary, describe):
     by_interpreter = {}
     for c in columns:
         by_interpreter.setdefault(c.id, []).append(c)
-    differ, agree = [], []
+    differ, agree, some_only = [], [], []
+    undecided = (vocabulary.within_noise, vocabulary.inconclusive)
     for row in rows:
         for interpreter, group in by_interpreter.items():
-            decided = [(c.host, row.cells[c.column]) for c in group
-                       if vocabulary.styles[row.cells[c.column].verdict].decisive]
+            cells = [(c.host, row.cells[c.column]) for c in group]
+            decided = [(h, cell) for h, cell in cells if vocabulary.styles[cell.verdict].decisive]
+            if decided and any(cell.verdict in undecided for _, cell in cells):
+                some_only.append(_comparison(row, interpreter, [(h, cell) for h, cell in cells if (
+                    cell.verdict in undecided or vocabulary.styles[cell.verdict].decisive)]))
             if len({h for h, _ in decided}) < 2:
                 continue
-            found = Comparison(row.claim, row.unit, interpreter,
-                               tuple((h, cell.verdict, cell.text) for h, cell in decided))
+            found = _comparison(row, interpreter, decided)
             (differ if len({cell.verdict for _, cell in decided}) > 1 else agree).append(found)
-    return MachinesSection(machines, differ, agree)
+    return MachinesSection(machines, differ, agree, some_only)
+
+
+def _comparison(row, interpreter, cells):
+    return Comparison(row.claim, row.unit, interpreter, tuple((h, cell.verdict, cell.text) for h, cell in cells))
 
 
 def to_markdown(section):
@@ -71,6 +82,10 @@ def to_markdown(section):
                            ["claim", "interpreter", "each host's verdict and headline value"], tablefmt="github"), ""]
     else:
         lines += ["No decided verdict differs between the machines.", ""]
+    if section.some_only:
+        lines += ["### Decided on some machines only", "",
+                  "Measured on every host named, decided on some: the others' runs could not tell.", ""]
+        lines += ["- %s on %s: %s" % (_claim(c), c.interpreter, _per_host(c)) for c in section.some_only] + [""]
     if section.agree:
         lines += ["### Verdicts the same on every machine that decided them", ""]
         lines += ["- %s on %s: %s" % (_claim(c), c.interpreter, _per_host(c)) for c in section.agree] + [""]

@@ -27,7 +27,8 @@ from bench.publish.model_types import (Cell, Change, ChapterTimes, Column, Metri
 from bench.publish.text import describe_value, json_interval, json_number
 
 VOCABULARY = Vocabulary({v.value: Style(v.value, v.mark, v.html_mark, v.css, v.decisive, v.legend, v.format2_legend)
-                         for v in Verdict}, Verdict.NOT_MEASURED.value, Verdict.INCONCLUSIVE.value)
+                         for v in Verdict}, Verdict.NOT_MEASURED.value, Verdict.INCONCLUSIVE.value,
+                        Verdict.WITHIN_NOISE.value)
 
 
 # --- the claims and workloads a selection shows ----------------------------------------------

@@ -26,6 +26,7 @@ class Vocabulary:
     styles: Dict[str, Style]  # in the ledger's order of verdicts
     not_measured: str
     inconclusive: str
+    within_noise: str = "within-noise"
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""pyperf: recursive fib(30) on one thread (the fib grid), to compare GIL and free-threaded builds."""
+"""pyperf: recursive fib(25) and fib(30) on one thread (the fib grid), to compare GIL and free-threaded builds."""
 from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos.fib import fib
 
