@@ -220,7 +220,8 @@ def _cmd_matrix(args):
     from bench.publish import report
 
     try:
-        workloads = [w.name for w in selection.select(args.only)]
+        selected = selection.select(args.only)
+        workloads = [w.name for w in selected]
         out = _matrix_out(args)
         chosen = _chosen_interpreters(args)
     except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:
@@ -235,7 +236,8 @@ def _cmd_matrix(args):
         resume = {"format": results_format.FORMAT, "measured": results_format.ledger_fingerprint(),
                   "code": code_fingerprint(), "mode": mode_of(args), "selection": workloads, "host": platform.node()}
     try:
-        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume)
+        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume,
+                                     io=any(w.chapter == "io" for w in selected))
     except lock.Busy as exc:
         return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)
