@@ -202,7 +202,7 @@ class ThreadCrew:
             for t in self._workers:
                 t.start()
             # One call from every thread at once: the pool opens a connection per thread before any timing.
-            self.run(1)
+            self.warm_up = self.run(1)[1]
         except BaseException:
             self.close()
             raise
@@ -288,7 +288,7 @@ class ProcessCrew:
                 theirs.close()
                 self._pipes.append(mine)
                 self._procs.append(proc)
-            self.run(1)  # every process has imported, made its client and opened its connection
+            self.warm_up = self.run(1)[1]  # every process has imported, made its client, opened its connection
         except BaseException:
             self.close()
             raise
@@ -346,7 +346,11 @@ class AsyncRunner:
         self.url, self.timeout = url, timeout or request_timeout_s()
         self.loop = asyncio.new_event_loop()
         self.client = self.loop.run_until_complete(self._make(url))
-        self._warm = False
+        try:  # a connection per task, opened before any timing; its calls are counted too
+            self.warm_up = self.run(1)[1]
+        except BaseException:
+            self.close()
+            raise
 
     async def _make(self, url):
         return AsyncElasticsearch(url, node_class=self.node, connections_per_node=max(self.concurrency, 1),
@@ -377,9 +381,6 @@ class AsyncRunner:
         """(seconds, outcome) of ``calls_per_task`` calls on each task, timed from the release of the
         parked tasks to the last one's end; BackendGone when the backend stopped answering."""
         health.raise_if_stopped()
-        if not self._warm:  # a connection per task, opened before any timing
-            self._warm = True
-            self.run(1)
         elapsed, outcome = self.loop.run_until_complete(self._all(calls_per_task))
         health.raise_if_stopped(outcome)
         return elapsed, outcome

@@ -46,20 +46,23 @@ class _Logged:
         self._crew = None
 
     def __call__(self, loops):
-        if self._crew is None:
-            self._crew = self._make()
         total = 0.0
-        for _ in range(loops):
-            try:
+        try:
+            if self._crew is None:
+                self._crew = self._make()
+                warm = self._crew.warm_up  # the calls that opened the connections are counted like any other
+                self._write({"variant": self.__name__, "calls": warm.calls, "errors": warm.errors,
+                             "reasons": warm.reasons, "rate": 0, "warm_up": True})
+            for _ in range(loops):
                 seconds, outcome = self._crew.run(self.per_worker)
-            except io_workload.BackendGone as exc:
-                done = exc.outcome or io_workload.Outcome()  # its failed requests are counted too
-                self._write({"variant": self.__name__, "calls": done.calls, "errors": done.errors,
-                             "reasons": done.reasons, "rate": 0, "stopped": str(exc)})
-                sys.exit("%s: %s" % (self.__name__, exc))  # one line, not a traceback: pyperf's worker fails
-            self._write({"variant": self.__name__, "calls": outcome.calls, "errors": outcome.errors,
-                         "reasons": outcome.reasons, "rate": outcome.calls / seconds if seconds > 0 else 0})
-            total += seconds
+                self._write({"variant": self.__name__, "calls": outcome.calls, "errors": outcome.errors,
+                             "reasons": outcome.reasons, "rate": outcome.calls / seconds if seconds > 0 else 0})
+                total += seconds
+        except io_workload.BackendGone as exc:
+            done = exc.outcome or io_workload.Outcome()  # its failed requests are counted too
+            self._write({"variant": self.__name__, "calls": done.calls, "errors": done.errors,
+                         "reasons": done.reasons, "rate": 0, "stopped": str(exc)})
+            sys.exit("%s: %s" % (self.__name__, exc))  # one line, not a traceback: pyperf's worker fails
         # Per call: variants make different numbers of calls (every worker makes per_worker of them).
         return total / (self.workers * self.per_worker)
 
