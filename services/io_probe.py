@@ -1,6 +1,7 @@
 """What the I/O chapter measures besides the pyperf timings: the client's own CPU time per call,
-the ceiling it sets for threads under a GIL, the local service's capacity and per-call time at
-0 ms service time, and 64 concurrent clients.  Prints one JSON object of observations.
+the ceiling it sets for threads under a GIL, the local service's per-call time at 0 ms service
+time, and 64 concurrent clients.  Prints one JSON object of observations.  (The service's
+capacity is the run's to measure, with the service's own interpreter: ``services.local_services``.)
 
 ``python -m services.io_probe --url URL [--service-ms L] [--zero-url URL0] [--timeout S]``: ``--url`` is the
 backend the workloads use; ``--zero-url`` a local service answering at 0 ms (only for the local
@@ -22,7 +23,6 @@ import sys
 import threading
 import time
 
-from services import loadgen
 from services.backend import BackendError, request_timeout_s
 
 try:
@@ -71,18 +71,18 @@ class _Waiting(threading.Thread):
         self.join()
 
 
-def probe(url, service_ms=None, zero_url=None, calls=200, capacity_s=1.0, concurrent=64, timeout=None):
+def probe(url, service_ms=None, zero_url=None, calls=200, concurrent=64, timeout=None):
     """The observations; BackendGone when the backend stops answering."""
     timeout = timeout or request_timeout_s()
     waiting = _Waiting(min(_PROGRESS_EVERY_S, timeout))
     waiting.start()
     try:
-        return _probe(url, service_ms, zero_url, calls, capacity_s, concurrent, timeout)
+        return _probe(url, service_ms, zero_url, calls, concurrent, timeout)
     finally:
         waiting.stop()
 
 
-def _probe(url, service_ms, zero_url, calls, capacity_s, concurrent, timeout):
+def _probe(url, service_ms, zero_url, calls, concurrent, timeout):
     out = {"io.gil_enabled_after_imports": _gil()}
     errors = io_workload.Outcome()
     cpu_url = zero_url or url
@@ -100,9 +100,6 @@ def _probe(url, service_ms, zero_url, calls, capacity_s, concurrent, timeout):
     out["io.client_cpu_per_call_samples"] = cpus
     if zero_url:
         out["io.local.per_call_0ms_samples"] = walls
-        rate, done, failed = loadgen.capacity(zero_url, capacity_s)
-        out.update({"io.local.capacity_req_s": rate, "io.local.capacity_responses": done,
-                    "io.local.capacity_errors": failed})
         latency = [service_ms / 1000.0] * len(cpus)
     else:
         out["io.es.per_call_samples"] = walls
@@ -130,7 +127,6 @@ def main(argv=None):
     parser.add_argument("--service-ms", type=float)
     parser.add_argument("--zero-url")
     parser.add_argument("--calls", type=int, default=200)
-    parser.add_argument("--capacity-s", type=float, default=1.0)
     parser.add_argument("--timeout", type=float, help="seconds a request may wait for its answer")
     args = parser.parse_args(argv)
     if args.zero_url and args.service_ms is None:
@@ -144,8 +140,7 @@ def main(argv=None):
     # them, and the failures are counted in the observations anyway.
     logging.getLogger("elastic_transport").addHandler(logging.NullHandler())
     try:
-        out = probe(args.url, args.service_ms, args.zero_url, args.calls, args.capacity_s,
-                    timeout=args.timeout)
+        out = probe(args.url, args.service_ms, args.zero_url, args.calls, timeout=args.timeout)
     except (io_workload.BackendGone, BackendError, OSError) as exc:
         print(json.dumps({"error": _one_line(exc, args.zero_url or args.url)}))
         return 2
@@ -156,7 +151,6 @@ def main(argv=None):
 def _one_line(exc, url):
     if isinstance(exc, (io_workload.BackendGone, BackendError)):
         return str(exc)
-    # loadgen's raw sockets to the local service at 0 ms (the client's errors are counted, not raised)
     return "the I/O probe could not reach %s (%s: %s)" % (url, type(exc).__name__, exc)
 
 

@@ -1,6 +1,14 @@
 """The note's I/O test with the official elasticsearch client: ``es.cat.indices()`` calls from
 threads, processes, or tasks on one event loop.
 
+The timed runners are crews (``ThreadCrew``, ``ProcessCrew``, ``AsyncRunner``): their workers are
+started once, each opens its connection, and they are parked (a barrier, a pipe, an event)
+between values, so that a value times the calls alone -- not a thread's or a process's start,
+not the ramp of workers joining one by one -- and n workers can come as close to n times one
+worker as the backend and the GIL let them.  Every worker of a crew makes the same number of
+calls per value (the pyperf script chooses it: enough that a worker's first and last call are a
+small part of a value).
+
 Every runner returns an ``Outcome`` (calls made, errors, the first reasons): a failed request is
 counted, never dropped.  The note's snippet is ``Elasticsearch("127.0.0.1:9200")``; clients 8
 and later refuse a URL without a scheme, so the URL here always has one.
@@ -36,6 +44,8 @@ from services.backend import TIMEOUTS_IN_A_ROW, TIMEOUT_ENV, request_timeout_s
 
 ASYNC_NODES = ("aiohttp", "httpxasync")
 _REASONS_KEPT = 3
+# Beyond a value's own bound (its calls times the request timeout): for a crew to start or stop.
+_CREW_GRACE_S = 30.0
 
 
 class BackendGone(Exception):
@@ -173,44 +183,181 @@ def run_threads(client, calls, threads, url, timeout):
     return outcome
 
 
-def _process_calls(url, n, timeout):
+class ThreadCrew:
+    """``threads`` threads sharing one client of ``url`` (``make_client``: a connection per thread),
+    started once and parked on a barrier between values: ``run`` times only the calls, from the
+    release of the barrier to the last thread's return, never a thread's start.  ``close`` ends
+    the threads and the client.  A context manager."""
+
+    def __init__(self, url, threads, timeout):
+        self.threads, self._url, self._timeout = threads, url, timeout
+        self._client = make_client(url, threads, timeout)
+        self._gate = threading.Barrier(threads + 1)
+        self._done = threading.Barrier(threads + 1)
+        self._calls, self._outcome, self._closing = 0, Outcome(), False
+        self._lock = threading.Lock()
+        self._workers = [threading.Thread(target=self._work, name="io-crew-%d" % i, daemon=True)
+                         for i in range(threads)]
+        try:
+            for t in self._workers:
+                t.start()
+            # One call from every thread at once: the pool opens a connection per thread before any timing.
+            self.warm_up = self.run(1)[1]
+        except BaseException:
+            self.close()
+            raise
+
+    def _work(self):
+        try:
+            while True:
+                self._gate.wait()
+                if self._closing:
+                    return
+                _calls(self._client, self._calls, self._outcome, self._lock, self._url, self._timeout)
+                self._done.wait()
+        except threading.BrokenBarrierError:  # the crew gave up on a value, or closed half-started
+            return
+
+    def run(self, calls_per_thread):
+        """(seconds, outcome) of ``calls_per_thread`` calls on each thread; BackendGone when the
+        backend stopped answering."""
+        health.raise_if_stopped()
+        self._calls, self._outcome = calls_per_thread, Outcome()
+        # The wait is bounded: every call is (the request timeout), and a thread cannot hang the run.
+        bound = calls_per_thread * self._timeout + _CREW_GRACE_S
+        start = time.perf_counter()
+        try:
+            self._gate.wait(bound)
+            self._done.wait(bound)
+        except threading.BrokenBarrierError:
+            raise RuntimeError("a thread of the I/O workload did not finish within %.0f s" % bound)
+        elapsed = time.perf_counter() - start
+        health.raise_if_stopped(self._outcome)
+        return elapsed, self._outcome
+
+    def close(self):
+        self._closing = True
+        if all(t.ident is not None for t in self._workers) and not self._gate.broken:
+            try:
+                self._gate.wait(_CREW_GRACE_S)
+            except threading.BrokenBarrierError:
+                pass
+        else:
+            self._gate.abort()
+        for t in self._workers:
+            if t.ident is not None:
+                t.join(_CREW_GRACE_S)
+        self._client.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+def _process_worker(url, timeout, conn):
+    """A process of a ``ProcessCrew``: its own client, one connection, parked on its pipe between values."""
     client = make_client(url, 1, timeout)
     try:
-        outcome = Outcome()
-        _calls(client, n, outcome, threading.Lock(), url, timeout)
-        health.raise_if_stopped(outcome)
-        return outcome
+        while True:
+            calls = conn.recv()
+            if calls is None:
+                return
+            outcome = Outcome()
+            _calls(client, calls, outcome, threading.Lock(), url, timeout)
+            conn.send((outcome, health.stopped))
     finally:
         client.close()
+        conn.close()
 
 
-def run_processes(url, calls, processes, timeout=None):
-    """The same calls from ``processes`` processes, each with its own client (a client's sockets
-    cannot cross a fork).  Process start-up is part of the time, as in the note's comparisons.
-    BackendGone (from the first process that saw it) when the backend stopped answering."""
-    health.raise_if_stopped()
-    outcome, timeout = Outcome(), timeout or request_timeout_s()
-    with multiprocessing.Pool(processes) as pool:
-        for part in pool.starmap(_process_calls, [(url, n, timeout) for n in _split(calls, processes)]):
+class ProcessCrew:
+    """``processes`` processes, each with its own client (a client's sockets cannot cross a fork),
+    started once and parked on a pipe between values: ``run`` times the calls from the first
+    "go" to the last answer, never a process's start-up.  A context manager."""
+
+    def __init__(self, url, processes, timeout):
+        self.processes, self._timeout = processes, timeout
+        self._pipes, self._procs = [], []
+        try:
+            for _ in range(processes):
+                mine, theirs = multiprocessing.Pipe()
+                proc = multiprocessing.Process(target=_process_worker, args=(url, timeout, theirs), daemon=True)
+                proc.start()
+                theirs.close()
+                self._pipes.append(mine)
+                self._procs.append(proc)
+            self.warm_up = self.run(1)[1]  # every process has imported, made its client, opened its connection
+        except BaseException:
+            self.close()
+            raise
+
+    def run(self, calls_per_process):
+        """(seconds, outcome) of ``calls_per_process`` calls in each process; BackendGone when the
+        backend stopped answering (the first process's reason)."""
+        health.raise_if_stopped()
+        outcome, stopped = Outcome(), []
+        bound = calls_per_process * self._timeout + _CREW_GRACE_S
+        start = time.perf_counter()
+        for pipe in self._pipes:
+            pipe.send(calls_per_process)
+        for pipe in self._pipes:
+            if not pipe.poll(bound):
+                raise RuntimeError("a process of the I/O workload did not answer within %.0f s" % bound)
+            part, why = pipe.recv()
             outcome.add(part)
-    return outcome
+            if why:
+                stopped.append(why)
+        elapsed = time.perf_counter() - start
+        if stopped:
+            raise BackendGone(stopped[0], outcome)
+        return elapsed, outcome
+
+    def close(self):
+        for pipe in self._pipes:
+            try:
+                pipe.send(None)
+            except OSError:  # that process is gone already
+                pass
+        for proc in self._procs:
+            proc.join(_CREW_GRACE_S)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+        for pipe in self._pipes:
+            pipe.close()
+        self._pipes, self._procs = [], []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 class AsyncRunner:
-    """The async client on one event loop, kept for the life of the runner (the loop and the
-    client's connections are set up once, as the threads' shared client is)."""
+    """The async client on one event loop with ``concurrency`` tasks, kept for the life of the
+    runner (the loop and the client's connections are set up once, as the threads' shared client
+    is); each value's tasks are made and parked on an event before the clock starts."""
 
     def __init__(self, url, concurrency, node="aiohttp", timeout=None):
         self.concurrency, self.node = concurrency, node
         self.url, self.timeout = url, timeout or request_timeout_s()
         self.loop = asyncio.new_event_loop()
         self.client = self.loop.run_until_complete(self._make(url))
+        try:  # a connection per task, opened before any timing; its calls are counted too
+            self.warm_up = self.run(1)[1]
+        except BaseException:
+            self.close()
+            raise
 
     async def _make(self, url):
         return AsyncElasticsearch(url, node_class=self.node, connections_per_node=max(self.concurrency, 1),
                                   request_timeout=self.timeout, max_retries=0, retry_on_timeout=False)
 
-    async def _task(self, n, outcome):
+    async def _task(self, n, outcome, go):
+        await go.wait()  # parked: every task exists before the clock starts
         for _ in range(n):
             if not health.begin():
                 break
@@ -221,17 +368,22 @@ class AsyncRunner:
                 exc = caught
             health.end(outcome, exc, self.url, self.timeout)
 
-    async def _all(self, calls):
-        outcome = Outcome()
-        await asyncio.gather(*(self._task(n, outcome) for n in _split(calls, self.concurrency)))
-        return outcome
+    async def _all(self, per_task):
+        outcome, go = Outcome(), asyncio.Event()
+        tasks = [asyncio.ensure_future(self._task(per_task, outcome, go)) for _ in range(self.concurrency)]
+        await asyncio.sleep(0)  # each task runs up to its wait
+        start = time.perf_counter()
+        go.set()
+        await asyncio.gather(*tasks)
+        return time.perf_counter() - start, outcome
 
-    def run(self, calls):
-        """BackendGone when the backend stopped answering."""
+    def run(self, calls_per_task):
+        """(seconds, outcome) of ``calls_per_task`` calls on each task, timed from the release of the
+        parked tasks to the last one's end; BackendGone when the backend stopped answering."""
         health.raise_if_stopped()
-        outcome = self.loop.run_until_complete(self._all(calls))
+        elapsed, outcome = self.loop.run_until_complete(self._all(calls_per_task))
         health.raise_if_stopped(outcome)
-        return outcome
+        return elapsed, outcome
 
     def close(self):
         try:

@@ -3,9 +3,17 @@
 The official client costs about a third of a millisecond of CPU per call, so it cannot load a
 server that answers in tens of microseconds; this sends bare keep-alive HTTP/1.1 requests over
 ``connections`` sockets from one thread (selectors), one request in flight per socket, and
-counts complete responses.  Stdlib only, Python 3.9-compatible.
+counts complete responses.
+
+``python -m services.loadgen --url URL [--seconds S] [--repeat N]`` prints one JSON object: the
+rate of each of N loads of S seconds (``rates``), the responses and the errors of all of them.
+A run measures its local service's capacity this way with the interpreter that runs the service
+(``services.local_services``), the same in every column.  Stdlib only, Python 3.9-compatible.
 """
+import argparse
+import json
 import selectors
+import sys
 import socket
 import time
 from urllib.parse import urlsplit
@@ -67,3 +75,29 @@ def capacity(url, seconds=1.0, connections=16, path="/_cat/indices"):
         for s in socks:
             s.close()
     return done / elapsed, done, errors
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m services.loadgen", description=__doc__.splitlines()[0])
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--seconds", type=float, default=1.0, help="seconds of each load (default %(default)s)")
+    parser.add_argument("--repeat", type=int, default=1, help="loads, one after the other (default %(default)s)")
+    args = parser.parse_args(argv)
+    if not 0 < args.seconds <= 60 or not 1 <= args.repeat <= 100:
+        parser.error("--seconds must be in (0, 60] and --repeat in [1, 100]")
+    rates, responses, errors = [], 0, 0
+    try:
+        for _ in range(args.repeat):
+            rate, done, failed = capacity(args.url, args.seconds)
+            rates.append(rate)
+            responses, errors = responses + done, errors + failed
+    except OSError as exc:
+        print(json.dumps({"error": "the load generator could not reach %s (%s: %s)"
+                                   % (args.url, type(exc).__name__, exc)}))
+        return 2
+    print(json.dumps({"rates": rates, "responses": responses, "errors": errors}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -24,7 +24,7 @@ _SMALL = {
     "bm_countdown.py": ["--countdown-n", "20000"],
     "bm_release.py": ["--release-scale", "0.125"],  # every total splits evenly over 1, 2, 4 threads
     "bm_mp_workers.py": ["--work-scale", "0.01"],
-    "bm_io.py": ["--io-calls", "16"],
+    "bm_io.py": ["--io-calls", "16", "--io-per-worker", "1"],  # a smoke run: one call per worker at least
 }
 
 

@@ -163,7 +163,8 @@ def test_every_text_of_the_report_is_escaped():
 def test_the_note_figure_comes_from_the_claim_and_is_labelled_as_the_notes():
     plan = charts._io_plan(_synthetic())
     assert plan["note"] == pytest.approx(10.40 / 5.85)
-    assert plan["ceiling"]["3.13.5t"][0] == 4.5
+    # GIL off on 2 CPUs: the client's CPU limits threads at 2 x (L + c)/c, not at the GIL's 4.5 (issue 20).
+    assert plan["ceiling"]["3.13.5t"] == (9.0, "2 CPUs x (L + c)/c, GIL off")
 
 
 def test_charts_dir_without_html_is_refused_in_one_line(capsys, tmp_path):

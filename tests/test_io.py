@@ -217,16 +217,29 @@ def test_bm_io_writes_every_variant_and_logs_its_calls(tmp_path):
     with backend.LocalService(1) as s:
         proc = subprocess.run(
             [sys.executable, str(_ROOT / "bench" / "harness" / "benchmarks" / "bm_io.py"), "--debug-single-value",
-             "-q", "-o", str(out), "--es-url", s.url, "--io-calls", "16", "--io-variants", "fast",
-             "--io-log", str(log), "--gilbench-round", "2"],
+             "-q", "-o", str(out), "--es-url", s.url, "--io-calls", "16", "--io-per-worker", "2",
+             "--io-variants", "fast", "--io-log", str(log), "--gilbench-round", "2"],
             cwd=str(tmp_path), env=_env(), capture_output=True, text=True, timeout=110)
     assert proc.returncode == 0, proc.stderr
-    names = pyperf.BenchmarkSuite.load(str(out)).get_benchmark_names()
+    suite = pyperf.BenchmarkSuite.load(str(out))
+    names = suite.get_benchmark_names()
     assert names == ["io[threads=1]", "io[threads=2]", "io[threads=8]", "io[threads=16]", "io[processes=2]",
                      "io[asyncio=16]"]
     entries = [json.loads(line) for line in log.read_text().splitlines()]
-    assert sorted(e["variant"] for e in entries) == sorted(names)
-    assert all(e["calls"] == 16 and e["errors"] == 0 for e in entries)
+    # Per variant: the warm-up that opened a connection per worker (one call each), then the value.
+    warm = {e["variant"]: e for e in entries if e.get("warm_up")}
+    timed = {e["variant"]: e for e in entries if not e.get("warm_up")}
+    assert sorted(warm) == sorted(timed) == sorted(names) and len(entries) == 2 * len(names)
+    workers = {"io[threads=1]": 1, "io[threads=2]": 2, "io[threads=8]": 8, "io[threads=16]": 16,
+               "io[processes=2]": 2, "io[asyncio=16]": 16}
+    assert {v: e["calls"] for v, e in warm.items()} == workers
+    # At least --io-calls per value, and at least --io-per-worker on every worker: 16 threads make 32.
+    assert {v: e["calls"] for v, e in timed.items()} == {v: max(16, 2 * k) for v, k in workers.items()}
+    assert all(e["errors"] == 0 for e in entries)
+    assert suite.get_metadata()["io_per_worker"] == 2
+    # A value is seconds per call: at 1 ms of service time, one call on one thread takes over 1 ms.
+    one = suite.get_benchmark("io[threads=1]").get_values()
+    assert all(v > 0.001 for v in one)
 
 
 def test_gilbench_es_start_status_stop(tmp_path):

@@ -225,7 +225,8 @@ def _cmd_matrix(args):
     from bench.publish import report
 
     try:
-        workloads = [w.name for w in selection.select(args.only)]
+        selected = selection.select(args.only)
+        workloads = [w.name for w in selected]
         label = host.label(args.host)  # one label for every column: one machine, judged together
         out = _matrix_out(args)
         chosen = _chosen_interpreters(args)
@@ -239,7 +240,8 @@ def _cmd_matrix(args):
         resume = {"format": results_format.FORMAT, "measured": results_format.ledger_fingerprint(),
                   "code": code_fingerprint(), "mode": mode_of(args), "selection": workloads, "host": label}
     try:
-        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume, host=label)
+        outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume, host=label,
+                                     io=any(w.chapter == "io" for w in selected))
     except lock.Busy as exc:
         return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)

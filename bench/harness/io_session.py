@@ -1,9 +1,13 @@
 """The search backend of one run: chosen, checked and (for the local service) started before the
 I/O workloads, stopped after them, and described in meta.json's ``io_backend``.
 
-``ES_URL`` names a real Elasticsearch; unset, two local search services are started (processes
-of their own): one at the run's service time (``GILBENCH_IO_SERVICE_MS``, default 10 ms) that the
-workloads use, and one at 0 ms for the capacity and per-call probe.  The probe
+``ES_URL`` names a real Elasticsearch; unset, the run uses two local search services
+(``services.local_services``): one at the run's service time (``GILBENCH_IO_SERVICE_MS``, default
+10 ms) that the workloads use, and one at 0 ms for the capacity and the per-call probe.  Under
+``gilbench matrix`` they are the matrix's, started once by the orchestrating Python for every
+column; a run on its own starts a pair of its own.  meta.json's ``io_service`` says which (the
+interpreter that ran them, the scope), ``io_backend`` says it in words.  The capacity at 0 ms is
+measured by the services' interpreter (``_CAPACITY`` loads), the same in every column.  The probe
 (``services.io_probe``) and the pyperf script run as child processes: the official client is
 never imported into this process (it must not switch a free-threaded build's GIL here).
 
@@ -23,21 +27,23 @@ import tempfile
 
 from bench.children import run_in_group
 from bench.progress import progress
-from services import backend as _backend
+from services import backend as _backend, local_services
 from services.backend import BackendError
 
-SERVICE_MS_ENV = "GILBENCH_IO_SERVICE_MS"
+SERVICE_MS_ENV = local_services.SERVICE_MS_ENV
 # The local service is not the bottleneck while the run asks less than half of what it can do.
 NEAR_CAPACITY = 0.5
 _PROBE_TIMEOUT_S = 300
-# Probe size per mode: calls for the client's CPU time, seconds of load for the capacity.
-_PROBE = {"fast": ("150", "0.5"), "default": ("300", "1.0"), "rigorous": ("1000", "2.0")}
+# Probe size per mode: calls for the client's CPU time; loads of the capacity (seconds, how many).
+_PROBE = {"fast": "150", "default": "300", "rigorous": "1000"}
+_CAPACITY = {"fast": (0.5, 3), "default": (1.0, 3), "rigorous": (1.0, 5)}
 _CHILD_ENV = ("GILBENCH_ES_URL", "GILBENCH_IO_LOG")
 
 
 class Session:
     """No backend: a run without I/O workloads."""
     description = None
+    facts = None
 
     def observations(self):
         return {}
@@ -55,46 +61,57 @@ class Session:
 class _IoSession(Session):
     def __init__(self, mode, gil_enabled):
         self.mode, self.gil_enabled = mode, gil_enabled
-        self._services, self._probe, self._dropped, self._errors = [], {}, {}, {}
+        self._pair, self._probe, self._dropped, self._errors = None, {}, {}, {}
         fd, self._log = tempfile.mkstemp(prefix="gilbench-io-", suffix=".jsonl")
         os.close(fd)
         url = os.environ.get(_backend.ENV_URL)
         try:
             self.timeout_s = _backend.request_timeout_s()
             if url:
-                name, version = _backend.check(url)
-                self.url, zero_url, service_ms = url, None, None
-                if name == "gilbench-local":  # started by `gilbench es start`: its service time is its own
-                    self.description = "local service (gilbench es start) at %s" % url
-                else:
-                    self.description = "Elasticsearch %s (node %s) at %s" % (version, name, url)
+                self.url, pair = url, None
+                self.description, self.facts = self._elasticsearch(url)
             else:
-                service_ms = _service_ms()
-                self.url = self._start(service_ms).url
-                zero_url = self._start(0).url
-                self.description = self._services[0].describe()
+                pair = self._local_pair()
+                self.url, self.description, self.facts = pair.url, pair.describe(), pair.facts()
             self._base = self.description
             progress("      I/O backend: %s" % self.description)
-            self._run_probe(zero_url, service_ms)
+            self._run_probe(pair)
             for key, value in (("GILBENCH_ES_URL", self.url), ("GILBENCH_IO_LOG", self._log)):
                 os.environ[key] = value
         except BaseException:
             self.close()
             raise
 
-    def _start(self, service_ms):
-        service = _backend.LocalService(service_ms)
-        self._services.append(service)
-        return service.start()
+    @staticmethod
+    def _elasticsearch(url):
+        name, version = _backend.check(url)
+        if name == "gilbench-local":  # started by `gilbench es start`: its service time is its own
+            return "local service (gilbench es start) at %s" % url, {"kind": "gilbench es start", "url": url}
+        return ("Elasticsearch %s (node %s) at %s" % (version, name, url),
+                {"kind": "elasticsearch", "version": version, "node": name, "url": url})
 
-    def _run_probe(self, zero_url, service_ms):
-        calls, seconds = _PROBE[self.mode]
+    def _local_pair(self):
+        """The matrix's pair, checked to answer, else one this run starts (and stops)."""
+        pair = local_services.Pair.from_env()
+        if pair is None:
+            self._pair = pair = local_services.Pair.start(local_services.service_ms(), local_services.RUN)
+            return pair
+        for each in (pair.url, pair.zero_url):
+            try:
+                _backend.check(each, source=None)
+            except BackendError as exc:
+                raise BackendError("the matrix's local search service does not answer: %s" % exc.problem)
+        return pair
+
+    def _run_probe(self, pair):
+        calls = _PROBE[self.mode]
         # Its stderr is the terminal (progress): import warnings (a GIL switched on) are judged, not shown.
         cmd = [sys.executable, "-W", "ignore", "-m", "services.io_probe", "--url", self.url, "--calls", calls,
-               "--capacity-s", seconds, "--timeout", repr(self.timeout_s)]
-        if zero_url:
-            cmd += ["--zero-url", zero_url, "--service-ms", repr(service_ms)]
-        progress("      I/O probe: client CPU per call, capacity at 0 ms, 64 concurrent clients")
+               "--timeout", repr(self.timeout_s)]
+        if pair:
+            cmd += ["--zero-url", pair.zero_url, "--service-ms", repr(pair.service_ms)]
+        progress("      I/O probe: client CPU per call, 64 concurrent clients%s"
+                 % (", capacity at 0 ms (by Python %s)" % pair.version if pair else ""))
         probe = _answer_of(cmd, self.url)
         wanted = 1 if self.gil_enabled else 0
         states = {probe.get("io.gil_enabled_after_imports"), probe.get("io.gil_enabled_at_end")}
@@ -106,6 +123,8 @@ class _IoSession(Session):
             # Counts of calls and errors stay: errors are counted, never dropped.
             kept = ("io.gil_enabled", "io.probe.", "io.concurrent64.")
             probe = {k: v for k, v in probe.items() if k.startswith(kept)}
+        if pair:  # the server's, not the client's: kept whatever the GIL did in the probe
+            probe.update(_capacity(pair, *_CAPACITY[self.mode]))
         self._probe = probe
 
     def _logged(self):
@@ -158,18 +177,18 @@ class _IoSession(Session):
     def close(self):
         for key in _CHILD_ENV:
             os.environ.pop(key, None)
-        services, self._services = self._services, []
-        for service in services:
-            service.stop()
+        pair, self._pair = self._pair, None
+        if pair is not None:
+            pair.stop()
         if os.path.exists(self._log):
             os.remove(self._log)
 
 
-def _answer_of(cmd, url):
-    """The probe's JSON answer; BackendError with its one line when it failed."""
+def _answer_of(cmd, url, env=None):
+    """The probe's (or the load generator's) JSON answer; BackendError with its one line when it failed."""
     with tempfile.TemporaryFile("w+") as out:
         try:
-            code = run_in_group(cmd, _PROBE_TIMEOUT_S, stdout=out)
+            code = run_in_group(cmd, _PROBE_TIMEOUT_S, stdout=out, **({"env": env} if env else {}))
         except subprocess.TimeoutExpired:
             raise BackendError("the I/O probe against %s did not finish within %d s: the backend answers too slowly"
                                % (url, _PROBE_TIMEOUT_S))
@@ -197,6 +216,15 @@ def _service_ms():
         raise _backend.ConfigError("%s=%s: give the local service's time per request in ms (a number >= 0)"
                            % (SERVICE_MS_ENV, text))
     return value
+
+
+def _capacity(pair, seconds, repeat):
+    """The 0 ms service's capacity, measured by the services' own interpreter: observations."""
+    cmd, env = pair.capacity_command(seconds, repeat)
+    answer = _answer_of(cmd, pair.zero_url, env=env)
+    rates = answer["rates"]
+    return {"io.local.capacity_samples": rates, "io.local.capacity_req_s": sum(rates) / len(rates),
+            "io.local.capacity_responses": answer["responses"], "io.local.capacity_errors": answer["errors"]}
 
 
 def open_session(selected, mode, gil_enabled):

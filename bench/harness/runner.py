@@ -243,7 +243,9 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     measured=results_format.ledger_fingerprint(),
                     measured_workloads=results_format.workload_fingerprints(selected),
                     code=code_fingerprint(),  # what --resume also checks: the same code measured it
-                    io_backend=backend.description)
+                    io_backend=backend.description,
+                    # Which server, run by which interpreter, for which scope (the matrix's or this run's).
+                    io_service=backend.facts)
         _write_json(os.path.join(staging, results_format.OBSERVATIONS),
                     {"format": results_format.FORMAT, "observations": observations, "errors": errors,
                      "dropped": dropped})

@@ -5,6 +5,10 @@ and ``gilbench run`` runs inside it as a child process.  A free-threaded build i
 with ``PYTHON_GIL=1`` (its own column, id suffix ``-gil``), and the run's own record of
 ``sys._is_gil_enabled()`` is checked against what was asked.  One failing interpreter is
 reported and the others go on.
+
+When the selection has I/O workloads and no ``ES_URL`` is set, the local search services are
+started once for the whole matrix, by this (the orchestrating) Python, and every column talks to
+them (``services.local_services``): the same server and the same binary in every column.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from bench.guard.signals import CALLER_SPEAKS_ENV
 from bench.interpreters.discover import Interpreter, InterpreterError
 from bench.interpreters.venvs import venv_for
 from bench.progress import progress as _progress
+from services import backend as _backend, local_services
 
 _RUN_TIMEOUT_S = 3600
 
@@ -72,8 +77,35 @@ def _set_aside(column_dir: Path) -> Path:
     return aside
 
 
+class _IoServices:
+    """The matrix's local search services: started on the first column that needs them (a column
+    kept by --resume does not), again if they died, stopped at the end.  ``env()``: what a column's
+    run is handed ({} when there is nothing to hand: no I/O workload, or a real ES_URL)."""
+
+    def __init__(self, wanted: bool):
+        self._wanted = wanted and not os.environ.get(_backend.ENV_URL)
+        self._pair = None
+
+    def env(self) -> dict:
+        if not self._wanted:
+            return {}
+        if self._pair is not None and not self._pair.alive():
+            _progress("the matrix's local search service has exited: it is started again")
+            self._pair.stop()
+            self._pair = None
+        if self._pair is None:
+            self._pair = local_services.Pair.start(local_services.service_ms(), local_services.MATRIX)
+            _progress(f"I/O backend of every column: {self._pair.describe()}")
+        return self._pair.env()
+
+    def stop(self) -> None:
+        pair, self._pair = self._pair, None
+        if pair is not None:
+            pair.stop()
+
+
 def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path, mode: str,
-             selection: str | None, host: str | None = None) -> str:
+             selection: str | None, io_env: dict | None = None, host: str | None = None) -> str:
     # The harness's own entry point: nothing of the host side is imported in the measured interpreter.
     cmd = [str(venv / "bin" / "python"), "-m", "bench.harness", "--out", str(out), "--id", column]
     if host:
@@ -84,6 +116,9 @@ def _run_one(venv: Path, column: str, env_extra: dict, want_gil: bool, out: Path
         cmd += ["--only", selection]
     env = dict(os.environ)
     env.pop("PYTHON_GIL", None)
+    for name in local_services.ENVS:  # only the matrix's own pair is handed on, never one from outside
+        env.pop(name, None)
+    env.update(io_env or {})
     env.update(env_extra)
     env[CALLER_SPEAKS_ENV] = str(os.getpid())
     # A reused --out: the run replaces an earlier column only when it has written a whole new one;
@@ -140,35 +175,46 @@ def earlier_column(column_dir: Path, column: str, want_gil: bool, interp: Interp
 
 
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
-               selection: str | None = None, resume: dict | None = None, host: str | None = None) -> list[Outcome]:
+               selection: str | None = None, resume: dict | None = None, host: str | None = None,
+               io: bool = False) -> list[Outcome]:
     """Every column in turn, with ``out``'s lock held (``bench.guard.lock.Busy`` when another gilbench
     has it).  ``resume``: the meta.json values a column must have to be kept from an earlier run
-    instead of measured again (see ``earlier_column``).  ``host``: the label every column is filed under."""
+    instead of measured again (see ``earlier_column``).  ``host``: the label every column is filed under.
+    ``io``: the selection has I/O workloads (the local search services are then the matrix's, one pair
+    for every column)."""
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
+    services = _IoServices(io)
     with lock.holding(str(out), "gilbench matrix --out %s" % out):
-        _note_earlier_columns(out, {column for _, (column, _, _) in columns})
-        outcomes = []
-        for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
-            head = f"=== [{n}/{len(columns)}] {column}"
-            if resume:
-                kept, why_not = earlier_column(out / column, column, want_gil, interp, resume)
-                if kept:
-                    _progress(f"{head}: kept, completed by an earlier run (started {kept.get('started')}) ===")
-                    outcomes.append(Outcome(column, True, 0.0, f"kept (--resume), measured {kept.get('started')}"))
-                    continue
-                _progress(f"{head}: measured again: {why_not}")
-            _progress(f"{head} ({interp.path}){_time_left(outcomes, len(columns) - len(outcomes))} ===")
-            outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection, host))
+        try:
+            return _columns(columns, out, mode, selection, resume, services, host)
+        finally:
+            services.stop()
+
+
+def _columns(columns, out, mode, selection, resume, services, host) -> list[Outcome]:
+    _note_earlier_columns(out, {column for _, (column, _, _) in columns})
+    outcomes = []
+    for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
+        head = f"=== [{n}/{len(columns)}] {column}"
+        if resume:
+            kept, why_not = earlier_column(out / column, column, want_gil, interp, resume)
+            if kept:
+                _progress(f"{head}: kept, completed by an earlier run (started {kept.get('started')}) ===")
+                outcomes.append(Outcome(column, True, 0.0, f"kept (--resume), measured {kept.get('started')}"))
+                continue
+            _progress(f"{head}: measured again: {why_not}")
+        _progress(f"{head} ({interp.path}){_time_left(outcomes, len(columns) - len(outcomes))} ===")
+        outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection, services, host))
     return outcomes
 
 
-def _column(interp, column, env_extra, want_gil, out, mode, selection, host=None) -> Outcome:
+def _column(interp, column, env_extra, want_gil, out, mode, selection, services, host=None) -> Outcome:
     started = time.monotonic()
     try:
         venv = venv_for(interp)
-        detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection, host)
+        detail = _run_one(venv, column, env_extra, want_gil, out, mode, selection, services.env(), host)
         return Outcome(column, not detail, time.monotonic() - started, detail)
-    except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
+    except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError, _backend.BackendError) as exc:
         _progress(f"{column} failed: {exc}")
         return Outcome(column, False, time.monotonic() - started, str(exc))
 

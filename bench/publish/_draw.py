@@ -58,13 +58,11 @@ def scaling(plan):
             if flagged:
                 ax.plot([p[0] for p in flagged], [p[1] for p in flagged], linestyle="none", marker="x",
                         markersize=11, markeredgewidth=2, color="red", label="beyond what physics allows")
-            if family == "threads" and col in plan["ceiling"]:
-                ax.axhline(plan["ceiling"][col][0], color=style["color"], linestyle="-.", linewidth=1)
+        if family == "threads" and plan["ceiling"]:
+            _ceilings(ax, plan, order, xmax)
         if plan.get("cpus") and plan["cpus"] < xmax:
             ax.axvline(plan["cpus"], color="grey", linestyle="--", linewidth=0.8)
             ax.text(plan["cpus"], ax.get_ylim()[1], " %d CPUs" % plan["cpus"], va="top", color="grey")
-        if family == "threads" and plan["ceiling"]:
-            ax.plot([], [], color="grey", linestyle="-.", label="client-CPU ceiling (io.ceiling.threads)")
         if family == "threads" and plan.get("note"):
             ax.plot([2], [plan["note"]], label="the note's figure (speedup %.2f at 2)" % plan["note"], **_NOTE)
         ax.set_xscale("log", base=2)
@@ -77,6 +75,24 @@ def scaling(plan):
     _legend(fig, axes)
     fig.suptitle(plan["title"])
     return fig
+
+
+def _ceilings(ax, plan, order, xmax):
+    """Each column's client-CPU limit: a dash-dot line where it falls inside the speedups' range,
+    else its value named at the top (a line at 40 would squeeze the 1-16 curves into a strip)."""
+    top = ax.get_ylim()[1]
+    above = []
+    for col, (limit, reads) in plan["ceiling"].items():
+        style = _style(col, order[col], plan["interpreters"])
+        if limit <= top:
+            ax.axhline(limit, color=style["color"], linestyle="-.", linewidth=1)
+        else:
+            above.append("%s %.3g" % (col, limit))
+    ax.set_ylim(top=top)
+    if above:
+        ax.text(1.05, top * 0.97, "client-CPU limits above the chart:\n" + "\n".join(above), va="top", fontsize=8,
+                color="dimgrey")
+    ax.plot([], [], color="grey", linestyle="-.", label="client-CPU limit (L + c)/c (io.ceiling.threads)")
 
 
 def _legend(fig, axes):

@@ -11,7 +11,7 @@ import io
 import re
 from collections import namedtuple
 
-from bench.publish import view
+from bench.publish import io_limits, view
 
 Chart = namedtuple("Chart", "name title caption png")
 Skipped = namedtuple("Skipped", "name title why needs")
@@ -102,11 +102,7 @@ def _scaling_plan(name, title, data, families, ylabel, note_claim=None, ceiling=
         plan["why"] = _NO_DATA
         return plan
     plan["note"] = _note_speedup(data, note_claim) if note_claim else None
-    plan["ceiling"] = {}
-    if ceiling:
-        for (col, metric), m in view.metrics(data).items():
-            if metric == ceiling and m.get("value"):
-                plan["ceiling"][col] = _point(m)
+    plan["ceiling"], plan["keys"] = {}, keys  # {column: (limit, how it reads)}: the I/O plan's
     plan["caption"] = ("Speedup over one worker (1 = no gain; the dotted line is perfect scaling), "
                        "95%% intervals as error bars; a red cross marks a figure beyond what physics allows "
                        "(a measurement problem, not CPython's). From %s." % ", ".join(keys))
@@ -135,9 +131,27 @@ def _io_plan(data):
     ks = (2, 4, 8, 16)
     fams = [("threads", [("io.speedup.threads%d", False)], ks), ("processes", [("io.speedup.processes%d", False)], ks),
             ("asyncio", [("io.speedup.asyncio%d", False)], (16,))]
-    return _scaling_plan("io-scaling", "I/O-bound requests: 1 to 16 workers, and the client's CPU ceiling", data,
+    plan = _scaling_plan("io-scaling", "I/O-bound requests: 1 to 16 workers against their two limits", data,
                          fams, "speedup over one thread", note_claim="gil.io-threads-faster",
-                         ceiling="io.ceiling.threads")
+                         ceiling=io_limits.CEILING)
+    if plan.get("why"):
+        return plan
+    # The client-CPU limit of each column as io_limits reads it: (L + c)/c under a GIL, CPUs x that without.
+    interpreters = view.interpreters(data)
+    metrics = view.metrics(data)
+    plan["ceiling"] = {}
+    for col in view.columns(data):
+        limit, reads = io_limits.column_limits(metrics, col, interpreters.get(col) or {})
+        if limit:
+            plan["ceiling"][col] = (limit, reads)
+    found = io_limits.rows(metrics, interpreters, view.columns(data), view.observations(data))
+    plan["caption"] = ("Speedup over one thread (time per call; 95%% intervals as error bars). Two limits: the "
+                       "dotted diagonal, k workers = k times one (the service time binds), and per column the "
+                       "client-CPU limit (L + c)/c (dash-dot; named at the top when it is above the chart): under a "
+                       "GIL one thread holds it for the client's CPU c of every call. The lower one binds. %s. "
+                       "From %s." % ("; ".join(io_limits.caption_line(r) for r in found) or "no thread speedups",
+                                     ", ".join(plan["keys"])))
+    return plan
 
 
 def _release_plan(data):

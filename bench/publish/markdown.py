@@ -1,9 +1,10 @@
 """The Markdown report, from the report model alone: what produced each column, the claim table
-(``table``), the memory model section (``model_section``), pyperf's timings (``timings``), and what
+(``table``), the memory model section (``model_section``), the I/O speedups against their limits
+(``io_limits``), pyperf's timings (``timings``), and what
 a run could not measure."""
 from tabulate import tabulate
 
-from bench.publish import machines, table as verdict_table, timings
+from bench.publish import io_limits, machines, table as verdict_table, timings
 from bench.publish.model_section import model_vs_measurement, observed
 
 
@@ -47,6 +48,11 @@ def to_markdown(model, why=False):
                                                                        model.statistics)
     lines += [""] + machines.to_markdown(model.machines) if model.machines else []
     lines += model_vs_measurement({c: observed(model.observations[c]) for c in columns}, model.model_chapters)
+    lines += io_limits.to_markdown({(m.interpreter, m.metric): {"value": m.value, "interval": m.interval}
+                                    for m in model.metrics},
+                                   {c.column: {"free_threaded": c.free_threaded, "gil_enabled": c.gil_enabled,
+                                               "cpu_count": c.cpu_count} for c in model.columns}, columns,
+                                   {c: observed(model.observations[c]) for c in columns})
     lines += [""] + timings.to_markdown(model.timings)
     errors = [(c.column, w, e) for c in model.columns for w, e in c.errors.items()]
     if errors:
