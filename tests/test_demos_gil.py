@@ -193,8 +193,8 @@ def test_main_narrates_medians_and_the_note_figures(capsys):
     assert "median" in out and "min..max" in out
     assert "%.4f s (the note's)" % countdown.NOTE_SINGLE_S in out
     assert "%.4f s (the note's)" % countdown.NOTE_THREADS2_S in out
-    assert "the note's comparison, 2 threads / 1 thread on the main thread" in out
-    assert "x%.2f in the note" % (countdown.NOTE_THREADS2_S / countdown.NOTE_SINGLE_S) in out
+    assert "the note's comparison, 2 threads against 1 thread on the main thread" in out
+    assert "x%.2f slower in the note" % (countdown.NOTE_THREADS2_S / countdown.NOTE_SINGLE_S) in out
     assert "CPU-seconds per second" in out
     for label in ("1 thread (main)", "1 worker thread", "2 threads", "4 threads", "2 processes",
                   "4 processes"):

@@ -33,7 +33,7 @@ def _interp(ident, free_threaded=False):
 def test_a_matrix_hands_every_column_one_pair_run_by_its_own_python(tmp_path, monkeypatch):
     seen = []
 
-    def run_one(venv, column, env_extra, want_gil, out, mode, selection, io_env=None):
+    def run_one(venv, column, env_extra, want_gil, out, mode, selection, io_env=None, host=None):
         seen.append((column, dict(io_env), _answers(io_env[local_services.URL_ENV]),
                      _answers(io_env[local_services.ZERO_URL_ENV])))
         return ""
