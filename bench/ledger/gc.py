@@ -44,6 +44,9 @@ _INCREMENTAL = Change("3.14", "incremental collector: two generations (young, ol
                       "What's New in Python 3.14, gc; gh-108362")
 _GENERATIONAL_BACK = Change("3.15", "the incremental collector is replaced by a forward port of 3.13's generational "
                                     "one (merged on main in April 2026)", "gh-142516 (GH-148746)")
+_INLINED_CALLS = Change("3.11", "Python-to-Python calls are inlined: the callee's frame takes the argument from the "
+                                "caller's stack instead of a second reference, so passing adds 1, not 2",
+                        "bpo-45256 (What's New in Python 3.11: inlined Python function calls)")
 _REFCOUNT_CHANGES = (_IMMORTAL, _MORTAL_INTERNED, _FT_IMMORTAL)
 _COLLECTOR_CHANGES = (_FT_COLLECTOR, _INCREMENTAL, _GENERATIONAL_BACK)
 
@@ -99,12 +102,14 @@ CLAIMS = (
           (Check("gc.refcount.increment_assign", "equals(1)"),
            Check("gc.refcount.increment_argument", "equals(1)",
                  why="2 on 3.9 and 3.10: the called function's frame holds the argument twice while it runs (the "
-                     "caller's stack and the callee's local), a rise of 2 for one reference"),
+                     "caller's stack and the callee's local), a rise of 2 for one reference; 1 from 3.11 "
+                     "(bpo-45256)"),
            Check("gc.refcount.increment_list", "equals(1)")),
           given=(Check("gc.refcount.fresh_object_immortal", "equals(0)"),),
           departs="Measured on a fresh object() (mortal on every build): how much sys.getrefcount rises when a "
                   "name is bound to it, inside a Python function it is passed to, and after list.append. The note "
                   "says 1 each ('1씩'); a rise of 2 contradicts that part only.",
+          changes=(_INLINED_CALLS,),
           headline=Headline("gc.refcount.increment_argument", "count (references)",
                             "how much a fresh object's reference count rises inside a Python function it is passed "
                             "to: 1 = one per reference, as the note says; 2 = the call holds it twice")),
