@@ -115,7 +115,9 @@ def _kept_and_mapped(m):
     if mapping and mapping["arenas_added"] > 0:
         arena = m["arena_size"]
         out.update({"mem.arena_os.arenas_added": mapping["arenas_added"],
-                    "mem.arena_os.mapped_per_arena_bytes": mapping["mapped_bytes"] / float(mapping["arenas_added"]),
+                    # Whole bytes: a byte count reads as one (262144, not 2.621e+05).
+                    "mem.arena_os.mapped_per_arena_bytes": int(round(mapping["mapped_bytes"] /
+                                                                     float(mapping["arenas_added"]))),
                     # Exactly the arenas' size in new anonymous mappings: mmap'd directly, not via malloc.
                     "mem.arena_os.direct_mmap": int(mapping["mapped_bytes"] == mapping["arenas_added"] * arena)})
     carving = m["carving"]
