@@ -133,11 +133,18 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     pools = s1.pools - before.get("pools", 0) - s0.get("unused_pools", 0)
     out["alloc"] = {"blocks_per_pool": (row["in_use"] + row["avail"]) // row["pools"], "pools": pools,
                     "arenas": s1.arenas - s0["arenas_current"], "bytes": _diff(s1.rss, rss0)}
+    # Arenas that hold the workload's objects only: wholly free once they are freed.
+    most, per_pool = real["arena_size"] // real["pool_size"], _memmodel.blocks_per_pool(real, request)
+    # mmap aligns arenas to pages: where a pool is one page every arena has all its pools; with bigger
+    # pools most arenas lose one to alignment.
+    sizes = (most,) if real["pool_size"] <= _PAGE else (most - 1, most)
+    whole = sum(1 for a in _arenas_by_address(holder, real["pool_size"])
+                if len(a) in sizes and all(len(p) == per_pool for p in a))
     for i in range(n):
         holder[i] = None
     s2 = _State(block)
     out["free_all"] = {"arenas_returned": s1.arenas - s2.arenas, "bytes_returned": _diff(s1.rss, s2.rss),
-                       "arenas_allocated": s1.arenas - s0["arenas_current"]}
+                       "arenas_allocated": s1.arenas - s0["arenas_current"], "whole_arenas": whole}
 
     for k, name in ((k_small, "keep_small"), (k_big, "keep_big")):
         _fill_holes(request, block, filler)
@@ -166,6 +173,9 @@ def workloads(n, request, k_small, k_big, churn_arenas):
             holder[i] = None
 
     out["churn"] = _churn(real, request, block, churn_arenas, filler)
+    out["emptied_pools"] = _emptied_pools(real, request, block, max(2, churn_arenas // 2), filler)
+    out["mapping"] = arena_mappings(real, request, block, 8, filler)
+    out["carving"] = pool_carved_blocks(real, request, block, filler)
     del filler[:]
     return out
 
@@ -235,3 +245,110 @@ def _churn(real, request, block, arenas, filler):
                                                                    _memmodel.fullest_first(free_pools))),
             "address_order": len(sparse - _memmodel.refill_arenas(free_pools, refill_pools, by_address)),
             "sparse_arenas": len(sparse)}
+
+
+def _emptied_pools(real, request, block, arenas, filler):
+    """Whole pools emptied in arenas that keep one live pool each: kept as free pools, or given back?
+
+    The note: even when every block of a pool is free, the memory stays allocated ("심지어 Pool 내의
+    모든 Block이 free 상태가 되어도").  Returns the pools emptied, the free pools the allocator then
+    reports more, the arenas it returned and the RSS given back (bytes).
+    """
+    per_pool = _memmodel.blocks_per_pool(real, request)
+    most = real["arena_size"] // real["pool_size"]
+    holder = [None] * ((arenas + 2) * per_pool * most)
+    _fill_holes(request, block, filler)
+    for i in range(len(holder)):
+        holder[i] = _bytes_of_request(request)
+    layout = [a for a in _arenas_by_address(holder, real["pool_size"])[1:-1]
+              if len(a) in (most - 1, most) and all(len(p) == per_pool for p in a)][:arenas]
+    before = _State(block)
+    emptied = 0
+    for arena in layout:
+        for pool in arena[1:]:  # the first pool of each arena keeps its objects: no arena empties
+            for i in pool:
+                holder[i] = None
+            emptied += 1
+    after = _State(block)
+    del holder
+    return {"pools_emptied": emptied, "free_pools_added": after.stats.get("unused_pools", 0)
+            - before.stats.get("unused_pools", 0), "arenas_returned": before.arenas - after.arenas,
+            "bytes_returned": _diff(before.rss, after.rss), "bytes_emptied": emptied * real["pool_size"]}
+
+
+def _anonymous_mapped_bytes():
+    """Bytes of this process's anonymous mappings (no file, not [heap] or [stack]) in /proc/self/maps."""
+    total = 0
+    with open("/proc/self/maps") as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) == 5:  # no path: an anonymous mapping (mmap of MAP_ANONYMOUS)
+                lo, hi = fields[0].split("-")
+                total += int(hi, 16) - int(lo, 16)
+    return total
+
+
+def arena_mappings(real, request, block, arenas, filler):
+    """How new arenas reach the OS: anonymous mappings grown against the arenas added.
+
+    An arena mapped with mmap directly grows the anonymous mappings by exactly its size; one that
+    glibc's malloc serves grows them by a page more (its chunk header) or not at all (the brk heap).
+    None where /proc/self/maps cannot be read.
+    """
+    per_pool = _memmodel.blocks_per_pool(real, request)
+    holder = [None] * (arenas * per_pool * (real["arena_size"] // real["pool_size"]))
+    _fill_holes(request, block, filler)
+    # Read after the filling: the filler's list grows by realloc, which glibc serves with mmap/mremap.
+    try:
+        mapped0 = _anonymous_mapped_bytes()
+    except OSError:
+        return None
+    a0 = _mallocstats.snapshot()["arenas_current"]
+    for i in range(len(holder)):
+        holder[i] = _bytes_of_request(request)
+    a1 = _mallocstats.snapshot()["arenas_current"]
+    mapped1 = _anonymous_mapped_bytes()
+    del holder
+    return {"arenas_added": a1 - a0, "mapped_bytes": mapped1 - mapped0}
+
+
+# struct pool_header (Objects/obmalloc.c; Include/internal/pycore_obmalloc.h from 3.12) on 64-bit:
+# ref.count (uint, in an 8-byte union), freeblock, nextpool, prevpool, arenaindex, szidx,
+# nextoffset, maxnextoffset: unchanged from 3.9 to 3.13.
+class _PoolHeader(ctypes.Structure):
+    _fields_ = [("count", ctypes.c_uint), ("_pad", ctypes.c_uint), ("freeblock", ctypes.c_void_p),
+                ("nextpool", ctypes.c_void_p), ("prevpool", ctypes.c_void_p), ("arenaindex", ctypes.c_uint),
+                ("szidx", ctypes.c_uint), ("nextoffset", ctypes.c_uint), ("maxnextoffset", ctypes.c_uint)]
+
+
+def pool_carved_blocks(real, request, block, filler, tries=None):
+    """Blocks a fresh pool has carved after its first and its second block, read from its header.
+
+    A pool is fresh when the block PyObject_Malloc returns is its first (at the header's end) and
+    the pool counts one block in use.  None when no such pool is found, or the header does not read
+    as this layout (another word size, a debug allocator): then nothing is claimed.
+    """
+    if ctypes.sizeof(ctypes.c_void_p) != 8 or not real["pool_header"]:
+        return None
+    malloc, free = _object_api()
+    _fill_holes(request, block, filler)
+    per_pool = _memmodel.blocks_per_pool(real, request)
+    held = (ctypes.c_void_p * ((tries or 4 * per_pool) + 1))()
+    found = None
+    try:
+        for i in range(len(held) - 1):
+            held[i] = malloc(request)
+            base = held[i] - held[i] % real["pool_size"]
+            head = _PoolHeader.from_address(base)
+            if (held[i] - base == real["pool_header"] and head.count == 1
+                    and (head.szidx + 1) * real["step"] == block):
+                first = (head.nextoffset - real["pool_header"]) // block
+                held[i + 1] = malloc(request)
+                found = {"after_first": first, "after_second": (head.nextoffset - real["pool_header"]) // block,
+                         "second_in_same_pool": int(held[i + 1] - held[i + 1] % real["pool_size"] == base)}
+                break
+    finally:
+        for i in range(len(held)):
+            if held[i]:
+                free(held[i])
+    return found

@@ -187,6 +187,74 @@ def _trigger(limit_factor=20):
     return out
 
 
+class _OlderLog(object):
+    """Each automatic collection's start: (generation, gc.get_count() then, objects listed in it).
+
+    The counts at a collection's start are those that chose it; objects are listed only at the first
+    collection of generations 1 and 2 (gc.get_objects there is as long as the generation)."""
+
+    def __init__(self, threshold):
+        self.threshold = threshold
+
+    def __enter__(self):
+        self.starts, self.late, self.done = [], False, False
+        gc.callbacks.append(self._record)
+        return self
+
+    def _record(self, phase, info):
+        if phase != "start":
+            return
+        g = info.get("generation")
+        counts = gc.get_count()
+        listed = None
+        if g in (1, 2) and not any(s[0] == g for s in self.starts):
+            listed = len(gc.get_objects(generation=g))
+        self.starts.append((g, counts, listed))
+        # A younger collection chosen although an older count had passed its threshold.
+        self.late = self.late or any(counts[h] > self.threshold[h] and g < h for h in (1, 2))
+        self.done = self.late or g == 2
+
+    def __exit__(self, *exc):
+        gc.callbacks.remove(self._record)
+
+
+def _older_triggers(limit_factor=3):
+    """Generations 1 and 2: what their count is when they are collected, and what it counts.
+
+    Containers are kept alive (they fill the older generations) until generation 2 is collected, a
+    younger collection runs although an older count has passed its threshold, or the limit.
+    """
+    threshold = gc.get_threshold()
+    out = {}
+    if not gc.isenabled() or len(threshold) < 3 or not all(threshold):
+        return out
+    keep = []
+    limit = threshold[0] * (threshold[1] + 1) * (threshold[2] + 1) * limit_factor
+    with _OlderLog(threshold) as log:
+        gc.collect()
+        del log.starts[:]
+        log.late = log.done = False
+        while not log.done and len(keep) < limit:
+            keep.append([])
+        starts = list(log.starts)
+    made = len(keep)
+    del keep
+    out["gc.cyclic.older_containers_made"] = made
+    # 1: generations 1 and 2 were each collected as soon as their count passed its threshold.
+    out["gc.cyclic.older_collections_on_time"] = int(not log.late and any(s[0] == 2 for s in starts))
+    for g in (1, 2):
+        first = next((i for i, s in enumerate(starts) if s[0] == g), None)
+        if first is None:
+            continue
+        _, counts, listed = starts[first]
+        younger = sum(1 for s in starts[:first] if s[0] == g - 1)
+        key = "gc.cyclic.gen%d." % g
+        out.update({key + "count_at_trigger": counts[g], key + "younger_collections_before": younger,
+                    key + "count_is_younger_collections": int(counts[g] == younger),
+                    key + "objects_over_threshold_at_trigger": listed / float(threshold[g])})
+    return out
+
+
 def observe(disabled_allocations=20000):
     out = {}
     out.update(_cycles())
@@ -195,6 +263,7 @@ def observe(disabled_allocations=20000):
     out.update(_generations())
     out.update(_collect_reach())
     out.update(_trigger())
+    out.update(_older_triggers())
     return out
 
 
@@ -228,6 +297,15 @@ def main():
               "(generation %d) after %d new containers"
               % ((r["gc.cyclic.threshold0"], r["gc.cyclic.threshold1"], r["gc.cyclic.threshold2"]),
                  r["gc.cyclic.first_automatic_generation"], r["gc.cyclic.allocations_to_collection"]))
+    for g in (1, 2):
+        key = "gc.cyclic.gen%d." % g
+        if key + "count_at_trigger" in r:
+            print("  generation %d collected at count %d (threshold %d): %d collections of generation %d, while it held "
+                  "%.0fx its threshold in objects" % (g, r[key + "count_at_trigger"], r["gc.cyclic.threshold%d" % g],
+                                                       r[key + "younger_collections_before"], g - 1,
+                                                       r[key + "objects_over_threshold_at_trigger"]))
+    if not r.get("gc.cyclic.older_collections_on_time", 1):
+        print("  an older generation's count passed its threshold and a younger collection ran instead")
     print()
     if r["gc.cyclic.generation_after_1"] == -1 or not r["gc.cyclic.young_collection_spares_old"]:
         print("this collector does not keep generations: every collection looks at the whole heap "

@@ -19,6 +19,7 @@ from demos._util import conclude, print_header
 
 _NOTE_SIZES = list(range(1, 513)) + [513, 520, 600, 1024, 4096]
 _NOTE_EXAMPLE = 41
+_STEP_PROBES = (17, 24, 25, 33)
 
 
 def note_block(request):
@@ -31,15 +32,20 @@ def _class_facts(table):
     steps = [blocks[0]] + [b - a for a, b in zip(blocks, blocks[1:])] if blocks else []
     landed = [n for n, b in table if b is not None]
     measured = dict((n, b) for n, b in table)
-    return {
+    facts = {
         "mem.size_classes.measured": table,
         "mem.size_class_count": len(blocks),
         "mem.size_class_step_bytes": min(steps) if steps else None,
         # The largest request that landed in a pymalloc class (None above: the raw allocator).
         "mem.small_threshold_bytes": max(landed) if landed else None,
         "mem.block_for_41_bytes": measured.get(_NOTE_EXAMPLE),
+        "mem.smallest_block_bytes": blocks[0] if blocks else None,
+        "mem.largest_block_bytes": blocks[-1] if blocks else None,
         "mem.size_classes.differ_from_note": sum(1 for n, b in table if b != note_block(n)),
     }
+    # Requests where 8- and 16-byte classes disagree (17, 24, 33) and one where they agree (25).
+    facts.update({"mem.block_for_%d_bytes" % n: measured[n] for n in _STEP_PROBES if measured.get(n) is not None})
+    return facts
 
 
 def _row(workload, quantity, note, real, measured):
@@ -88,8 +94,36 @@ def _model_metrics(rows, m):
     grown, back = m["keep_small"]["bytes_grown"], m["keep_small"]["bytes_returned"]
     if grown and back is not None:
         out["mem.rss_returned_share_after_block_free"] = back / float(grown)
+    out.update(_kept_and_mapped(m))
     if m["churn"]["address_order"]:
         out["mem.arenas_freed_vs_address_order"] = m["churn"]["arenas_returned"] / float(m["churn"]["address_order"])
+    return out
+
+
+def _kept_and_mapped(m):
+    """Wholly free pools and arenas, how arenas reach the OS, and a fresh pool's carving."""
+    out = {"mem.free_all_arenas_kept": m["free_all"]["whole_arenas"] - m["free_all"]["arenas_returned"],
+           "mem.free_all_whole_arenas": m["free_all"]["whole_arenas"]}
+    pools = m["emptied_pools"]
+    out.update({"mem.emptied_pools": pools["pools_emptied"], "mem.emptied_pools_arenas_returned":
+                pools["arenas_returned"]})
+    if pools["pools_emptied"]:
+        out["mem.emptied_pools_kept_share"] = pools["free_pools_added"] / float(pools["pools_emptied"])
+        if pools["bytes_returned"] is not None:
+            out["mem.rss_returned_share_after_pool_free"] = pools["bytes_returned"] / float(pools["bytes_emptied"])
+    mapping = m["mapping"]
+    if mapping and mapping["arenas_added"] > 0:
+        arena = m["arena_size"]
+        out.update({"mem.arena_os.arenas_added": mapping["arenas_added"],
+                    # Whole bytes: a byte count reads as one (262144, not 2.621e+05).
+                    "mem.arena_os.mapped_per_arena_bytes": int(round(mapping["mapped_bytes"] /
+                                                                     float(mapping["arenas_added"]))),
+                    # Exactly the arenas' size in new anonymous mappings: mmap'd directly, not via malloc.
+                    "mem.arena_os.direct_mmap": int(mapping["mapped_bytes"] == mapping["arenas_added"] * arena)})
+    carving = m["carving"]
+    if carving and carving["second_in_same_pool"]:
+        out.update({"mem.pool_initial_blocks": carving["after_first"],
+                    "mem.pool_blocks_after_second": carving["after_second"]})
     return out
 
 
@@ -122,6 +156,7 @@ def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_aren
     # The same request made by a Python object (a bytes object of 41 bytes in all, header included).
     obs["mem.block_for_41_byte_object"] = _pymalloc_probe.object_block_for(_NOTE_EXAMPLE, probe_count)
     measured = _pymalloc_probe.workloads(n, request, k_small, k_big, churn_arenas)
+    measured["arena_size"] = stats["arena_size"]
     obs.update(_model_metrics(_model_rows(real, measured, n, request, k_small, k_big), measured))
     return obs
 
@@ -167,6 +202,13 @@ def main():
     print("  (%d of %d request sizes differ; 41 B -> %s B measured (a 41-byte bytes object: %s B), the note "
           "says 48 B)" % (r["mem.size_classes.differ_from_note"], len(r["mem.size_classes.measured"]),
                           _fmt(r["mem.block_for_41_bytes"]), _fmt(r["mem.block_for_41_byte_object"])))
+    if "mem.pool_initial_blocks" in r:
+        print("a fresh pool carves %d blocks at its first allocation, %d after the second (the note: 2, then one "
+              "more as needed)" % (r["mem.pool_initial_blocks"], r["mem.pool_blocks_after_second"]))
+    if "mem.arena_os.mapped_per_arena_bytes" in r:
+        print("new anonymous mappings per arena: %d bytes (an arena is %d): %s" % (
+            r["mem.arena_os.mapped_per_arena_bytes"], r["mem.arena_size_bytes"],
+            "mmap'd directly, not through malloc" if r["mem.arena_os.direct_mmap"] else "not exactly one arena"))
     print()
     print("model vs measurement (note's constants, this interpreter's constants, measured):")
     print("  %-44s %-22s %12s %12s %12s" % ("workload", "quantity", "note", "real", "measured"))

@@ -13,13 +13,27 @@ def _metrics(**values):
     return {k.replace("__", "."): Measured(v) for k, v in values.items()}
 
 
-def test_an_immortal_count_is_na_with_the_reason_not_a_wrong_number():
+def test_an_immortal_count_contradicts_the_note_with_the_printed_value_and_says_what_it_is():
     claim = ledger.get("gc.refcount-script")
     v = evaluate(claim, {"gc.refcount.script": Measured(4294967295), "gc.refcount.script_immortal": Measured(1)}, _GIL)
-    assert v.verdict == "n/a"
-    assert "immortal" in v.why and "PEP 683" in v.why and "4294967295" in v.why
-    assert v.value is None  # the marker is not shown as a measured count
-    assert v.evidence["gc.refcount.script"] == 4294967295
+    assert v.verdict == "contradicted"
+    assert v.value == 4294967295  # what that build printed, shown as printed
+    assert "PEP 683" in v.why and "immortal" in v.why and "4294967295" in v.why
+    assert v.headline["value"] == 4294967295
+
+
+def test_an_alias_on_an_immortal_string_moves_nothing_and_is_contradicted():
+    claim = ledger.get("gc.refcount-alias")
+    v = evaluate(claim, {"gc.refcount.alias_delta": Measured(0), "gc.refcount.unalias_delta": Measured(0),
+                         "gc.refcount.alias_immortal": Measured(1)}, _GIL)
+    assert v.verdict == "contradicted" and v.value == 0 and "PEP 683" in v.why
+
+
+def test_the_refcount_claims_name_pep_683_where_they_change():
+    for name in ("script", "repl", "exec", "alias"):
+        claim = ledger.get("gc.refcount-" + name)
+        assert not claim.unless  # judged on what the build printed, never n/a for immortality
+        assert any("PEP 683" in c.reference and c.version == "3.12" for c in claim.changes)
 
 
 def test_a_mortal_count_is_judged():
@@ -37,10 +51,9 @@ def test_the_repl_claim_needs_a_real_console():
     assert evaluate(claim, metrics, _GIL).verdict == "inconclusive"
 
 
-def test_a_missing_immortality_flag_is_not_measured():
+def test_the_immortality_flag_is_context_not_a_gate():
     claim = ledger.get("gc.refcount-exec")
-    v = evaluate(claim, {"gc.refcount.exec": Measured(2)}, _GIL)
-    assert v.verdict == "not-measured" and "gc.refcount.exec_immortal" in v.why
+    assert evaluate(claim, {"gc.refcount.exec": Measured(2)}, _GIL).verdict == "holds"
 
 
 def _free_threaded_collector():

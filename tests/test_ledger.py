@@ -84,7 +84,7 @@ _TINY = {
     "demos.race": dict(trials=2, n=1000, big_n=2000, big_trials=1, small_trials=1, fix_trials=1),
     "demos.switching": dict(duration=0.05),
     "demos.countdown": dict(n=20000),
-    "demos.pymalloc": dict(n=20000, k_big=10000, churn_arenas=4, sizes=[1, 17, 41, 512, 513]),
+    "demos.pymalloc": dict(n=20000, k_big=10000, churn_arenas=4, sizes=[1, 17, 24, 25, 33, 41, 512, 513]),
     "demos.boxing": dict(n=2000),
     "demos.gc_pause": dict(trials=2, containers=20000),
     "demos.mp_start": dict(latency_trials=1),

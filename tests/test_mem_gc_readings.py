@@ -1,0 +1,117 @@
+"""Issue 17's readings of the memory and gc sections, judged on synthetic inputs, and the demo facts
+behind them on this interpreter: +1 per reference, the triggers of generations 1 and 2, wholly free
+pools and arenas, 8- against 16-byte classes, how arenas reach the OS, the block range's units and a
+fresh pool's two blocks."""
+import gc
+import sys
+
+import pytest
+
+from bench import ledger
+from bench.judge.evaluate import evaluate
+from bench.judge.stats import Measured
+from demos import _mallocstats, gc_cycles, pymalloc
+
+_GIL = {"version": "3.9.18", "gil_enabled": True, "pymalloc": True}
+_FREE = {"version": "3.13.5", "gil_enabled": False, "pymalloc": False}
+_PYMALLOC = pytest.mark.skipif(_mallocstats.allocator_in_use() != "pymalloc", reason="needs pymalloc here")
+
+
+def _judge(claim_id, facts=_GIL, **values):
+    return evaluate(ledger.get(claim_id), {k.replace("__", "."): Measured(v) for k, v in values.items()}, facts)
+
+
+def test_passing_an_argument_that_adds_two_makes_the_increments_partly():
+    base = {"gc__refcount__increment_assign": 1, "gc__refcount__increment_list": 1,
+            "gc__refcount__fresh_object_immortal": 0}
+    assert _judge("gc.refcount-increments", gc__refcount__increment_argument=2, **base).verdict == "partly"
+    assert _judge("gc.refcount-increments", gc__refcount__increment_argument=1, **base).verdict == "holds"
+
+
+def _older(**extra):
+    values = {"gc__cyclic__trigger_over_threshold": 1.0, "gc__cyclic__collection_seen": 1}
+    values.update(extra)
+    return values
+
+
+def test_older_generations_counted_in_collections_not_objects_contradict_the_note():
+    # What 3.9-3.13 GIL builds show: 11 young collections start generation 1, which then holds ~770x its
+    # threshold in objects.
+    v = _judge("gc.threshold-trigger", **_older(gc__cyclic__gen1__objects_over_threshold_at_trigger=772.0,
+                                                gc__cyclic__gen2__objects_over_threshold_at_trigger=9920.8,
+                                                gc__cyclic__older_collections_on_time=1))
+    assert v.verdict == "partly"
+    assert "collections of the younger generation, not objects" in v.why
+    held = _judge("gc.threshold-trigger", **_older(gc__cyclic__gen1__objects_over_threshold_at_trigger=1.1,
+                                                   gc__cyclic__gen2__objects_over_threshold_at_trigger=1.1,
+                                                   gc__cyclic__older_collections_on_time=1))
+    assert held.verdict == "holds"
+
+
+def test_a_collector_that_never_collects_older_generations_says_so():
+    v = _judge("gc.threshold-trigger", _FREE, **_older(gc__cyclic__older_collections_on_time=0))
+    assert v.verdict == "partly" and "never collects generations 1 and 2 on their own" in v.why
+
+
+def test_the_threshold_claim_cites_the_free_threaded_trigger():
+    refs = [c.reference for c in ledger.get("gc.threshold-trigger").changes]
+    assert any("gc_free_threading.c" in r for r in refs)
+    assert not any("'Garbage Collection (Cycle Collection)'" in r for r in refs)
+
+
+def test_generations_1_and_2_trigger_on_their_count_of_younger_collections():
+    if not gc.isenabled():
+        pytest.skip("the collector is disabled in this process")
+    enabled, callbacks = gc.isenabled(), list(gc.callbacks)
+    r = gc_cycles._older_triggers()
+    assert gc.isenabled() == enabled and gc.callbacks == callbacks
+    threshold = gc.get_threshold()
+    if r.get("gc.cyclic.older_collections_on_time"):
+        for g in (1, 2):
+            assert r["gc.cyclic.gen%d.count_at_trigger" % g] == threshold[g] + 1
+            assert r["gc.cyclic.gen%d.count_is_younger_collections" % g] == 1
+            assert r["gc.cyclic.gen%d.objects_over_threshold_at_trigger" % g] > 2
+    else:
+        assert "gc.cyclic.gen1.count_at_trigger" not in r or r["gc.cyclic.gen1.count_at_trigger"] > threshold[1]
+
+
+def test_wholly_free_pools_and_arenas_decide_their_claims():
+    kept = {"mem__rss_returned_share_after_block_free": 0.0, "mem__arenas_added_on_refill": 0,
+            "mem__emptied_pools_kept_share": 1.0}
+    assert _judge("mem.free-blocks-kept", mem__rss_returned_share_after_pool_free=0.0, **kept).verdict == "holds"
+    assert _judge("mem.free-blocks-kept", mem__rss_returned_share_after_pool_free=0.9, **kept).verdict == "partly"
+    assert _judge("mem.arena-return", mem__fragmented_arenas_freed=0, mem__free_all_arenas_kept=1).verdict == "holds"
+    assert _judge("mem.arena-return", mem__fragmented_arenas_freed=0, mem__free_all_arenas_kept=3).verdict == "partly"
+
+
+def test_16_byte_classes_contradict_the_8_byte_table_where_they_disagree():
+    sixteen = {"mem__block_for_41_bytes": 48, "mem__block_for_17_bytes": 32, "mem__block_for_24_bytes": 32,
+               "mem__block_for_33_bytes": 48}
+    v = _judge("mem.block-rounding", **sixteen)
+    assert v.verdict == "partly" and v.headline["value"] == 48
+    eight = dict(sixteen, mem__block_for_17_bytes=24, mem__block_for_24_bytes=24, mem__block_for_33_bytes=40)
+    assert _judge("mem.block-rounding", **eight).verdict == "holds"
+
+
+def test_the_block_range_in_the_notes_units_and_the_arenas_source():
+    assert _judge("mem.block-size-range", mem__smallest_block_bytes=16,
+                  mem__largest_block_bytes=512).verdict == "contradicted"
+    assert _judge("mem.arena-from-os", mem__arena_os__direct_mmap=1).verdict == "contradicted"
+    assert _judge("mem.arena-from-os", mem__arena_os__direct_mmap=0).verdict == "holds"
+    assert _judge("mem.pool-initial-blocks", mem__pool_initial_blocks=2, mem__pool_blocks_after_second=3).verdict \
+        == "holds"
+    assert _judge("mem.pool-initial-blocks", _FREE, mem__pool_initial_blocks=2).verdict == "n/a"
+
+
+@_PYMALLOC
+def test_pymalloc_shows_whole_pools_kept_mmap_arenas_and_two_blocks():
+    r = pymalloc.observe(n=20000, k_big=10000, churn_arenas=4, sizes=[1, 17, 24, 25, 33, 41, 512, 513])
+    assert (r["mem.block_for_17_bytes"], r["mem.block_for_24_bytes"], r["mem.block_for_25_bytes"],
+            r["mem.block_for_33_bytes"]) == (32, 32, 32, 48)
+    assert (r["mem.smallest_block_bytes"], r["mem.largest_block_bytes"]) == (16, 512)
+    assert r["mem.emptied_pools"] > 0 and r["mem.emptied_pools_arenas_returned"] == 0
+    assert r["mem.emptied_pools_kept_share"] == 1.0
+    assert r["mem.free_all_whole_arenas"] >= 0
+    if sys.platform.startswith("linux"):
+        assert r["mem.arena_os.arenas_added"] >= 8 and r["mem.arena_os.direct_mmap"] in (0, 1)
+    assert r["mem.pool_initial_blocks"] == 2 and r["mem.pool_blocks_after_second"] == 3
