@@ -62,8 +62,9 @@ class Check:
         object.__setattr__(self, "prediction", Prediction.parse(self.prediction))
         object.__setattr__(self, "when", Conditions.parse(self.when))
         if self.prediction.is_two_sample != bool(self.versus):
-            raise LedgerError("%s %s a versus metric (the count it is compared with)"
-                              % (self.prediction, "needs" if self.prediction.is_two_sample else "takes no"))
+            raise LedgerError("%s %s (the count it is compared with)"
+                              % (self.prediction, "needs a versus metric" if self.prediction.is_two_sample
+                                 else "takes no versus metric"))
 
     def metrics(self):
         """The metrics judging this check reads: its own, and the count it is compared with."""
