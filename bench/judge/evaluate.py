@@ -247,9 +247,14 @@ def _applies(case):
     return None
 
 
+def _read(check):
+    """The metrics judging ``check`` reads: its own, and the count a two-sample check compares with."""
+    return (check.metric, check.versus) if check.versus else (check.metric,)
+
+
 def _some_check_applies(case):
     checks = case.applying(case.claim.checks)
-    case.left_out = [c for c in checks if c.optional and any(m not in case.metrics for m in c.metrics())]
+    case.left_out = [c for c in checks if c.optional and any(m not in case.metrics for m in _read(c))]
     case.checks = [c for c in checks if c not in case.left_out]
     if not case.checks:
         return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build")
@@ -258,7 +263,7 @@ def _some_check_applies(case):
 
 def _all_measured(case):
     needed = case.applying(case.claim.given) + case.applying(case.claim.unless) + case.checks
-    missing = sorted({m for c in needed for m in c.metrics() if m not in case.metrics})
+    missing = sorted({m for c in needed for m in _read(c) if m not in case.metrics})
     if missing:
         return Verdict(case.claim.id, V.NOT_MEASURED, "no observation of %s" % ", ".join(missing))
     return None

@@ -107,6 +107,12 @@ class Prediction(_Text):
         """Judged against a second count (the check's ``versus``): removed."""
         return self.kind in TWO_SAMPLE_KINDS
 
+    def check_versus(self, versus):
+        """LedgerError unless a two-sample prediction has a ``versus`` count and no other kind has one."""
+        if self.is_two_sample != bool(versus):
+            raise LedgerError("%s %s (the count it is compared with)"
+                              % (self, "needs a versus metric" if self.is_two_sample else "takes no versus metric"))
+
     @classmethod
     def parse(cls, text):
         """The prediction ``text`` writes; LedgerError (one line, quoting it) when it is none."""

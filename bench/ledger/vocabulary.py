@@ -1,8 +1,7 @@
 """The words a ledger entry is written in: claims, their checks, and the workloads that measure them.
 
 Predictions are ``Prediction`` objects of a small vocabulary (``above(x)``, ``below(x)``,
-``equals(x[,tol])``, ``between(a,b)``, and for counts ``never(rate)`` / ``sometimes(rate)`` /
-``removed(level)`` (against the check's ``versus`` count); see
+``equals(x[,tol])``, ``between(a,b)``, and for counts ``never(rate)`` / ``sometimes(rate)``; see
 ``bench.ledger.predictions``), written as their text in the chapter modules and typed by the
 claim that holds them, so that a malformed one fails the import with a ``LedgerError`` naming
 the claim.  ``when`` / ``applies`` are ``Conditions``: they
@@ -50,25 +49,14 @@ class Check:
     # Judged when the run measured its metric; a run without it (another --only) judges the claim on
     # its other checks and says which was left out, instead of leaving the whole claim not-measured.
     optional: bool = False
-    # The count a two-sample prediction (``removed``) compares this one with: the unfixed control of
-    # a fix, measured in the same run.  Only those predictions take one.
-    versus: str = ""
+    versus: str = ""  # the count a two-sample prediction (removed) compares with: a fix's control
 
     def _typed(self):
         """Parse the text fields in place (frozen, so object.__setattr__); LedgerError when malformed.
-
-        In place because a check may be shared by claims (a precondition); parsing is idempotent.
-        """
+        In place because a check may be shared by claims (a precondition); parsing is idempotent."""
         object.__setattr__(self, "prediction", Prediction.parse(self.prediction))
         object.__setattr__(self, "when", Conditions.parse(self.when))
-        if self.prediction.is_two_sample != bool(self.versus):
-            raise LedgerError("%s %s (the count it is compared with)"
-                              % (self.prediction, "needs a versus metric" if self.prediction.is_two_sample
-                                 else "takes no versus metric"))
-
-    def metrics(self):
-        """The metrics judging this check reads: its own, and the count it is compared with."""
-        return (self.metric, self.versus) if self.versus else (self.metric,)
+        self.prediction.check_versus(self.versus)
 
 
 @dataclass(frozen=True)
@@ -144,7 +132,7 @@ class Claim:
                 raise LedgerError("ledger: claim %s: %s" % (self.id, problem))
 
     def metrics(self):
-        return tuple(m for c in self.given + self.checks + self.unless for m in c.metrics())
+        return tuple(m for c in self.given + self.checks + self.unless for m in (c.metric, c.versus) if m)
 
 
 class Verdict(str, Enum):
