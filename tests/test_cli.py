@@ -77,7 +77,8 @@ def test_run_then_report(tmp_path):
     assert by_claim["gil.countdown-threads-slower"]["verdict"] == "not-measured"
     assert "selection" in by_claim["gil.countdown-threads-slower"]["why"]
     md = _gilbench("report", str(out))
-    assert md.returncode == 0 and "| gil.switch-between-bytecodes" in md.stdout
+    # (measured nowhere in this run: listed under the table, with what is missing under --why)
+    assert md.returncode == 0 and "gil.switch-between-bytecodes" in md.stdout
 
 
 @pytest.mark.parametrize("args", [

@@ -93,7 +93,8 @@ def test_every_cell_traces_to_a_verdict_and_its_metric():
                 # cross claims too: their metric compares the column with its twin
                 assert metrics[(column, v["metric"])]["value"] == v["value"]
                 judged += 1
-    assert judged > 20
+    # (The race claims judged on the control, which the recorded runs did not measure, left the count.)
+    assert judged > 12
     assert (("3.13.5t", "fib.free_threaded_over_gil") in metrics) and (("3.13.5t", "fib.seconds") in metrics)
 
 
@@ -147,7 +148,7 @@ def _columns(*specs):
     return results, verdicts
 
 
-_RACE = ledger.get("gil.race-reproducible")  # changes: 3.10 (the eval breaker), 3.13 (PEP 703)
+_RACE = ledger.get("gil.race-gone-3.10")  # changes: 3.10 (the eval breaker), 3.13 (PEP 703)
 
 
 def test_the_first_decisive_change_names_the_ledgers_change():
@@ -310,11 +311,14 @@ def test_configure_flags_are_cut_at_a_whole_flag():
 
 
 def test_an_undecided_cell_names_the_precondition_it_shows():
-    from bench import ledger
     from bench.judge.evaluate import Verdict
+    from bench.ledger.vocabulary import Check, Claim
     from bench.publish.model import cell_text
 
-    claim = ledger.get("gil.race-fix-join")
+    # A synthetic claim with a precondition: the ledger's race fixes are judged against their control now.
+
+    claim = Claim("t.fix", "gil", "s", "c", "p", (Check("race.fix_join.races", "never(0.05)"),),
+                  given=(Check("race.call.races", "above(0.05)"),))
     precondition = Verdict(claim.id, "inconclusive", "why", value=0.05, interval=(0.0061, 0.17), n=40, events=2,
                            metric="race.call.races")
     assert cell_text(precondition, claim) == "? undecided (needs race.call.races) 2/40 (0.61–17%)"
