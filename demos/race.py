@@ -4,6 +4,7 @@ The note says the result is not always 0 ("GIL이 걸려 있어도 ... race cond
 in its code's docstring, that from 3.10 this is no longer reproducible. It also gives two fixes:
 run the threads one after the other (방법1) and hold a mutex around the loop (방법2).
 """
+import multiprocessing
 import sys
 import threading
 
@@ -142,33 +143,93 @@ def _trials(variant, n, trials):
     }
 
 
-def _record(out, prefix, counts, n, share=True):
-    out[prefix + ".trials"] = counts["trials"]
-    out[prefix + ".nonzero"] = counts["nonzero"]
+def run_round(plan):
+    """One round: each (key, variant, n, interval, trials) of ``plan`` in order -> {key: counts}.
+
+    ``interval`` None keeps the interpreter's default switch interval."""
+    out = {}
+    for key, variant, n, interval, trials in plan:
+        if interval is None:
+            out[key] = _trials(variant, n, trials)
+        else:
+            with switch_interval(interval):
+                out[key] = _trials(variant, n, trials)
+    return out
+
+
+def _round_in_fresh_process(plan):
+    # spawn: a new interpreter per round (its own memory layout, threads and timings), so that
+    # the rounds are as independent as separate runs; the with block ends the worker.
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(1) as pool:
+        return pool.apply(run_round, (plan,))
+
+
+def _split(trials, rounds):
+    """``trials`` spread over ``rounds`` as evenly as they go (earlier rounds take the remainder)."""
+    return [trials // rounds + (1 if r < trials % rounds else 0) for r in range(rounds)]
+
+
+def _plan(n, big_n, small_interval, control_n, trials):
+    """(key, variant, n per thread, switch interval or None, total trials), in the order each round runs them."""
+    return (
+        ("note", "none", n, None, trials["note"]),
+        ("big_n", "none", big_n, None, trials["big_n"]),
+        ("small_interval", "none", n, small_interval, trials["small_interval"]),
+        ("call", "call", n, None, trials["call"]),
+        # The control the fixes are judged against: the same call variant with the switch
+        # interval that makes hand-overs (and so races) frequent on every build, and a larger n.
+        ("control", "call", control_n, small_interval, trials["control"]),
+        ("fix_join", "call-join", control_n, small_interval, trials["fix"]),
+        ("fix_mutex", "call-around-loop", control_n, small_interval, trials["fix"]),
+        ("fix_mutex_per_iter", "call-per-iteration", control_n, small_interval, trials["fix"]),
+    )
+
+
+def _run_rounds(plan, rounds, fresh_processes):
+    """Every variant's trials spread over ``rounds`` rounds, round r of every variant before round
+    r+1 of any, so that drift over the run enters every count; {key: [counts of each round]}."""
+    by_key = {key: [] for key, _, _, _, _ in plan}
+    for r in range(rounds):
+        share = [(key, variant, n, interval, _split(total, rounds)[r])
+                 for key, variant, n, interval, total in plan if _split(total, rounds)[r]]
+        done = _round_in_fresh_process(share) if fresh_processes else run_round(share)
+        for key, counts in done.items():
+            by_key[key].append(counts)
+    return by_key
+
+
+def _record(out, prefix, per_round, n, share=True):
+    trials = sum(c["trials"] for c in per_round)
+    nonzero = sum(c["nonzero"] for c in per_round)
+    out[prefix + ".trials"] = trials
+    out[prefix + ".nonzero"] = nonzero
     out[prefix + ".n"] = n
+    # Per round (each a fresh process when the run asks for it): rounds that disagree show here.
+    out[prefix + ".nonzero_by_round"] = [c["nonzero"] for c in per_round]
+    out[prefix + ".trials_by_round"] = [c["trials"] for c in per_round]
     if share:
-        out[prefix + ".share_nonzero"] = counts["nonzero"] / max(counts["trials"], 1)
-        out[prefix + ".max_abs"] = counts["max_abs"]
+        out[prefix + ".share_nonzero"] = nonzero / max(trials, 1)
+        out[prefix + ".max_abs"] = max([c["max_abs"] for c in per_round] or [0])
 
 
-def observe(trials=40, n=100_000, big_n=1_000_000, big_trials=6, small_interval=1e-5,
-            small_trials=20, call_trials=40, fix_trials=5):
-    default_interval = sys.getswitchinterval()
-    out = {"race.default_interval": default_interval}
-    _record(out, "race.note", _trials("none", n, trials), n)
-    _record(out, "race.big_n", _trials("none", big_n, big_trials), big_n)
-    with switch_interval(small_interval):
-        small = _trials("none", n, small_trials)
-    _record(out, "race.small_interval", small, n)
-    out["race.small_interval.interval"] = small_interval
-    _record(out, "race.call", _trials("call", n, call_trials), n)
-    # The note's fixes, applied to the call variant (it races on every build, so a fix has
-    # something to fix).  The note uses N = 1,000,000; n keeps the runs short, and the point is
-    # x == 0 in every trial, not the size.
-    out["race.fix_body"] = "x = x + _one()"
-    for key, variant in (("fix_join", "call-join"), ("fix_mutex", "call-around-loop"),
-                         ("fix_mutex_per_iter", "call-per-iteration")):
-        _record(out, "race." + key, _trials(variant, n, fix_trials), n, share=False)
+def observe(trials=400, n=100_000, big_n=1_000_000, big_trials=4, small_interval=1e-6, small_trials=80,
+            call_trials=40, control_n=200_000, control_trials=40, fix_trials=40, rounds=4, fresh_processes=True):
+    """Count the trials that end with x != 0, per variant, over ``rounds`` rounds.
+
+    Fast-mode defaults decide the count claims (0 of 400 bounds the note's race below 1%, 0 of 80 a
+    variant's below 5%, at 97.5% one-sided); a fix is decided against the control by an exact test.
+    """
+    plan = _plan(n, big_n, small_interval, control_n,
+                 {"note": trials, "big_n": big_trials, "small_interval": small_trials, "call": call_trials,
+                  "control": control_trials, "fix": fix_trials})
+    rounds = max(1, min(rounds, max(t for *_, t in plan)))
+    by_key = _run_rounds(plan, rounds, fresh_processes)
+    out = {"race.default_interval": sys.getswitchinterval(), "race.rounds": rounds,
+           "race.fresh_processes": bool(fresh_processes), "race.small_interval.interval": small_interval,
+           "race.control.interval": small_interval, "race.fix_body": "x = x + _one()"}
+    for key, variant, size, _, _ in plan:
+        _record(out, "race." + key, by_key[key], size, share=not key.startswith("fix_"))
     return out
 
 
@@ -183,20 +244,27 @@ def main():
     rows = (("note's code, n=%d" % r["race.note.n"], "race.note"),
             ("note's code, n=%d" % r["race.big_n.n"], "race.big_n"),
             ("switch interval %g s" % r["race.small_interval.interval"], "race.small_interval"),
-            ("x = x + _one() (a call inside)", "race.call"))
+            ("x = x + _one() (a call inside)", "race.call"),
+            ("control: the call, n=%d, %g s" % (r["race.control.n"], r["race.control.interval"]), "race.control"))
     for label, key in rows:
-        print("  %-34s x != 0 in %2d of %2d trials (%.0f%%), max |x| = %d" % (
-            label, r[key + ".nonzero"], r[key + ".trials"],
-            100 * r[key + ".share_nonzero"], r[key + ".max_abs"]))
-    for label, key in (("fix of the call variant: join", "race.fix_join"),
-                       ("fix of the call variant: lock/loop", "race.fix_mutex"),
-                       ("fix of the call variant: lock/iter", "race.fix_mutex_per_iter")):
-        print("  %-34s x != 0 in %2d of %2d trials" % (label, r[key + ".nonzero"], r[key + ".trials"]))
+        print("  %-38s x != 0 in %3d of %3d trials (%.0f%%), max |x| = %d; per round %s" % (
+            label, r[key + ".nonzero"], r[key + ".trials"], 100 * r[key + ".share_nonzero"], r[key + ".max_abs"],
+            _per_round(r, key)))
+    for label, key in (("fix of the control: join", "race.fix_join"),
+                       ("fix of the control: lock/loop", "race.fix_mutex"),
+                       ("fix of the control: lock/iter", "race.fix_mutex_per_iter")):
+        print("  %-38s x != 0 in %3d of %3d trials" % (label, r[key + ".nonzero"], r[key + ".trials"]))
+    print("  (%d rounds, %s)" % (r["race.rounds"], "each in a fresh process" if r["race.fresh_processes"]
+                                 else "in this process"))
     print()
     print("a race is a chance event: 0 of N trials means 'not seen', not 'impossible'; it only bounds")
     print("the rate (95%%, exact): below %.1f%% for 0 of %d trials. `gilbench run` judges every count this way."
           % (100 * _upper_bound_of_none(r["race.note.trials"]), r["race.note.trials"]))
     conclude("race", r)
+
+
+def _per_round(r, key):
+    return " ".join("%d/%d" % kn for kn in zip(r[key + ".nonzero_by_round"], r[key + ".trials_by_round"]))
 
 
 def _upper_bound_of_none(trials):

@@ -37,6 +37,8 @@ SCRIPT = "import sys\n\n\nvar = 'memory'\nref_count = sys.getrefcount(var)\nprin
 ALIAS = ("import sys\n\n\nfoo = 'memory'\nbar = foo\n\nref_count = sys.getrefcount(foo)\nprint(ref_count)\n\n"
          "bar = None\nref_count = sys.getrefcount(foo)\nprint(ref_count)\n")
 LIST = "import sys\n\nlst = list()\nprint(sys.getrefcount(lst))\nlst.append(lst)\nprint(sys.getrefcount(lst))\n"
+# The GIL section's snippet (claim gil.refcount-alias-list): a list, so never immortal.
+ALIAS_LIST = "import sys\n\n\nfoo = []\nbar = foo\nprint(sys.getrefcount(foo))\n"
 EXEC = "import sys\n\nexec(compile(\"var = 'memory'\", \"<string>\", \"exec\"))\nprint(sys.getrefcount(var))\n"
 REPL_LINES = ("import sys", 'var = "memory"', "print(sys.getrefcount(var))")
 
@@ -225,6 +227,7 @@ def observe():
                 "gc.refcount.alias_immortal": immortal})
     (lst, lst_self), _ = run_script(LIST)
     out.update({"gc.refcount.list": lst, "gc.refcount.list_self": lst_self})
+    (out["gc.refcount.alias_list"],), _ = run_script(ALIAS_LIST)
     out.update(_increments())
     out.update(_freed_at_zero())
     return out

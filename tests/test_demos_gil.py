@@ -9,7 +9,7 @@ import pytest
 
 from demos import countdown, fib, gil_release, race, switching
 
-_RACE_VARIANTS = ("note", "big_n", "small_interval", "call")
+_RACE_VARIANTS = ("note", "big_n", "small_interval", "call", "control")
 _RACE_FIXES = ("fix_join", "fix_mutex", "fix_mutex_per_iter")
 
 
@@ -25,8 +25,9 @@ def _check_flat_json(result):
 @pytest.fixture(scope="module")
 def race_result():
     # Small sizes: only structure and the fixes' deterministic x == 0 are checked.
+    # Two rounds, each in a fresh (spawned) process, as gilbench run does.
     return race.observe(trials=4, n=20_000, big_n=50_000, big_trials=2, small_interval=1e-4,
-                        small_trials=3, fix_trials=3)
+                        small_trials=3, call_trials=3, control_n=20_000, control_trials=3, fix_trials=3, rounds=2)
 
 
 def test_race_keys_types_and_ranges(race_result):
@@ -42,6 +43,22 @@ def test_race_keys_types_and_ranges(race_result):
         assert isinstance(r["race.%s.max_abs" % v], int) and r["race.%s.max_abs" % v] >= 0
         assert isinstance(r["race.%s.n" % v], int)
     assert r["race.note.n"] == 20_000 and r["race.big_n.n"] == 50_000
+    assert r["race.rounds"] == 2 and r["race.fresh_processes"] is True
+
+
+def test_race_trials_are_spread_over_rounds_and_recorded_per_round(race_result):
+    r = race_result
+    for v in _RACE_VARIANTS + _RACE_FIXES:
+        per_round, nonzero = r["race.%s.trials_by_round" % v], r["race.%s.nonzero_by_round" % v]
+        assert sum(per_round) == r["race.%s.trials" % v] and sum(nonzero) == r["race.%s.nonzero" % v]
+        assert len(per_round) == len(nonzero) <= 2
+    assert r["race.note.trials_by_round"] == [2, 2]
+    assert r["race.small_interval.trials_by_round"] == [2, 1]  # the remainder goes to the earlier rounds
+
+
+def test_the_ledger_names_every_key_race_observes(race_result):
+    from bench import ledger
+    assert set(race_result) == set(ledger.workload("race").observes)
 
 
 def test_race_fixes_always_end_at_zero(race_result):
@@ -65,7 +82,7 @@ def test_race_restores_switch_interval_on_error(monkeypatch):
 
     monkeypatch.setattr(race, "_trials", fake_trials)
     with pytest.raises(RuntimeError):
-        race.observe(small_interval=1e-3)
+        race.observe(small_interval=1e-3, fresh_processes=False)
     assert sys.getswitchinterval() == before
 
 
@@ -238,7 +255,8 @@ def test_fib_value_is_exact():
 def test_main_narrates_the_note_and_the_interpreter(module, monkeypatch, capsys):
     # main() uses the defaults; shrink the work so the test stays fast.
     small = {
-        race: dict(trials=2, n=5_000, big_n=10_000, big_trials=1, small_trials=1, fix_trials=1),
+        race: dict(trials=2, n=5_000, big_n=10_000, big_trials=1, small_trials=1, call_trials=1, control_n=5_000,
+                   control_trials=1, fix_trials=1, rounds=1),
         switching: dict(duration=0.02),
         gil_release: dict(scale=0.125),  # every total splits evenly over 1, 2 and 4 threads
         fib: dict(n=15),

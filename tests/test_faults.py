@@ -359,8 +359,8 @@ def _column_with(tmp_path, observations_text):
 @pytest.mark.parametrize("damage,expected", [
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], x=float("nan")))),
      "observations['x'] is not a finite number"),
-    (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": "abc"}))),
-     "observations['switch.default_interval'] is \"abc\", where a number belongs"),
+    (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"race.note.trials": "abc"}))),
+     "observations['race.note.trials'] is \"abc\", where a number belongs"),
     (lambda o: json.dumps(dict(o, observations=dict(o["observations"], **{"switch.default_interval": 1e400}))),
      "not a finite number"),
 ], ids=["NaN", "a string for a number", "1e400"])

@@ -52,7 +52,7 @@ def _replace_workload(name, **changes):
     {"claim": "Threads take turns, say."}, {"phrase": "다른 말"}, {"section": "Another heading"},
     {"note_figure": "x9 (typo fixed)"}, {"departs": "we depart elsewhere"},
     {"changes": (Change("3.10", "another wording", "PEP 0"),)}, {"context": ("race.note.trials",)},
-    {"headline": Headline("race.note.races", "another unit", "reworded")},
+    {"headline": Headline("race.control.races", "another unit", "reworded")},
 ], ids=lambda c: next(iter(c)))
 def test_editing_a_claims_prose_leaves_the_fingerprint(monkeypatch, changes):
     before = results_format.ledger_fingerprint()
@@ -65,7 +65,9 @@ def test_editing_a_checks_why_leaves_the_fingerprint(monkeypatch):
 
 
 @pytest.mark.parametrize("changes", [{"prediction": "above(123.0)"}, {"metric": "race.call.races"},
-                                     {"when": "gil-off"}, {"optional": True}], ids=lambda c: next(iter(c)))
+                                     {"when": "gil-off"}, {"optional": True},
+                                     {"prediction": "removed(0.05)", "versus": "race.call.races"}],
+                         ids=lambda c: "+".join(c))
 def test_changing_a_check_changes_the_fingerprint(monkeypatch, changes):
     before = results_format.ledger_fingerprint()
     assert _fingerprint_with(monkeypatch, claims=_replace_check("gil.race-reproducible", **changes)) != before

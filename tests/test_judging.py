@@ -115,12 +115,73 @@ def test_a_fix_is_shown_only_where_the_unfixed_code_fails_clearly_more_often():
         assert unshown.verdict == "inconclusive" and "cannot be shown" in unshown.why
 
 
-def test_the_race_fix_claims_name_their_precondition():
+def test_the_race_fix_claims_are_judged_against_the_control():
     for cid in ("gil.race-fix-join", "gil.race-fix-mutex"):
-        assert [g.metric for g in ledger.get(cid).given] == ["race.call.races"]
-    # "that race is gone" is about the note's code: the call variant is shown, not judged
+        claim = ledger.get(cid)
+        assert claim.given == () and claim.checks
+        assert all(c.prediction.kind == "removed" and c.versus == "race.control.races" for c in claim.checks)
+    # "that race is gone" is about the note's code only; the variants are shown, not judged
     gone = ledger.get("gil.race-gone-3.10")
-    assert "race.call.races" not in gone.metrics() and "race.call.races" in gone.context
+    assert set(gone.metrics()) == {"race.note.races"}
+    # the general statement is judged on code that races under a GIL, not on the note's code
+    assert ledger.get("gil.race-reproducible").metrics() == ("race.control.races",)
+
+
+def test_no_race_metric_is_judged_by_two_claims():
+    """Complementary claims must not count one measurement twice (issue 17 item 3)."""
+    judged = {}
+    for claim in ledger.CLAIMS:
+        for check in claim.checks:
+            if check.metric.startswith("race."):
+                judged.setdefault(check.metric, set()).add(claim.id)
+    assert all(len(ids) == 1 for ids in judged.values()), judged
+
+
+def test_fisher_exact_matches_the_hypergeometric_tail():
+    # 0 of 15 against 15 of 15: the only table as extreme, 1 / C(30, 15)
+    assert stats.fisher_less(0, 15, 15, 15) == pytest.approx(1 / 155117520, rel=1e-9)
+    # equal counts: the tail includes half the mass and more; nothing to tell
+    assert stats.fisher_less(3, 10, 3, 10) == pytest.approx(0.68576, abs=1e-4)
+    assert stats.fisher_less(0, 40, 0, 40) == 1.0
+    # the other direction is never "lower"
+    assert stats.fisher_less(5, 5, 0, 5) == 1.0
+    # R: fisher.test(matrix(c(0, 60, 12, 48), 2), alternative = "less")$p.value = 0.0001327
+    assert stats.fisher_less(0, 60, 12, 60) == pytest.approx(1.3273e-4, rel=1e-3)
+    with pytest.raises(ValueError):
+        stats.fisher_less(3, 2, 0, 5)
+
+
+@pytest.mark.parametrize("fixed,control,expected", [
+    ((0, 15), (15, 15), "holds"),         # p = 6.4e-9
+    ((0, 40), (0, 40), "inconclusive"),   # the control did not race: nothing to fix
+    ((0, 40), (2, 40), "inconclusive"),   # p = 0.25: two races in 40 cannot show a fix
+    ((1, 40), (40, 40), "contradicted"),  # one race with the fix: it does not remove it
+])
+def test_removed_is_an_exact_test_of_the_fix_against_its_control(fixed, control, expected):
+    claim = Claim("t.x", "gil", "s", "c", "p", (Check("fix", "removed(0.05)", versus="unfixed"),))
+    v = evaluate.evaluate(claim, {"fix": stats.count(*fixed), "unfixed": stats.count(*control)}, _FACTS)
+    assert v.verdict == expected
+    assert "against unfixed = %d/%d" % control in v.why and "Fisher exact" in v.why
+    missing = evaluate.evaluate(claim, {"fix": stats.count(*fixed)}, _FACTS)
+    assert missing.verdict == "not-measured" and "unfixed" in missing.why
+
+
+def test_removed_needs_a_versus_count_and_only_it_takes_one():
+    from bench.ledger.predictions import LedgerError
+    with pytest.raises(LedgerError, match="needs a versus"):
+        Claim("t.x", "gil", "s", "c", "p", (Check("fix", "removed(0.05)"),))
+    with pytest.raises(LedgerError, match="takes no versus"):
+        Claim("t.x", "gil", "s", "c", "p", (Check("fix", "never(0.05)", versus="unfixed"),))
+    claim = Claim("t.x", "gil", "s", "c", "p", (Check("fix", "removed(0.05)", versus="unfixed"),))
+    assert claim.metrics() == ("fix", "unfixed")
+
+
+def test_join_waits_is_decided_by_its_control_in_fast_mode():
+    claim = ledger.get("mp.join-waits")
+    metrics = {"mp.life.join.misordered": stats.count(0, 15), "mp.life.join.no_join_misordered": stats.count(15, 15)}
+    assert evaluate.evaluate(claim, metrics, _FACTS).verdict == "holds"
+    metrics["mp.life.join.no_join_misordered"] = stats.count(0, 15)
+    assert evaluate.evaluate(claim, metrics, _FACTS).verdict == "inconclusive"
 
 
 # --- judged against the machine ---------------------------------------------------------
@@ -221,7 +282,7 @@ def test_ratios_pair_runs_by_round_even_when_a_round_is_missing(tmp_path):
 
 
 def test_reasons_are_true(tmp_path):
-    _write_folder(tmp_path / "a", [], {}, selection=("switching",))
+    _write_folder(tmp_path / "a", [], {}, selection=("switching", "race"))
     table = verdicts(load(str(tmp_path)))["a"]
     # countdown was not selected: said so
     assert "not in this run's selection" in table["gil.countdown-threads-slower"].why
@@ -247,7 +308,7 @@ def test_an_unknown_results_format_is_one_clear_error(tmp_path):
 
 
 def test_json_report_and_markdown_counts(tmp_path):
-    obs = {"race.note.nonzero": 0, "race.note.trials": 40, "race.call.nonzero": 7, "race.call.trials": 40}
+    obs = {"race.control.nonzero": 0, "race.control.trials": 40, "race.call.nonzero": 7, "race.call.trials": 40}
     _write_folder(tmp_path / "3.12.1", [], obs, selection=("race",))
     doc = json.loads(report.render(str(tmp_path), "json"))
     assert doc["format"] == report.FORMAT
@@ -282,15 +343,18 @@ def test_an_optional_check_is_judged_when_measured_and_said_when_not():
     from bench.judge.evaluate import evaluate
     from bench.judge.stats import Measured
 
-    claim = ledger.get("gil.threads-no-benefit")
-    facts = {"version": "3.12.1", "gil_enabled": True, "free_threaded": False, "cpu_count": 2, "cpus_usable": 2,
-             "machine_parallelism": Measured(1.9, (1.8, 2.0), 6)}
-    cpu = {"countdown.parallel_share.threads2": Measured(0.0, (-0.1, 0.1), 6),
-           "countdown.processes_vs_threads2": Measured(1.8, (1.7, 1.9), 6)}
+    # The ledger's one optional check (the I/O side of gil.threads-no-benefit) became a claim of its own
+    # (gil.io-threads-benefit, issue 17 item 1); the word stays, shown on a synthetic claim.
+    claim = Claim("t.x", "gil", "s", "c", "p",
+                  (Check("countdown.parallel_share.threads2", "below(0.5)"),
+                   Check("io.speedup.threads2", "below(1.5)", optional=True, why="the I/O side")))
+    facts = {"version": "3.12.1", "gil_enabled": True, "free_threaded": False, "cpu_count": 2, "cpus_usable": 2}
+    cpu = {"countdown.parallel_share.threads2": Measured(0.0, (-0.1, 0.1), 6)}
     without_io = evaluate(claim, cpu, facts)
     assert without_io.verdict == "holds" and "io.speedup.threads2 not measured in this run" in without_io.why
     with_io = evaluate(claim, dict(cpu, **{"io.speedup.threads2": Measured(1.9, (1.85, 1.95), 6)}), facts)
     assert with_io.verdict == "partly" and "the I/O side" in with_io.why
+    assert not any(c.metric.startswith("io.") for c in ledger.get("gil.threads-no-benefit").checks)
 
 
 def test_dropped_observations_leave_the_workloads_timings_judged(tmp_path):

@@ -97,7 +97,8 @@ def test_every_cell_traces_to_a_verdict_and_its_metric():
                 # cross claims too: their metric compares the column with its twin
                 assert metrics[(column, v["metric"])]["value"] == v["value"]
                 judged += 1
-    assert judged > 20
+    # (The race claims judged on the control, which the recorded runs did not measure, left the count.)
+    assert judged > 12
     # The fixture timed fib(25), the twin ratio's benchmark, but not fib(30) (GIL on over off, added later):
     # the twin ratio is measured in the free-threaded column, the same-binary one nowhere.
     assert ("3.13.5t", "countdown.ratio.threads2") in metrics
@@ -155,7 +156,7 @@ def _columns(*specs):
     return results, verdicts
 
 
-_RACE = ledger.get("gil.race-reproducible")  # changes: 3.10 (the eval breaker), 3.13 (PEP 703)
+_RACE = ledger.get("gil.race-gone-3.10")  # changes: 3.10 (the eval breaker), 3.13 (PEP 703)
 
 
 def test_the_first_decisive_change_names_the_ledgers_change():
@@ -318,11 +319,14 @@ def test_configure_flags_are_cut_at_a_whole_flag():
 
 
 def test_an_undecided_cell_names_the_precondition_it_shows():
-    from bench import ledger
     from bench.judge.evaluate import Verdict
+    from bench.ledger.vocabulary import Check, Claim
     from bench.publish.model import cell_text
 
-    claim = ledger.get("gil.race-fix-join")
+    # A synthetic claim with a precondition: the ledger's race fixes are judged against their control now.
+
+    claim = Claim("t.fix", "gil", "s", "c", "p", (Check("race.fix_join.races", "never(0.05)"),),
+                  given=(Check("race.call.races", "above(0.05)"),))
     # A failed precondition says so in words, with the precondition's own count, never the claim's value.
     precondition = Verdict(claim.id, "inconclusive", "why", value=0.0, interval=(0.0, 0.072), n=40, events=0,
                            metric="race.call.races", words="precondition failed: race.call.races = 0/40 (≤7.2%)")

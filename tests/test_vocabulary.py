@@ -40,7 +40,7 @@ def _refusal(make):
 def test_a_misspelt_prediction_names_the_claim_and_the_known_words():
     message = _refusal(lambda: _claim(("race.note.races", "nevr(0.01)"), claim_id="gil.x"))
     assert message == ("ledger: claim gil.x: unknown prediction 'nevr(0.01)' "
-                       "(known: above, below, between, equals, never, sometimes)")
+                       "(known: above, below, between, equals, never, removed, sometimes)")
 
 
 @pytest.mark.parametrize("text", ["above(1,2)", "between(1.5)", "equals()", "equals(1,2,3)", "never(0.01,0.05)"])
@@ -118,7 +118,7 @@ def test_a_broken_ledger_fails_in_one_line(tmp_path, command):
     assert proc.stdout == ""
     assert proc.stderr.splitlines() == [
         "gilbench: error: ledger: claim gil.race-gone-3.10: unknown prediction 'nevr(0.01)' "
-        "(known: above, below, between, equals, never, sometimes)"]
+        "(known: above, below, between, equals, never, removed, sometimes)"]
 
 
 # --- the typed words --------------------------------------------------------------------

@@ -10,6 +10,10 @@ Predictions (``bench.ledger.predictions.Prediction``, typed by the ledger):
                   of its rate is below r; one event contradicts it
   sometimes(r)    it does happen: holds as soon as one event is seen; contradicted only when the
                   95% upper bound of its rate is below r
+  removed(a)      an event the check's ``versus`` count shows is gone (a fix against its unfixed
+                  control, same run): holds when none is seen here and a one-sided Fisher exact test
+                  gives p < a that this rate is below the control's; one event here contradicts it;
+                  otherwise (the control did not show the event often enough) inconclusive
 A value with an interval (``bench.judge.stats``) is judged by the interval, never by its point:
 when the prediction's bound lies inside the interval the verdict is ``within-noise``; a count
 whose bound cannot decide is ``inconclusive`` ("not seen in n trials (rate <= X%)").
@@ -21,6 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
+from bench.judge import stats
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
 from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
@@ -113,15 +118,29 @@ def _judge_equals(value, tol, measured):
     return V.WITHIN_NOISE
 
 
-def judge(prediction, measured):
-    """One check of a ``Prediction``: holds, contradicted, within-noise or (counts) inconclusive."""
+def _judge_removed(level, m, reference):
+    if m.events > 0:
+        return V.CONTRADICTED
+    return V.HOLDS if _fisher(m, reference) < level else V.INCONCLUSIVE
+
+
+def _fisher(m, reference):
+    return stats.fisher_less(m.events, m.n, reference.events, reference.n)
+
+
+def judge(prediction, measured, reference=None):
+    """One check of a ``Prediction``: holds, contradicted, within-noise or (counts) inconclusive.
+    ``reference``: the count a two-sample prediction compares ``measured`` with (its check's versus)."""
     kind, args = prediction.kind, prediction.bounds
     v = measured.value
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         raise ValueError("no finite value (%r)" % v)
     if prediction.is_count:
-        if not measured.is_count:
-            raise ValueError("%s needs a count of events in trials, got a plain value" % prediction)
+        if not measured.is_count or (prediction.is_two_sample and not (reference and reference.is_count)):
+            raise ValueError("%s needs a count of events in trials%s, got a plain value"
+                             % (prediction, " and a count to compare with" if prediction.is_two_sample else ""))
+        if prediction.is_two_sample:
+            return _judge_removed(args[0], measured, reference)
         return _judge_count(kind, args[0], measured)
     if kind == "equals":
         return _judge_equals(args[0], args[1] if len(args) > 1 else 0.0, measured)
@@ -143,8 +162,12 @@ def judge(prediction, measured):
     return V.WITHIN_NOISE
 
 
-def _reason(check, m, outcome):
+def _reason(check, m, outcome, reference=None):
     text = "%s = %s, predicted %s: %s" % (check.metric, _describe(m), check.prediction, outcome)
+    if reference is not None:
+        # What the exact test covers: that this rate is below the control's, not that it is zero.
+        text += (" (against %s = %s: one-sided Fisher exact p = %s that the rate here is not below it)"
+                 % (check.versus, _describe(reference), _p_value(_fisher(m, reference))))
     if check.why:
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
@@ -154,6 +177,13 @@ def _reason(check, m, outcome):
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text
+
+
+def _p_value(p):
+    """A p-value as read: two significant digits, tiny ones as a power of ten, never e-notation."""
+    if p >= 0.001:
+        return "%.2g" % p
+    return "below 10^%d" % math.ceil(math.log10(max(p, 1e-300)))
 
 
 def _combine(outcomes):
@@ -224,9 +254,14 @@ def _applies(case):
     return None
 
 
+def _read(check):
+    """The metrics judging ``check`` reads: its own, and the count a two-sample check compares with."""
+    return (check.metric, check.versus) if check.versus else (check.metric,)
+
+
 def _some_check_applies(case):
     checks = case.applying(case.claim.checks)
-    case.left_out = [c for c in checks if c.optional and c.metric not in case.metrics]
+    case.left_out = [c for c in checks if c.optional and any(m not in case.metrics for m in _read(c))]
     case.checks = [c for c in checks if c not in case.left_out]
     if not case.checks:
         return Verdict(case.claim.id, V.NA, "no check of this claim applies to this interpreter's version or build",
@@ -236,7 +271,7 @@ def _some_check_applies(case):
 
 def _all_measured(case):
     needed = case.applying(case.claim.given) + case.applying(case.claim.unless) + case.checks
-    missing = sorted({c.metric for c in needed if c.metric not in case.metrics})
+    missing = sorted({m for c in needed for m in _read(c) if m not in case.metrics})
     if missing:
         return Verdict(case.claim.id, V.NOT_MEASURED, "no observation of %s" % ", ".join(missing))
     return None
@@ -277,7 +312,7 @@ def _unless(case):
     claim, metrics = case.claim, case.metrics
     for check in case.applying(claim.unless):
         m = metrics[check.metric]
-        if judge(check.prediction, m) == V.HOLDS:
+        if judge(check.prediction, m, _reference(case, check)) == V.HOLDS:
             shown = [c.metric for c in case.checks] + [k for k in claim.context if k in metrics]
             values = ", ".join("%s = %s" % (k, _describe(metrics[k])) for k in dict.fromkeys(shown))
             why = "%s (%s = %s; not judged: %s)" % (check.why, check.metric, _describe(m), values)
@@ -291,7 +326,7 @@ def _preconditions(case):
     """Inconclusive when a ``given`` check does not hold: the claim cannot be shown in this run."""
     for check in case.applying(case.claim.given):
         m = case.metrics[check.metric]
-        outcome = judge(check.prediction, m)
+        outcome = judge(check.prediction, m, _reference(case, check))
         if outcome != V.HOLDS:
             return Verdict(case.claim.id, V.INCONCLUSIVE,
                            "cannot be shown in this run: it needs %s = %s to hold (%s), but it is %s"
@@ -301,11 +336,16 @@ def _preconditions(case):
     return None
 
 
+def _reference(case, check):
+    """The count a two-sample check is compared with, or None."""
+    return case.metrics[check.versus] if check.versus else None
+
+
 def _checks_judged(case):
     """Each check's outcome; not-measured when a value cannot be judged (not finite, not a count)."""
     for check in case.checks:
         try:
-            case.outcomes.append(judge(check.prediction, case.metrics[check.metric]))
+            case.outcomes.append(judge(check.prediction, case.metrics[check.metric], _reference(case, check)))
         except ValueError as exc:
             return Verdict(case.claim.id, V.NOT_MEASURED, "%s: bad value (%s)" % (check.metric, exc),
                            metric=check.metric)
@@ -319,7 +359,7 @@ _GATES = (_applies, _some_check_applies, _all_measured, _machine_parallelism, _u
 def _judged(case):
     """The verdict of a claim through every gate: its checks combined, with every reason."""
     claim, metrics, checks = case.claim, case.metrics, case.checks
-    reasons = [_reason(c, metrics[c.metric], o) for c, o in zip(checks, case.outcomes)]
+    reasons = [_reason(c, metrics[c.metric], o, _reference(case, c)) for c, o in zip(checks, case.outcomes)]
     reasons += ["%s not measured in this run, so not judged" % c.metric for c in case.left_out]
     if case.note:
         reasons.append(case.note)

@@ -14,6 +14,9 @@
   (``within``: a share outside it is the gains' noise, and the method says it was clipped).
 - A mean of values with no spread (all equal, all zero) has no interval: zero width would read
   as certainty.
+- Two counts (a fix against its unfixed control, run in the same run) are compared with the
+  one-sided Fisher exact test (``fisher_less``): the chance, if both had one rate, of a split at
+  least as lopsided as the one seen.
 - One value bounds nothing: its interval is unbounded, and no prediction is decided on it.
 - Columns measured at different times (two interpreters) cannot be paired: their ratio gets a
   Welch interval on the logarithms of the per-run means, and says it is unpaired.
@@ -120,6 +123,25 @@ def count(events, trials):
         return Measured(events / trials, one_sided_bound(events, trials), trials, events,
                         "clopper-pearson (one-sided 95%% at %s events)" % ("0" if events == 0 else "all"))
     return Measured(events / trials, clopper_pearson(events, trials), trials, events, "clopper-pearson")
+
+
+def _log_choose(n, k):
+    return math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
+
+
+def fisher_less(events, trials, ref_events, ref_trials):
+    """One-sided Fisher exact p-value that ``events`` of ``trials`` has a lower rate than
+    ``ref_events`` of ``ref_trials``: P(X <= events) for X hypergeometric with the table's margins
+    (exact whatever the counts; 0 of 15 against 15 of 15 gives 1/C(30,15), about 6.4e-9)."""
+    for k, n in ((events, trials), (ref_events, ref_trials)):
+        if n <= 0 or not 0 <= k <= n:
+            raise ValueError("a count needs 0 <= events <= trials and trials > 0 (got %r of %r)" % (k, n))
+    total, drawn = events + ref_events, trials
+    whole = _log_choose(trials + ref_trials, drawn)
+    lowest = max(0, total - ref_trials)
+    p = sum(math.exp(_log_choose(total, i) + _log_choose(trials + ref_trials - total, drawn - i) - whole)
+            for i in range(lowest, events + 1))
+    return min(p, 1.0)
 
 
 # --- timings -----------------------------------------------------------------------------

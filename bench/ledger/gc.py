@@ -251,7 +251,8 @@ _FULL = _GC_PAUSE.benchmark("full", containers=200000)
 # The keys each workload's observe() returns (on any interpreter: some only on some builds);
 # bench.ledger.producer() finds a metric's workload among them and the derived metrics.
 _OBSERVED_REFCOUNT = (
-    "gc.refcount.alias", "gc.refcount.alias_delta", "gc.refcount.alias_immortal", "gc.refcount.exec",
+    "gc.refcount.alias", "gc.refcount.alias_delta", "gc.refcount.alias_immortal", "gc.refcount.alias_list",
+    "gc.refcount.exec",
     "gc.refcount.exec_immortal", "gc.refcount.finalizer_ran_at_del",
     "gc.refcount.freed_at_del_with_gc_disabled", "gc.refcount.fresh_object_immortal",
     "gc.refcount.gc_was_disabled", "gc.refcount.increment_argument", "gc.refcount.increment_assign",

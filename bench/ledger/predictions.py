@@ -8,6 +8,8 @@ A check predicts ``kind(bound, ...)``, a ``Prediction``:
   equals(x,tol)   the value is within tol of x: for measured values, which can never be exact
   never(r)        an event counted over trials does not happen (its rate is below r)
   sometimes(r)    it does happen (the rate is not shown to be below r)
+  removed(a)      an event its check's ``versus`` count shows is gone: none here, and fewer than
+                  there by a one-sided Fisher exact test at level a (a fix against its control)
 (``bench.judge.evaluate`` says how each is judged against an interval.)
 
 ``when`` / ``applies`` are ``Conditions``: ``Condition`` words that must all hold on an
@@ -25,9 +27,12 @@ import math
 import re
 
 # Kind -> how many numbers it takes.
-KINDS = {"above": (1,), "below": (1,), "between": (2,), "equals": (1, 2), "never": (1,), "sometimes": (1,)}
+KINDS = {"above": (1,), "below": (1,), "between": (2,), "equals": (1, 2), "never": (1,), "sometimes": (1,),
+         "removed": (1,)}
 # The kinds judged on a count of events in trials, not on a plain value.
-COUNT_KINDS = ("never", "sometimes")
+COUNT_KINDS = ("never", "sometimes", "removed")
+# The kinds that compare a count with another count of the same run (the check's ``versus``).
+TWO_SAMPLE_KINDS = ("removed",)
 # The condition words; the two version words take a (major, minor) version.
 CONDITION_WORDS = ("version>=", "version<", "gil-on", "gil-off", "multicore", "pymalloc", "parallel")
 _VERSION_WORDS = ("version>=", "version<")
@@ -94,8 +99,19 @@ class Prediction(_Text):
 
     @property
     def is_count(self):
-        """Judged on a count of events in trials (never, sometimes)."""
+        """Judged on a count of events in trials (never, sometimes, removed)."""
         return self.kind in COUNT_KINDS
+
+    @property
+    def is_two_sample(self):
+        """Judged against a second count (the check's ``versus``): removed."""
+        return self.kind in TWO_SAMPLE_KINDS
+
+    def check_versus(self, versus):
+        """LedgerError unless a two-sample prediction has a ``versus`` count and no other kind has one."""
+        if self.is_two_sample != bool(versus):
+            raise LedgerError("%s %s (the count it is compared with)"
+                              % (self, "needs a versus metric" if self.is_two_sample else "takes no versus metric"))
 
     @classmethod
     def parse(cls, text):

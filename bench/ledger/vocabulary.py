@@ -49,14 +49,14 @@ class Check:
     # Judged when the run measured its metric; a run without it (another --only) judges the claim on
     # its other checks and says which was left out, instead of leaving the whole claim not-measured.
     optional: bool = False
+    versus: str = ""  # the count a two-sample prediction (removed) compares with: a fix's control
 
     def _typed(self):
         """Parse the text fields in place (frozen, so object.__setattr__); LedgerError when malformed.
-
-        In place because a check may be shared by claims (a precondition); parsing is idempotent.
-        """
+        In place because a check may be shared by claims (a precondition); parsing is idempotent."""
         object.__setattr__(self, "prediction", Prediction.parse(self.prediction))
         object.__setattr__(self, "when", Conditions.parse(self.when))
+        self.prediction.check_versus(self.versus)
 
 
 @dataclass(frozen=True)
@@ -133,7 +133,7 @@ class Claim:
                 raise LedgerError("ledger: claim %s: %s" % (self.id, problem))
 
     def metrics(self):
-        return tuple(c.metric for c in self.given + self.checks + self.unless)
+        return tuple(m for c in self.given + self.checks + self.unless for m in (c.metric, c.versus) if m)
 
 
 class Verdict(str, Enum):
