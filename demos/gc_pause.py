@@ -103,7 +103,14 @@ class _CCall(object):
         hashlib.pbkdf2_hmac("sha256", b"gilbench", b"gc-pause", self.iterations)
 
     def cpu(self):
-        return time.clock_gettime(self._clock)
+        """The worker's CPU seconds so far; None once it has left the C call (its clock id is then
+        invalid, EINVAL): a window it did not span whole says nothing."""
+        if not self._thread.is_alive():
+            return None
+        try:
+            return time.clock_gettime(self._clock)
+        except OSError:
+            return None
 
     def __enter__(self):
         self._thread.start()
@@ -127,8 +134,10 @@ def _cpu_share(call, window):
     """The worker's CPU seconds per wall second while ``window()`` runs (a collection, or a sleep)."""
     cpu0, wall0 = call.cpu(), time.perf_counter()
     window()
-    wall, cpu = time.perf_counter() - wall0, call.cpu() - cpu0
-    return cpu / wall if wall > 0 else None
+    wall, cpu1 = time.perf_counter() - wall0, call.cpu()
+    if cpu0 is None or cpu1 is None or wall <= 0:
+        return None  # the C call ended inside the window: the trial is dropped, not guessed
+    return (cpu1 - cpu0) / wall
 
 
 def c_worker_trials(trials, collect_s):
@@ -139,7 +148,7 @@ def c_worker_trials(trials, collect_s):
     cannot be read (no pthread_getcpuclockid)."""
     if not hasattr(time, "pthread_getcpuclockid"):
         return [], []
-    iterations = _iterations_for(4 * collect_s + 0.02)
+    iterations = _iterations_for(4 * collect_s + 0.05)
     during, control = [], []
     for _ in range(trials):
         with _CCall(iterations) as call:

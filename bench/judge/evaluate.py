@@ -29,7 +29,7 @@ from bench.judge import stats
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
 from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
-                               not_met_words, short)                                    # the CLI's, from here)
+                               allocator_note, not_met_words, p_value, said, short)     # the CLI's, from here)
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
 from bench.ledger.vocabulary import Verdict as V
 
@@ -167,7 +167,7 @@ def _reason(check, m, outcome, reference=None):
     if reference is not None:
         # What the exact test covers: that this rate is below the control's, not that it is zero.
         text += (" (against %s = %s: one-sided Fisher exact p = %s that the rate here is not below it)"
-                 % (check.versus, _describe(reference), _p_value(_fisher(m, reference))))
+                 % (check.versus, _describe(reference), p_value(_fisher(m, reference))))
     if check.why:
         text += " (%s)" % check.why
     if m.is_count and m.events == 0:
@@ -177,13 +177,6 @@ def _reason(check, m, outcome, reference=None):
     if m.provisional:
         text += " (provisional: %d pairs)" % m.n
     return text
-
-
-def _p_value(p):
-    """A p-value as read: two significant digits, tiny ones as a power of ten, never e-notation."""
-    if p >= 0.001:
-        return "%.2g" % p
-    return "below 10^%d" % math.ceil(math.log10(max(p, 1e-300)))
 
 
 def _combine(outcomes):
@@ -208,26 +201,6 @@ def _deciding(checks, outcomes):
     return checks[0]
 
 
-_CONDITION_WORDS = {
-    "gil-on": "the GIL is on at run time", "gil-off": "the GIL is off at run time",
-    "multicore": "at least two CPUs are usable", "pymalloc": "pymalloc serves the process",
-    "parallel": "the machine delivered parallelism in this run",
-}
-
-
-def _said(conditions):
-    """``gil-off multicore`` in words, for a reason a reader sees."""
-    return " and ".join("%s (%s)" % (_CONDITION_WORDS[c.word], c) if c.word in _CONDITION_WORDS else str(c)
-                        for c in conditions.words)
-
-
-def _allocator_note(applies, facts):
-    """Which allocator the run found instead of pymalloc, when that is why a claim is n/a."""
-    if applies.has("pymalloc") and not facts.get("pymalloc") and facts.get("allocator"):
-        return " (the run's allocator is %s)" % facts["allocator"]
-    return ""
-
-
 # --- the gates: each settles a claim early with a verdict, or returns None to let it through ----
 
 @dataclass
@@ -249,7 +222,7 @@ def _applies(case):
     applies = case.claim.applies
     if applies and not condition_holds(applies, case.facts):
         return Verdict(case.claim.id, V.NA, "applies only where %s; not the case on this interpreter%s"
-                       % (_said(applies), _allocator_note(applies, case.facts)),
+                       % (said(applies), allocator_note(applies, case.facts)),
                        words=not_met_words(applies, case.facts, _CONDITION_HOLDS))
     return None
 

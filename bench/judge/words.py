@@ -2,6 +2,8 @@
 precondition): "GIL on here", "before 3.10", "machine x1.48 on 2 processes".  The parallel gate's
 threshold lives here too, with the line a person reads after `run` when the machine was too busy.
 """
+import math
+
 from bench.ledger.vocabulary import MACHINE_PARALLELISM
 from bench.numbers import describe_value, fmt
 
@@ -56,3 +58,32 @@ def machine_note(metrics):
     measured = describe_value(machine.value, machine.interval, machine.n)
     return ("n/a: %s (x%s): below x%s the claims about parallel speed-ups are not judged; rerun on a quieter "
             "machine" % (machine_words(machine), measured, PARALLEL_MACHINE_SPEEDUP))
+
+
+# --- the words of a verdict's reasons (its why) -------------------------------------------
+
+def p_value(p):
+    """A p-value as read: two significant digits, tiny ones as a power of ten, never e-notation."""
+    if p >= 0.001:
+        return "%.2g" % p
+    return "below 10^%d" % math.ceil(math.log10(max(p, 1e-300)))
+
+
+_CONDITION_WORDS = {
+    "gil-on": "the GIL is on at run time", "gil-off": "the GIL is off at run time",
+    "multicore": "at least two CPUs are usable", "pymalloc": "pymalloc serves the process",
+    "parallel": "the machine delivered parallelism in this run",
+}
+
+
+def said(conditions):
+    """``gil-off multicore`` in words, for a reason a reader sees."""
+    return " and ".join("%s (%s)" % (_CONDITION_WORDS[c.word], c) if c.word in _CONDITION_WORDS else str(c)
+                        for c in conditions.words)
+
+
+def allocator_note(applies, facts):
+    """Which allocator the run found instead of pymalloc, when that is why a claim is n/a."""
+    if applies.has("pymalloc") and not facts.get("pymalloc") and facts.get("allocator"):
+        return " (the run's allocator is %s)" % facts["allocator"]
+    return ""
