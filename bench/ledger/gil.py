@@ -163,8 +163,10 @@ CLAIMS = (
                    "io.ceiling.threads"),
           departs="The note's Elasticsearch(\"127.0.0.1:9200\") fails on clients 8 and later (a URL needs a "
                   "scheme): we pass http://. Against ES_URL when set, else a local search service (a separate "
-                  "process, 10 ms per request by default; the I/O backend line says which). 1,000 calls per value "
-                  "in rigorous mode, 128 by default, 48 in fast mode; one client shared by all threads, with a "
+                  "process, 10 ms per request by default, started once for every column of a matrix; the I/O backend "
+                  "line says which). Per value at least 1,000 calls in rigorous mode, 128 by default, 32 in fast "
+                  "mode, and at least 64 / 32 / 16 on each worker; the workers are started, connected and parked "
+                  "before the clock, and a value is the time per call. One client shared by all threads, with a "
                   "connection per thread.",
           headline=Headline("io.speedup.threads2", "x (speedup)",
                             "time of the es.cat.indices() calls on one thread over two threads: 1 = no gain, 2 = "
