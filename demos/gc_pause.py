@@ -155,7 +155,9 @@ def c_worker_trials(trials, collect_s):
             time.sleep(0.005)  # the worker is inside the C call by now (it set the event just before)
             during.append(_cpu_share(call, gc.collect))
             control.append(_cpu_share(call, lambda: time.sleep(collect_s)))
-    return [x for x in during if x is not None], [x for x in control if x is not None]
+    # A trial counts whole or not at all: its collection and its control stay paired, index by index.
+    kept = [(d, c) for d, c in zip(during, control) if d is not None and c is not None]
+    return [d for d, _ in kept], [c for _, c in kept]
 
 
 def _timed_collection():

@@ -1,5 +1,5 @@
 # A gilbench runner: one Python (the base image's, or a free-threaded one installed with uv),
-# gilbench installed into /venv, `gilbench` as the entrypoint.  Built by docker-compose.yml.
+# gilbench installed into /venv; the entrypoint runs `gilbench` (docker/run-column.sh: a partial column, exit 1, lets the chain go on).
 ARG PYTHON_IMAGE=python:3.13.5-slim-bookworm
 FROM ghcr.io/astral-sh/uv:0.7.13 AS uv
 FROM ${PYTHON_IMAGE}
@@ -14,4 +14,4 @@ RUN if [ -n "$UV_PYTHON" ]; then \
     else PY="$(command -v python3)"; fi \
     && "$PY" -m venv /venv \
     && /venv/bin/pip install --no-cache-dir --editable .
-ENTRYPOINT ["/venv/bin/gilbench"]
+ENTRYPOINT ["/bin/sh", "/gilbench/docker/run-column.sh"]

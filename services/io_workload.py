@@ -300,19 +300,27 @@ class ProcessCrew:
         outcome, stopped = Outcome(), []
         bound = calls_per_process * self._timeout + _CREW_GRACE_S
         start = time.perf_counter()
-        for pipe in self._pipes:
-            pipe.send(calls_per_process)
-        for pipe in self._pipes:
-            if not pipe.poll(bound):
-                raise RuntimeError("a process of the I/O workload did not answer within %.0f s" % bound)
-            part, why = pipe.recv()
-            outcome.add(part)
-            if why:
-                stopped.append(why)
+        try:
+            for pipe in self._pipes:
+                pipe.send(calls_per_process)
+            for pipe in self._pipes:
+                if not pipe.poll(bound):
+                    raise RuntimeError("a process of the I/O workload did not answer within %.0f s" % bound)
+                part, why = pipe.recv()
+                outcome.add(part)
+                if why:
+                    stopped.append(why)
+        except (BrokenPipeError, EOFError, ConnectionResetError):  # a worker died: its exit status says more
+            raise RuntimeError(self._gone())
         elapsed = time.perf_counter() - start
         if stopped:
             raise BackendGone(stopped[0], outcome)
         return elapsed, outcome
+
+    def _gone(self):
+        dead = ["process %d of %d exited (status %s)" % (i, len(self._procs), p.exitcode)
+                for i, p in enumerate(self._procs, 1) if not p.is_alive()]
+        return "the I/O workload's crew lost a worker: %s" % (", ".join(dead) or "a pipe closed")
 
     def close(self):
         for pipe in self._pipes:

@@ -18,7 +18,7 @@ import os
 import platform
 import sys
 
-from services.backend import BackendError, LocalService
+from services.backend import BackendError, ConfigError, LocalService
 
 SERVICE_MS_ENV = "GILBENCH_IO_SERVICE_MS"
 DEFAULT_SERVICE_MS = 10.0
@@ -34,7 +34,8 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def service_ms():
-    """The workloads' service time in ms: ``GILBENCH_IO_SERVICE_MS``, else 10; BackendError when it is not a number >= 0."""
+    """The workloads' service time in ms: ``GILBENCH_IO_SERVICE_MS``, else 10; ConfigError (a setting given
+    wrong: exit status 2) when it is not a number >= 0."""
     text = os.environ.get(SERVICE_MS_ENV, "")
     if not text:
         return DEFAULT_SERVICE_MS
@@ -43,7 +44,7 @@ def service_ms():
     except ValueError:
         value = -1.0
     if not 0 <= value < float("inf"):
-        raise BackendError("%s=%s: give the local service's time per request in ms (a number >= 0)"
+        raise ConfigError("%s=%s: give the local service's time per request in ms (a number >= 0)"
                            % (SERVICE_MS_ENV, text))
     return value
 
@@ -104,6 +105,9 @@ class Pair:
         """The command that measures the 0 ms service's capacity, run by the pair's interpreter,
         and its environment."""
         env = dict(os.environ)
+        # The column's PYTHON_GIL (0 on a free-threaded column) is not the services' interpreter's: a GIL
+        # build refuses PYTHON_GIL=0 at start, and the server must run alike for every column.
+        env.pop("PYTHON_GIL", None)
         env["PYTHONPATH"] = _ROOT + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
         return [self.python, "-m", "services.loadgen", "--url", self.zero_url, "--seconds", repr(seconds),
                 "--repeat", str(repeat)], env

@@ -101,7 +101,10 @@ def test_runner_image_installs_a_free_threaded_python_when_asked():
     assert re.search(r"^FROM \$\{PYTHON_IMAGE\}$", text, re.M)
     assert re.search(r"^FROM ghcr\.io/astral-sh/uv:\d+\.\d+\.\d+ AS uv$", text, re.M)  # uv pinned
     assert 'uv python install "$UV_PYTHON"' in text
-    assert 'ENTRYPOINT ["/venv/bin/gilbench"]' in text
+    # gilbench through docker/run-column.sh: a partial column (exit 1) lets the chain go on
+    assert 'ENTRYPOINT ["/bin/sh", "/gilbench/docker/run-column.sh"]' in text
+    script = (_DOCKERFILE.parent / "run-column.sh").read_text()
+    assert '/venv/bin/gilbench "$@"' in script and '"$status" -eq 1' in script
 
 
 def _chain(compose):

@@ -51,6 +51,7 @@ def test_the_readme_table_is_replaced_and_traceable_to_the_json(tmp_path):
     assert measured and sorted(lines) == sorted(row["claim"] for row in measured)
     for row in measured:
         assert lines[row["claim"]] == [marks[row["cells"][c]["verdict"]] + ("*" if row["cells"][c]["provisional"] else "")
+                                       + (" \u26a0" if row["cells"][c].get("problem") else "")
                                        for c in columns], row["claim"]
     assert "report.md" in table and "When did it stop being true" in table or not any(r["changed_at"] for r in measured)
     folder.publish(_RECORDED, dest, readme)  # again: one table, not two

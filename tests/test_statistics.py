@@ -52,8 +52,10 @@ def test_all_zero_samples_never_read_as_certainty():
     plain_mean = stats.mean_interval([0.0] * 6)
     assert plain_mean.interval == (-math.inf, math.inf) and "no spread" in plain_mean.method
     assert evaluate.judge(Prediction.parse("below(0.1)"), plain_mean) == "within-noise"
-    share = stats.mean_interval([0.0] * 6, bounds=(0.0, 1.0))  # Hoeffding: needs no spread
-    assert share.interval[0] == 0.0 and share.interval[1] == pytest.approx(math.sqrt(math.log(40) / 12))
+    share = stats.mean_interval([0.0] * 6, bounds=(0.0, 1.0))  # all at 0: the one-sided bound needs no spread
+    assert share.interval[0] == 0.0 and share.interval[1] == pytest.approx(1 - 0.05 ** (1 / 6))
+    equal = stats.mean_interval([0.5] * 40, bounds=(0.0, 1.0))  # equal inside: Hoeffding's interval
+    assert equal.interval[1] - 0.5 == pytest.approx(math.sqrt(math.log(40) / 80))
     assert evaluate.judge(Prediction.parse("below(0.1)"), share) == "within-noise"
     assert evaluate.judge(Prediction.parse("below(0.9)"), share) == "holds"
     assert stats.ratio_of_pairs([2.0] * 8).interval == (0.0, math.inf)  # equal ratios: no interval either

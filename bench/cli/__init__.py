@@ -127,6 +127,18 @@ def _relabels(items):
     return labels, None
 
 
+def _io_settings():
+    """The I/O settings every column will read (GILBENCH_IO_SERVICE_MS, GILBENCH_IO_TIMEOUT_S), checked once;
+    ValueError with the setting's one line."""
+    from services import backend, local_services
+
+    try:
+        backend.request_timeout_s()
+        local_services.service_ms()
+    except backend.ConfigError as exc:
+        raise ValueError(str(exc))
+
+
 def _cmd_report(args):
     from bench.judge.load import ResultsError
     from bench.publish import report
@@ -228,6 +240,8 @@ def _cmd_matrix(args):
         selected = selection.select(args.only)
         workloads = [w.name for w in selected]
         label = host.label(args.host)  # one label for every column: one machine, judged together
+        if any(w.chapter == "io" for w in selected):
+            _io_settings()  # a setting given wrong fails here once, not in every column after the builds
         out = _matrix_out(args)
         chosen = _chosen_interpreters(args)
     except (discover.InterpreterError, selection.SelectionError, ValueError) as exc:

@@ -23,10 +23,12 @@ def _folders(args):
 
 def _pyperf_compare(base_dir, new_dir, pair):
     """pyperf's own comparison of two columns' bench.json (its table of means and their
-    significance), or None when either column has no timings."""
+    significance), or the line that says why there is none."""
     a, b = (os.path.join(d, c, "bench.json") for d, c in ((base_dir, pair.base), (new_dir, pair.new)))
-    if not (os.path.isfile(a) and os.path.isfile(b)):
-        return None
+    missing = [path for path in (a, b) if not os.path.isfile(path)]
+    if missing:
+        return "no timings compared: %s not found (a run without pyperf workloads, or another layout)" % (
+            " and ".join(missing))
     proc = subprocess.run([sys.executable, "-m", "pyperf", "compare_to", "--table", a, b],
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, universal_newlines=True)
     if proc.returncode != 0:
@@ -36,7 +38,7 @@ def _pyperf_compare(base_dir, new_dir, pair):
 
 def _compare(args):
     from bench.judge.load import ResultsError
-    from bench.publish import compare, model
+    from bench.publish import compare, model, rerun
 
     try:
         base_dir, new_dir, base_name, new_name = _folders(args)
@@ -55,11 +57,17 @@ def _compare(args):
             text = _pyperf_compare(base_dir, new_dir, pair)
             if text is not None:
                 timings.append((pair.label, text))
+    # Do the base run's intervals hold the new run's values (bench.publish.rerun)?
+    held = rerun.coverage([base_dir], [new_dir])
     if args.json:
-        sys.stdout.write(json.dumps(compare.to_dict(base_name, new_name, base, new, timings), indent=2,
-                                    ensure_ascii=False) + "\n")
+        doc = compare.to_dict(base_name, new_name, base, new, timings)
+        doc["rerun_coverage"] = {"inside": held.inside, "metrics": len(held.pairs), "share": held.share,
+                                 "outside": [{"column": p.column, "metric": p.metric, "new": p.new, "base": p.base,
+                                              "interval": list(p.interval)} for p in held.pairs if not p.inside]}
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(compare.to_markdown(base_name, new_name, base, new, timings, show_all=args.all))
+        sys.stdout.write("\n## Do the base run's intervals hold the new run?\n\n" + "\n".join(held.lines()) + "\n")
     return 0
 
 

@@ -1,11 +1,15 @@
 """``gilbench publish RUN_DIR``: a matrix run rendered into the committed results folder (docs/results/)."""
-from bench.progress import fail, progress
+import os
+
+from bench.progress import fail, progress, usage
 
 
 def _publish(args):
     from bench.judge.load import ResultsError
     from bench.publish import folder
 
+    if not os.path.isdir(args.results):  # a path that names nothing: the command line, not the work
+        return usage("results folder %s does not exist" % args.results)
     try:
         skipped = folder.publish(args.results, args.to, None if args.no_readme else args.readme)
     except (ResultsError, OSError) as exc:

@@ -30,6 +30,8 @@ def resolve(path):
     ValueError when ``path`` names nothing: a usage error, not a failed report."""
     if not os.path.exists(path):
         raise ValueError("results folder %s does not exist" % path)
+    # Normalised, so that one folder spelt two ways (results/b/, ./results/b) is one folder (--relabel).
+    path = os.path.normpath(path)
     raw = os.path.join(path, "raw")
     if os.path.isdir(raw) and os.path.isfile(os.path.join(path, "report.json")):
         return raw

@@ -204,20 +204,6 @@ def _answer_of(cmd, url, env=None):
     return answer
 
 
-def _service_ms():
-    text = os.environ.get(SERVICE_MS_ENV, "")
-    if not text:
-        return 10.0
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not value >= 0:
-        raise _backend.ConfigError("%s=%s: give the local service's time per request in ms (a number >= 0)"
-                           % (SERVICE_MS_ENV, text))
-    return value
-
-
 def _capacity(pair, seconds, repeat):
     """The 0 ms service's capacity, measured by the services' own interpreter: observations."""
     cmd, env = pair.capacity_command(seconds, repeat)

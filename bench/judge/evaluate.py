@@ -166,7 +166,8 @@ def _reason(check, m, outcome, reference=None):
     text = "%s = %s, predicted %s: %s" % (check.metric, _describe(m), check.prediction, outcome)
     if reference is not None:
         # What the exact test covers: that this rate is below the control's, not that it is zero.
-        text += (" (against %s = %s: one-sided Fisher exact p = %s that the rate here is not below it)"
+        text += (" (against %s = %s: one-sided Fisher exact p = %s, the chance of a split this lopsided "
+                 "if both had one rate)"
                  % (check.versus, _describe(reference), p_value(_fisher(m, reference))))
     if check.why:
         text += " (%s)" % check.why

@@ -67,17 +67,22 @@ def compact_table(rows, columns, vocabulary):
     what each mark means."""
     styles = vocabulary.styles
     shown = [r for r in rows if any(c.verdict != vocabulary.not_measured for c in r.cells.values())]
-    body = [[r.claim] + [mark(styles[r.cells[c].verdict]) + ("*" if r.cells[c].provisional else "") for c in columns]
-            + [r.changed_at or ""] for r in shown]
+    body = [[r.claim] + [_compact_cell(r.cells[c], styles) for c in columns] + [r.changed_at or ""] for r in shown]
     lines = [tabulate(body, ["claim"] + columns + ["changed at"], tablefmt="github"), ""]
     unmeasured = [r.claim for r in rows if r not in shown]
     if unmeasured:
         lines += ["Measured on no interpreter of this run: %s." % ", ".join(unmeasured), ""]
     lines += ["Marks: " + "; ".join(mark(s) if mark(s) == s.word else "%s %s" % (mark(s), s.word)
                                     for s in styles.values())
-              + "; * provisional (few pairs, or a machine short of parallelism). What each verdict requires: "
-                "the legend under the report's tables.", ""]
+              + "; * provisional (fewer pairs than the legend asks, columns compared unpaired, or a machine short "
+                "of parallelism); ⚠ a figure of the row beyond what physics allows (a measurement problem). What "
+                "each verdict requires: the legend under the report's tables.", ""]
     return lines
+
+
+def _compact_cell(cell, styles):
+    """A cell as one mark: * provisional, ⚠ when a figure of the row is beyond what physics allows."""
+    return mark(styles[cell.verdict]) + ("*" if cell.provisional else "") + (" ⚠" if cell.problem else "")
 
 
 def _changes(rows):
