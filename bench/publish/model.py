@@ -281,11 +281,11 @@ def statistics():
         "in the same round), with a Student t-interval on the log ratios; shares of the machine's parallel gain "
         "are the ratio of mean gains with Fieller's interval, clipped to [0, 1] (an interval wholly outside "
         "it, e.g. threads slower than one worker, is shown as measured, not clipped); means of repeated "
-        "measurements have a t-interval (shares clipped to [0, 1]; values all at 0 get the one-sided 95%% "
+        "measurements have a t-interval (shares clipped to [0, 1]; values all at 0 get the one-sided 95% "
         "bound 1 - 0.05^(1/n), other all-equal shares Hoeffding's interval, other all-equal values none: "
         "never a zero-width one); counts are k/n trials with the exact Clopper-Pearson interval of the "
         "rate, two-sided between 0 and n events, one-sided at 0 and at n (so the cells' count intervals "
-        "as a whole cover somewhat less than 95%%: about 93%% at n = 40 for some rates).",
+        "as a whole cover somewhat less than 95%: about 93% at n = 40 for some rates).",
         "'never' and 'sometimes' are one-sided %s tests at a rate the ledger states: at 0 events the cell "
         "shows the one-sided %s upper bound 1 - 0.05^(1/n) ('0/59 (≤4.9%%)': below 5%%; 0 of 299: below "
         "1%%); one event contradicts 'never' and proves 'sometimes'." % (conf, conf),
