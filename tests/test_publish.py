@@ -2,6 +2,7 @@
 
 Rendered from the recorded results of a real matrix run (tests/fixtures/matrix-gil; README there).
 """
+from pathlib import Path
 import json
 import os
 import pytest
@@ -78,3 +79,15 @@ def test_a_missing_results_folder_leaves_the_published_folder_alone(tmp_path):
         folder.publish(tmp_path / "nothing-here", dest, None)
     assert (dest / "keep").read_text() == "x"
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_the_readme_table_is_what_the_published_run_gives_today():
+    """The README's claim table is the published run judged by this checkout's ledger: a ledger change
+    that moves a verdict must be published (`make publish`), never left to contradict the code."""
+    from bench.publish import model as report_model, readme as readme_text
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "README.md").read_text(encoding="utf-8")
+    block = text.split(folder.BEGIN, 1)[1].split(folder.END, 1)[0]
+    published = root / "docs" / "results"
+    assert block == "\n" + readme_text.claim_table(report_model.build([str(published / "raw")]), "docs/results")
