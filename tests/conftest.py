@@ -14,6 +14,12 @@ from bench.guard import keeper
 
 _GRACE_S = 5.0
 
+# A shell without job control starts background commands (`make test &`, nohup ... &) with SIGINT
+# ignored, and an ignored signal stays ignored across exec: the Ctrl-C tests' children would never
+# see theirs.  Handled here (not ignored), it is reset to the default in every child started.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
 
 def _live_processes():
     """{pid: parent pid} of every live (not zombie) process, from /proc (the keeper's own reader)."""
