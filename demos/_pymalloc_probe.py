@@ -210,14 +210,7 @@ def _churn(real, request, block, arenas, filler):
     Only whole arenas of the workload's own objects take part (found from the addresses).
     """
     per_pool = _memmodel.blocks_per_pool(real, request)
-    most = real["arena_size"] // real["pool_size"]
-    holder = [None] * ((arenas + 2) * per_pool * most)
-    _fill_holes(request, block, filler)
-    for i in range(len(holder)):
-        holder[i] = _bytes_of_request(request)
-    # Whole arenas only: an arena that mmap handed out aligned holds one pool more.
-    layout = [a for a in _arenas_by_address(holder, real["pool_size"])[1:-1]
-              if len(a) in (most - 1, most) and all(len(p) == per_pool for p in a)][:arenas]
+    holder, layout = _whole_arenas(real, request, block, arenas, filler)
     arenas = len(layout) - len(layout) % 2
     layout = layout[:arenas]
     addresses = [id(holder[a[0][0]]) for a in layout]
@@ -247,13 +240,11 @@ def _churn(real, request, block, arenas, filler):
             "sparse_arenas": len(sparse)}
 
 
-def _emptied_pools(real, request, block, arenas, filler):
-    """Whole pools emptied in arenas that keep one live pool each: kept as free pools, or given back?
-
-    The note: even when every block of a pool is free, the memory stays allocated ("심지어 Pool 내의
-    모든 Block이 free 상태가 되어도").  Returns the pools emptied, the free pools the allocator then
-    reports more, the arenas it returned and the RSS given back (bytes).
-    """
+def _whole_arenas(real, request, block, arenas, filler):
+    """(holder, layout): enough objects of ``request`` bytes allocated to fill ``arenas`` arenas, and
+    up to ``arenas`` of the arenas they fill whole, each a list of pools of holder indexes.  Whole
+    arenas only (the first and last are shared with other objects): an arena that mmap handed out
+    aligned holds one pool more."""
     per_pool = _memmodel.blocks_per_pool(real, request)
     most = real["arena_size"] // real["pool_size"]
     holder = [None] * ((arenas + 2) * per_pool * most)
@@ -262,6 +253,17 @@ def _emptied_pools(real, request, block, arenas, filler):
         holder[i] = _bytes_of_request(request)
     layout = [a for a in _arenas_by_address(holder, real["pool_size"])[1:-1]
               if len(a) in (most - 1, most) and all(len(p) == per_pool for p in a)][:arenas]
+    return holder, layout
+
+
+def _emptied_pools(real, request, block, arenas, filler):
+    """Whole pools emptied in arenas that keep one live pool each: kept as free pools, or given back?
+
+    The note: even when every block of a pool is free, the memory stays allocated ("심지어 Pool 내의
+    모든 Block이 free 상태가 되어도").  Returns the pools emptied, the free pools the allocator then
+    reports more, the arenas it returned and the RSS given back (bytes).
+    """
+    holder, layout = _whole_arenas(real, request, block, arenas, filler)
     before = _State(block)
     emptied = 0
     for arena in layout:
