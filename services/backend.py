@@ -70,19 +70,26 @@ class ConfigError(BackendError):
     wrong command line, exit status 2, where a backend that fails is exit status 1."""
 
 
-def request_timeout_s():
-    """The workloads' per-request timeout in seconds: ``GILBENCH_IO_TIMEOUT_S`` or ``REQUEST_TIMEOUT_S``."""
-    text = os.environ.get(TIMEOUT_ENV, "")
+def setting(name, default, accepts, advice):
+    """The number in environment variable ``name`` (``default`` when unset or empty); ConfigError
+    "NAME=text: advice" when it is not a finite number that ``accepts``."""
+    text = os.environ.get(name, "")
     if not text:
-        return REQUEST_TIMEOUT_S
+        return default
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if not 0 < value < float("inf"):
-        raise ConfigError("%s=%s: give the time a request to the backend may wait for its answer, in seconds "
-                           "(a number > 0; default %g)" % (TIMEOUT_ENV, text, REQUEST_TIMEOUT_S))
+        value = float("nan")
+    if not (value < float("inf") and accepts(value)):
+        raise ConfigError("%s=%s: %s" % (name, text, advice))
     return value
+
+
+def request_timeout_s():
+    """The workloads' per-request timeout in seconds: ``GILBENCH_IO_TIMEOUT_S`` or ``REQUEST_TIMEOUT_S``."""
+    return setting(TIMEOUT_ENV, REQUEST_TIMEOUT_S, lambda v: v > 0,
+                   "give the time a request to the backend may wait for its answer, in seconds "
+                   "(a number > 0; default %g)" % REQUEST_TIMEOUT_S)
 
 
 def client_major():

@@ -18,7 +18,7 @@ import os
 import platform
 import sys
 
-from services.backend import BackendError, ConfigError, LocalService
+from services.backend import BackendError, LocalService, setting
 
 SERVICE_MS_ENV = "GILBENCH_IO_SERVICE_MS"
 DEFAULT_SERVICE_MS = 10.0
@@ -36,17 +36,8 @@ _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def service_ms():
     """The workloads' service time in ms: ``GILBENCH_IO_SERVICE_MS``, else 10; ConfigError (a setting given
     wrong: exit status 2) when it is not a number >= 0."""
-    text = os.environ.get(SERVICE_MS_ENV, "")
-    if not text:
-        return DEFAULT_SERVICE_MS
-    try:
-        value = float(text)
-    except ValueError:
-        value = -1.0
-    if not 0 <= value < float("inf"):
-        raise ConfigError("%s=%s: give the local service's time per request in ms (a number >= 0)"
-                           % (SERVICE_MS_ENV, text))
-    return value
+    return setting(SERVICE_MS_ENV, DEFAULT_SERVICE_MS, lambda v: v >= 0,
+                   "give the local service's time per request in ms (a number >= 0)")
 
 
 class Pair:
