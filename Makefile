@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 RUN := results/$(shell date +%Y%m%d-%H%M%S)
+# interpreters of `make bench` (default: every one found or built), e.g. PYTHONS=3.12.1,3.13.5t
+PYTHONS ?=
 # tox environments to run (default: all of tox.ini's; missing interpreters are skipped)
 TOXENVS ?=
 # e.g. --skip-missing-interpreters=false, as CI does
@@ -24,7 +26,7 @@ pythons: $(STAMP)
 
 # The matrix and its report, in results/<timestamp>/ (untracked): tracked files stay as they were.
 bench: pythons
-	$(BIN)/gilbench matrix --fast --out $(RUN)
+	$(BIN)/gilbench matrix --fast --out $(RUN)$(if $(PYTHONS), --pythons $(PYTHONS),)
 	@echo "report: $(RUN)/report.md (publish it with: make publish RESULTS=$(RUN))"
 
 # Maintainers: a matrix run (default: the newest under results/) into docs/results/ and the README's table.

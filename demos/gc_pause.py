@@ -33,6 +33,8 @@ _JOIN_TIMEOUT_S = 30
 _SWITCH_INTERVAL_S = 1.0
 # The counter offers the GIL this often (sleep(0)): about every 0.1 ms.
 _YIELD_EVERY = 500
+# The counter's real sleep once the main thread's own sleep is over (``_Counter.sleep``).
+_HAND_BACK_S = 0.0001
 
 
 def build_heap(containers):
@@ -46,6 +48,7 @@ class _Counter(object):
     def __init__(self):
         self.gaps = []
         self.iterations = 0
+        self._hand_back_at = float("inf")
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gilbench-gc-counter")
 
@@ -64,7 +67,23 @@ class _Counter(object):
             n += 1
             if not n % _YIELD_EVERY:
                 pause(0)  # lets a waiting main thread take the GIL at once (a GIL build)
+            if now >= self._hand_back_at:
+                pause(_HAND_BACK_S)
         self.iterations = n
+
+    def sleep(self, seconds):
+        """The main thread's sleep, after which the counter hands the GIL back at once.
+
+        With the long switch interval, a main thread waking from a sleep waited for the GIL until
+        the counter's sleep(0) happened to let it in (on a 2-CPU machine: 0.6 s a sleep on average,
+        20 s of a 3.9 column): sleep(0) releases the GIL and takes it back before the waiting thread
+        runs.  Told when the sleep ends, the counter sleeps for real from then on (its GIL free)
+        until the main thread is back."""
+        self._hand_back_at = time.perf_counter() + seconds
+        try:
+            time.sleep(seconds)
+        finally:
+            self._hand_back_at = float("inf")
 
     def __enter__(self):
         self._thread.start()
@@ -182,14 +201,14 @@ def observe(trials=6, containers=200000):
     # go of the GIL by itself (its sleeps, or a collection that released it), never because the
     # main thread was preempted between reading the clock and starting the collection.
     with switch_interval(_SWITCH_INTERVAL_S), _Counter() as counter:
-        time.sleep(0.02)  # let the counter start spinning
+        counter.sleep(0.02)  # let the counter start spinning
         for _ in range(trials):
-            time.sleep(0.01)
+            counter.sleep(0.01)
             start, end = _timed_collection()
             windows.append((start, end))
-            time.sleep(0.01)
+            counter.sleep(0.01)
             t0 = time.perf_counter()
-            time.sleep(end - start)
+            counter.sleep(end - start)
             controls.append((t0, time.perf_counter()))
     # Shares only now: a gap is recorded when the counter moves again, so after it has stopped.
     collect_shares = [x for x in (counter.share_moving(a, b) for a, b in windows) if x is not None]

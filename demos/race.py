@@ -239,11 +239,11 @@ def _record(out, prefix, per_round, n, share=True):
         out[prefix + ".max_abs"] = max([c["max_abs"] for c in per_round] or [0])
 
 
-def observe(trials=400, n=100_000, big_n=1_000_000, big_trials=4, small_interval=1e-6, small_trials=80,
-            call_trials=40, control_n=50_000, control_trials=40, fix_trials=60, rounds=4, fresh_processes=True):
+def observe(trials=300, n=100_000, big_n=1_000_000, big_trials=4, small_interval=1e-6, small_trials=80,
+            call_trials=40, control_n=20_000, control_trials=40, fix_trials=60, rounds=4, fresh_processes=True):
     """Count the trials that end with x != 0, per variant, over ``rounds`` rounds.
 
-    Fast-mode defaults decide the count claims (0 of 400 bounds the note's race below 1%, 0 of 80 a
+    Fast-mode defaults decide the count claims (0 of 300 bounds the note's race below 1%, 0 of 80 a
     variant's below 5%, at one-sided 95%: 0 of 299 and 0 of 59 would do); a fix is decided against the control by an exact test.
     """
     plan = _plan(n, big_n, small_interval, control_n,

@@ -53,15 +53,17 @@ def producer(metric):
     return _PRODUCERS.get(metric)
 
 
-def _no_producer(metric, scope, workloads, cross):
-    """Why no workload (or, for a cross claim, no comparison of columns) makes ``metric``; None: one does."""
+def _no_producer(metric, scope, produced, cross):
+    """Why no workload (or, for a cross claim, no comparison of columns) makes ``metric``; None: one does.
+    ``produced``: every metric the workloads make (a set, made once: this runs at every import, in
+    every pyperf worker)."""
     if scope == "cross":
         if metric in cross:
             return None
         return "metric %r is made by no comparison of columns (known: %s)" % (metric, ", ".join(cross))
     if metric in cross:
         return "metric %r is made by comparing columns: only a claim of scope \"cross\" may name it" % metric
-    if metric not in {m for w in workloads for m in w.metrics()}:
+    if metric not in produced:
         return "metric %r is produced by no workload (none observes or derives it)" % metric
     return None
 
@@ -70,10 +72,11 @@ def check_metrics(claims, workloads=WORKLOADS, cross=None):
     """Refuse the first claim that judges or shows a metric nothing produces (LedgerError, one line).
     ``cross``: the metrics made across columns ({name: CrossRatio}; the ledger's ``CROSS``)."""
     cross = CROSS if cross is None else cross
+    produced = {m for w in workloads for m in w.metrics()}
     for claim in claims:
         headline = (claim.headline.metric,) if claim.headline is not None else ()
         for metric in dict.fromkeys(claim.metrics() + claim.context + headline):
-            problem = _no_producer(metric, claim.scope, workloads, cross)
+            problem = _no_producer(metric, claim.scope, produced, cross)
             if problem:
                 raise LedgerError("ledger: claim %s: %s" % (claim.id, problem))
 

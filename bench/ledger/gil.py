@@ -63,7 +63,7 @@ CLAIMS = (
                      "between the read of x and the write"),),
           note_figure="x != 0", applies="gil-on", context=("race.call.races",),
           departs="The note's general statement (GIL이 걸려 있어도 ... race condition이 발생) is judged on code that "
-                  "races under a GIL: x = x + one() (a call inside the read-modify-write), 50,000 times per thread "
+                  "races under a GIL: x = x + one() (a call inside the read-modify-write), 20,000 times per thread "
                   "at sys.setswitchinterval(1e-6). The note's own x += 1 code is judged in gil.race-gone-3.10, "
                   "which the note scopes to before 3.10. Shown beside: the same call variant at the default "
                   "interval.",
@@ -93,7 +93,7 @@ CLAIMS = (
           (Check("race.fix_join.races", "removed(%s)" % _FIX_LEVEL, versus=_CONTROL),
            Check("race.fix_join.races", "never(%s)" % _VARIANT_RATE)),
           note_figure="x = 0", context=(_CONTROL,),
-          departs="The fix is applied to the control, x = x + one() at a 1 us switch interval (50,000 per "
+          departs="The fix is applied to the control, x = x + one() at a 1 us switch interval (20,000 per "
                   "thread), which races on every build, so that it is shown where the unfixed code fails in the "
                   "same run (the note's x += 1 no longer races on 3.10+ GIL builds); fixed and unfixed counts are "
                   "compared by a one-sided Fisher exact test. The note's fix imports Lock without importing it "
@@ -302,8 +302,8 @@ _OBSERVED_COUNTDOWN = (
 WORKLOADS = (
     Workload(
         "race", "gil", "race.", observes=_OBSERVED_RACE, demo="demos.race", script="bm_race.py",
-        # Trials per mode: fast mode (observe()'s defaults, about 10 s on an idle 2-core machine)
-        # decides every count claim: 0 of 400 bounds the note's race below 1%, 0 of 80 a variant's
+        # Trials per mode: fast mode (observe()'s defaults, about 15 s on an idle 2-core machine)
+        # decides every count claim: 0 of 300 bounds the note's race below 1%, 0 of 80 a variant's
         # below 5% (one-sided 95%), and 0 of 60 fixed, against the control's races, decides a fix.
         # The trials are spread over rounds, each in a fresh process.
         params={
