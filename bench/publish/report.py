@@ -34,6 +34,9 @@ JSON report format history (later versions add keys, never remove them):
      format 4; a format-3 run's where its ledger is known, else null); "ledger" is the format-3
      fingerprint (prose included) such a run recorded, null for newer runs; "results_format" is
      the format the run wrote (it is read through the migration to the newest).
+     Also (optional keys, absent from reports written before): "table" rows add "unit" (the headline
+     metric's unit) and "phrase" (the note's own Korean words); "questions": [{"question", "claims"}]
+     (the HTML summary's questions and the claim ids whose verdicts answer them).
   report.schema.json (beside this module) is the schema of the newest format.
   Numbers have six significant digits; those JSON cannot hold (an unbounded interval end, NaN)
   are null.
