@@ -37,8 +37,9 @@ tr>:first-child{border-left:1px solid #ddd}thead th{background:#f3f3f3;border-to
 #claims-table thead th.claim{z-index:3;background:#f3f3f3}
 #claims-table tbody th.claim{font-weight:normal}
 #claims-table tr.chapter,#claims-table tbody.claim{scroll-margin-top:3.5em}
-tr.chapter th{background:#e4e9f2;text-align:left;font-size:14px}tr.chapter th span{position:sticky;left:6px}
-tr.why td{background:#fafafa;padding:1px 6px}.whybox{position:sticky;left:6px;max-width:min(900px,85vw)}
+tr.chapter th{background:#e4e9f2;text-align:left;font-size:14px}#claims-table tr.chapter th span{position:sticky;left:6px}
+tr.why td{background:#fafafa;padding:1px 6px}
+#claims-table .whybox{position:sticky;left:6px;max-width:min(900px,85vw)}
 td.cell{min-width:64px;font-size:12px}td.note{max-width:90px}
 table.timings td{font-size:11px}td.changed{min-width:90px;max-width:170px;font-size:12px}
 .ko{display:block;color:#444;margin-top:2px}
