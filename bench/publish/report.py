@@ -68,6 +68,17 @@ def page(data, charts_dir=None):
     return html.render(report_migrate.migrate(data), report_model.VOCABULARY, charts_dir)
 
 
+def render_files(run_dir):
+    """({file name: text}, skipped-chart lines) of a matrix run's own reports, from one model:
+    report.md, report.json and the self-contained report.html (charts left off without matplotlib,
+    each reason a line)."""
+    model = report_model.build([run_dir])
+    data = report_json.to_dict(model)
+    page_text, skipped = page(data)
+    files = {"report.md": markdown.to_markdown(model), "report.json": to_text(data), "report.html": page_text}
+    return files, html.skipped_lines(skipped)
+
+
 def render(run_dirs, fmt="md", chapters=None, why=False, claims=None, labels=None):
     """The report of one results folder or several merged (``ResultsError``: one line to show);
     ``labels``: {folder: host label} replacing the label its runs recorded."""
