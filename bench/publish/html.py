@@ -29,7 +29,8 @@ h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
 table{border-collapse:separate;border-spacing:0;font-size:13px;margin:8px 0}
 th,td{border-right:1px solid #ddd;border-bottom:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
 tr>:first-child{border-left:1px solid #ddd}thead th{background:#f3f3f3;border-top:1px solid #ddd}
-.wide{overflow-x:auto;max-width:100%}
+.wide{overflow-x:auto;max-width:100%}.wide td{min-width:4.5em}
+table.machines td:nth-child(4),table.machines td:nth-child(11){min-width:9em}table.machines td:nth-child(10){min-width:16em}
 .scroll{overflow:auto;max-width:100%;max-height:85vh;border:1px solid #ccc}
 .scroll table{margin:0}
 #claims-table thead th{position:sticky;top:0;z-index:2}
@@ -158,7 +159,7 @@ def _interpreters(data):
                      _e(i.get("io_backend") or "none (no I/O workload)"), _e(i.get("started"))])
     head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "load (start, end)", "mode",
             "I/O backend", "started"]
-    out = ['<h2 id="interpreters">Interpreters</h2>'] + _table(head, rows)
+    out = ['<h2 id="interpreters">Interpreters</h2>'] + _table(head, rows, "machines")
     # What a run could not measure, as the Markdown report lists it: a failed workload, dropped values.
     for key, title in (("errors", "Workloads that failed"), ("dropped", "Values dropped")):
         items = ["<li><b>%s</b>: %s: %s</li>" % (_e(view.column(i)), _e(w), _e(why))
