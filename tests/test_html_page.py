@@ -8,11 +8,18 @@ The synthetic report below is made up (not measured): it only fixes the verdicts
 follow; the recorded fixture (tests/fixtures/matrix-gil) checks the same structure on a real run.
 """
 import copy
+import html
+import json
 import os
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 
+import pytest
+
 from bench import ledger
+from bench.children import run_in_group
 from bench.publish import model, report
 
 _RECORDED = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fixtures", "matrix-gil")
@@ -256,3 +263,41 @@ def test_the_model_carries_the_notes_words_and_the_summarys_questions_from_the_l
     assert [q.question for q in built.questions] == [q for q, _ in model.QUESTIONS]
     for question, ids in model.QUESTIONS:
         assert [ledger.get(i).id for i in ids] == list(ids)  # every claim a question names is the ledger's
+
+
+# Scrolls the claim table's box down to the GIL chapter and sideways, then records where the header
+# row and the claim column sit relative to the box (0: in view at its edge).
+_PROBE = """<script>window.addEventListener('load',function(){var s=document.querySelector('.scroll');
+s.scrollTop=document.getElementById('gil').offsetTop;s.scrollLeft=400;var b=s.getBoundingClientRect(),
+h=document.querySelector('#claims-table thead th').getBoundingClientRect(),
+c=document.querySelector('#claims-table tbody.claim th.claim').getBoundingClientRect();
+document.body.setAttribute('data-probe',JSON.stringify([s.scrollTop,s.scrollLeft,h.top-b.top,c.left-b.left]));});
+</script></body>"""
+
+
+def _probe(chromium, page, tmp_path):
+    path = tmp_path / "probe.html"
+    path.write_text(page.replace("</body>", _PROBE), encoding="utf-8")
+    dom = tmp_path / "dom.html"
+    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+           "--user-data-dir=%s" % (tmp_path / "profile"), "--window-size=400,900", "--virtual-time-budget=3000",
+           "--dump-dom", path.as_uri()]
+    with open(str(dom), "w") as out:
+        assert run_in_group(cmd, timeout=90, stdout=out, stderr=subprocess.DEVNULL) == 0
+    found = re.search(r'data-probe="([^"]*)"', dom.read_text(encoding="utf-8"))
+    assert found, "the probe did not run"
+    return json.loads(html.unescape(found.group(1)))
+
+
+@pytest.mark.slow
+def test_in_chromium_at_400px_the_header_and_claim_column_stay_in_view_while_the_table_scrolls(tmp_path):
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is not installed (Debian: apt-get install chromium)")
+    page = _recorded_page()  # a real run's table: taller than its box, and wider than 400 px
+    top, left, header, column = _probe(chromium, page, tmp_path)
+    assert top > 0 and left > 0  # the box scrolled both ways (the table is wider than 400 px)
+    assert 0 <= header <= 2 and 0 <= column <= 2
+    # Control: the same page without its sticky rules scrolls them out of view (the probe can fail).
+    _, _, header, column = _probe(chromium, page.replace("position:sticky", "position:static"), tmp_path)
+    assert header < -1 and column < -1
