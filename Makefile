@@ -24,10 +24,11 @@ venv: $(STAMP)
 pythons: $(STAMP)
 	$(BIN)/gilbench pythons ensure-free-threaded
 
-# The matrix and its report, in results/<timestamp>/ (untracked): tracked files stay as they were.
+# The matrix and its reports (report.md, report.json, report.html), in results/<timestamp>/ (untracked):
+# tracked files stay as they were.
 bench: pythons
 	$(BIN)/gilbench matrix --fast --out $(RUN)$(if $(PYTHONS), --pythons $(PYTHONS),)
-	@echo "report: $(RUN)/report.md (publish it with: make publish RESULTS=$(RUN))"
+	@echo "reports: $(RUN)/report.md, $(RUN)/report.json, $(RUN)/report.html (publish them with: make publish RESULTS=$(RUN))"
 
 # Maintainers: a matrix run (default: the newest under results/) into docs/results/ and the README's table.
 RESULTS ?= $(lastword $(sort $(wildcard results/[0-9]*-[0-9]*)))

@@ -13,7 +13,7 @@ def write_text_atomic(path, text):
     path = Path(path)
     tmp = path.with_name(".%s.%d.tmp" % (path.name, os.getpid()))
     try:
-        with open(tmp, "w") as f:
+        with open(tmp, "w", encoding="utf-8") as f:  # the reports hold the note's Korean words
             f.write(text)
             f.flush()
             os.fsync(f.fileno())  # the data reaches disk before the name points at it

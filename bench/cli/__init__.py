@@ -260,13 +260,16 @@ def _cmd_matrix(args):
         return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)
     try:
-        text = report.render(str(out))
+        files, skipped = report.render_files(str(out))
     except ResultsError as exc:
         return _fail(exc)
     # Atomic: a crash while writing must not leave a half report that looks like a whole one.
-    write_text_atomic(out / "report.md", text)
-    sys.stdout.write(text)
-    progress("report written to %s" % (out / "report.md"))
+    for name, text in files.items():
+        write_text_atomic(out / name, text)
+    sys.stdout.write(files["report.md"])
+    for line in skipped:
+        progress(line)
+    progress("reports written: %s" % ", ".join(str(out / name) for name in files))
     failed = [o.id for o in outcomes if not o.ok]
     if failed:
         return _fail("%d of %d configurations failed: %s; `%s` measures only those"

@@ -11,7 +11,7 @@ import html
 import math
 import os
 
-from bench.publish import charts as _charts, view
+from bench.publish import _page_summary as _summary, charts as _charts, view
 from bench.publish.text import fmt
 
 
@@ -22,25 +22,52 @@ def _mark(vocabulary, verdict, unknown):
 
 
 _CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans",sans-serif;margin:16px;color:#222;
- max-width:1600px}
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,"DejaVu Sans","Noto Sans CJK KR","NanumGothic",sans-serif;
+ margin:16px;color:#222;max-width:1600px}
+p,li,dd,dt,figcaption,summary{overflow-wrap:anywhere}
 h1{font-size:1.6em}h2{margin-top:1.6em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;font-size:13px;margin:8px 0}
-th,td{border:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
-th{background:#f3f3f3;position:sticky;top:0}
-tr.chapter th{background:#e4e9f2;text-align:left}
-td.cell{min-width:64px;font-size:12px}td.claim{min-width:170px;max-width:260px}td.note{max-width:90px}
+table{border-collapse:separate;border-spacing:0;font-size:13px;margin:8px 0}
+th,td{border-right:1px solid #ddd;border-bottom:1px solid #ddd;padding:3px 6px;vertical-align:top;text-align:left}
+tr>:first-child{border-left:1px solid #ddd}thead th{background:#f3f3f3;border-top:1px solid #ddd}
+.wide{overflow-x:auto;max-width:100%}.wide td{min-width:4.5em}
+table.machines td:nth-child(4),table.machines td:nth-child(11){min-width:9em}table.machines td:nth-child(10){min-width:16em}
+.scroll{overflow:auto;max-width:100%;max-height:85vh;border:1px solid #ccc}
+.scroll table{margin:0}
+#claims-table thead th{position:sticky;top:0;z-index:2}
+#claims-table .claim{position:sticky;left:0;z-index:1;background:#fff;min-width:170px;max-width:260px}
+#claims-table thead th.claim{z-index:3;background:#f3f3f3}
+#claims-table tbody th.claim{font-weight:normal}
+#claims-table tr.chapter,#claims-table tbody.claim{scroll-margin-top:3.5em}
+tr.chapter th{background:#e4e9f2;text-align:left;font-size:14px}#claims-table tr.chapter th span{position:sticky;left:6px}
+tr.why td{background:#fafafa;padding:1px 6px}
+#claims-table .whybox{position:sticky;left:6px;max-width:min(900px,85vw)}
+td.cell{min-width:64px;font-size:12px}td.note{max-width:90px}
 table.timings td{font-size:11px}td.changed{min-width:90px;max-width:170px;font-size:12px}
-.wide{overflow-x:auto}
+.ko{display:block;color:#444;margin-top:2px}
 .holds{background:#e3f4e1}.contradicted{background:#f9dcdc}.partly{background:#fbf0d2}
 .within-noise{background:#eef0f3}.inconclusive{background:#f1ecf7}.na{color:#888}.nm{color:#aaa}
 .mark{font-weight:bold;margin-right:4px}.num{font-variant-numeric:tabular-nums}
 .iv{color:#555;font-size:10.5px}.prov{color:#a60;font-size:11px}.prob{color:#c00;font-size:11px;font-weight:bold}
 .note{font-style:italic;color:#444}small{color:#666}
+#summary dt{font-weight:bold;margin-top:10px}#summary dd{margin-left:16px}#summary dd p{margin:4px 0}
+#summary ul,#contents ol ol{margin:2px 0;padding-left:18px;font-size:13px}
+#contents{font-size:14px}#contents ol{padding-left:20px}#filter{margin:6px 0;font-size:14px}
 figure{margin:16px 0}figcaption{font-size:13px;color:#444;max-width:1200px}
 img{max-width:100%;height:auto;border:1px solid #eee}
-details summary{cursor:pointer;color:#246}details ul{margin:4px 0;padding-left:18px;white-space:normal;
- max-width:900px}
+details summary{cursor:pointer;color:#246}details ul{margin:4px 0;padding-left:18px;white-space:normal}
+@media (max-width:600px){body{margin:8px}#claims-table .claim{min-width:110px;max-width:140px}}
+"""
+
+# The filter: shows the claim groups (a <tbody> each) that carry the chosen data attribute, and a
+# chapter's heading only while one of its claims shows.  Without JavaScript the form stays hidden
+# and every claim shows.
+_FILTER_JS = """
+(function(){var f=document.getElementById('filter');if(!f)return;f.hidden=false;
+f.addEventListener('change',function(){var show=f.querySelector('input:checked').value,seen={};
+document.querySelectorAll('#claims-table tbody.claim').forEach(function(b){
+var on=show==='all'||b.getAttribute('data-'+show)==='1';b.hidden=!on;if(on)seen[b.getAttribute('data-chapter')]=1;});
+document.querySelectorAll('#claims-table tbody.chapter').forEach(function(b){
+b.hidden=!seen[b.getAttribute('data-chapter')];});});})();
 """
 
 
@@ -57,12 +84,34 @@ def render(data, vocabulary, charts_dir=None):
                 f.write(chart.png)
     title = "gilbench: the study note's claims, measured"
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
              "<title>%s</title><style>%s</style></head><body>" % (_e(title), _CSS), "<h1>%s</h1>" % _e(title),
              "<p><small>JSON report format %s. The note's figures are the note's, not ours; every other number "
              "was measured on that interpreter in this run.</small></p>" % _e(data.get("format"))]
-    parts += _interpreters(data) + _claims(data, vocabulary) + _legend(data, vocabulary) + _chart_section(charts, skipped)
-    parts += _timings(data) + ["</body></html>"]
+    parts += _summary.render(data, vocabulary) + _contents(data, charts or skipped)
+    parts += _legend(data, vocabulary) + _claims(data, vocabulary) + _interpreters(data)
+    parts += _chart_section(charts, skipped) + _timings(data)
+    parts += ["<script>%s</script>" % _FILTER_JS, "</body></html>"]
     return "\n".join(parts) + "\n", skipped
+
+
+def _contents(data, has_charts):
+    """The table of contents: the sections, a link per chapter and per claim."""
+    chapters = {}
+    for row in view.table(data):
+        chapters.setdefault(row.get("chapter"), []).append(row)
+    claims = "".join('<li><a href="#%s">%s</a>: %s</li>' % (_e(chapter), _e(chapter), ", ".join(
+        _claim_link(r) for r in rows)) for chapter, rows in chapters.items())
+    sections = [("summary", "Summary", ""), ("legend", "Legend", ""), ("claims", "Claims", "<ol>%s</ol>" % claims),
+                ("interpreters", "Interpreters", "")] + ([("charts", "Charts", "")] if has_charts else [])
+    items = "".join('<li><a href="#%s">%s</a>%s</li>' % (a, t, sub) for a, t, sub in sections + [
+        ("timings", "Timings", "")])
+    return ['<nav id="contents"><h2>Contents</h2><ol>%s</ol></nav>' % items]
+
+
+def _claim_link(row):
+    return '<a href="#%s" title="%s">%s</a>' % (_e(_summary.claim_anchor(row.get("claim"))), _e(row.get("claim_text")),
+                                                _e(row.get("claim")))
 
 
 def skipped_lines(skipped):
@@ -110,7 +159,7 @@ def _interpreters(data):
                      _e(i.get("io_backend") or "none (no I/O workload)"), _e(i.get("started"))])
     head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "load (start, end)", "mode",
             "I/O backend", "started"]
-    out = ["<h2>Interpreters</h2>"] + _table(head, rows)
+    out = ['<h2 id="interpreters">Interpreters</h2>'] + _table(head, rows, "machines")
     # What a run could not measure, as the Markdown report lists it: a failed workload, dropped values.
     for key, title in (("errors", "Workloads that failed"), ("dropped", "Values dropped")):
         items = ["<li><b>%s</b>: %s: %s</li>" % (_e(view.column(i)), _e(w), _e(why))
@@ -148,45 +197,63 @@ def _cell(cell, vocabulary):
 
 
 def _claims(data, vocabulary):
+    """The claim table: a <tbody> per claim (its row and its why row) carrying the filter's data attributes,
+    inside a scroll container that is the sticky header's and claim column's context."""
     cols = view.columns(data)
-    rows = view.table(data)
-    head = ["claim", "the note's figure"] + [_e(c) for c in cols] + ["changed at (why)"]
-    out = ["<h2>Claims</h2>",
+    head = ['<th class="claim">claim</th>', "<th>the note's figure</th>"] + ["<th>%s</th>" % _e(c) for c in cols] + [
+        "<th>changed at (why)</th>"]
+    out = ['<h2 id="claims">Claims</h2>',
            "<p><small>Each cell: verdict mark, the row's one quantity in its unit with its 95% interval (counts: "
            "events/trials); a cell that could not be judged on its measurement says why in words, with no number. "
-           "Hover a cell or open <i>why</i> for the reasons; the legend says what each interval covers.</small></p>",
-           '<div class="wide"><table><thead><tr>' + "".join("<th>%s</th>" % h for h in head) + "</tr></thead><tbody>"]
+           "Hover a cell or open <i>why</i> under a row for the reasons; the legend above says what each interval "
+           "covers. The header row and the claim column stay in view while the table scrolls.</small></p>",
+           '<form id="filter" hidden>Show: <label><input type="radio" name="show" value="all" checked> every claim'
+           '</label> <label><input type="radio" name="show" value="contradicted"> contradicted on some column'
+           '</label> <label><input type="radio" name="show" value="changed"> changed between columns</label></form>',
+           '<div class="scroll"><table id="claims-table"><thead><tr>%s</tr></thead>' % "".join(head)]
     unmeasured, chapter = [], None
-    for row in rows:
-        cells = row.get("cells") or {}
-        nm = vocabulary.not_measured
-        if all((cells.get(c) or {}).get("verdict", nm) == nm for c in cols):
-            unmeasured.append(row)
-            continue
+    for row in view.table(data):
         if row.get("chapter") != chapter:
             chapter = row.get("chapter")
-            out.append('<tr class="chapter"><th colspan="%d">%s</th></tr>' % (len(head), _e(chapter)))
-        whys = "".join("<li><b>%s</b>: %s &mdash; %s</li>" % (_e(c), _e((cells.get(c) or {}).get("verdict")),
-                                                                _e((cells.get(c) or {}).get("why")))
-                       for c in cols if cells.get(c))
-        unit = ' <small class="unit">(cells: %s)</small>' % _e(row["unit"]) if row.get("unit") else ""
-        first = ('<td class="claim"><b>%s</b>%s<br>%s<details><summary>why</summary><ul>%s</ul></details></td>'
-                 % (_e(row.get("claim")), unit, _e(row.get("claim_text")), whys))
-        change = row.get("change") or {}
-        reason = ""
-        if change:
-            reason = "<br><small>%s: %s (%s)</small>" % (
-                _e(change.get("version")), _e(change.get("what")), _e(change.get("reference")))
-        out.append("<tr>" + first + '<td class="note">%s</td>' % _e(row.get("note_figure") or "")
-                   + "".join(_cell(cells.get(c), vocabulary) for c in cols)
-                   + '<td class="changed">%s%s</td></tr>' % (_changed(row), reason))
-    out.append("</tbody></table></div>")
+            out.append('<tbody class="chapter" data-chapter="%s"><tr class="chapter" id="%s"><th colspan="%d">'
+                       "<span>%s</span></th></tr></tbody>" % (_e(chapter), _e(chapter), len(head), _e(chapter)))
+        cells = row.get("cells") or {}
+        if all((cells.get(c) or {}).get("verdict", vocabulary.not_measured) == vocabulary.not_measured for c in cols):
+            unmeasured.append(row)
+            continue
+        out.append(_claim_rows(row, cols, vocabulary, len(head)))
+    out.append("</table></div>")
     if unmeasured:
-        names = ", ".join('<span title="%s">%s</span>' % (_e(r.get("claim_text")), _e(r.get("claim")))
-                          for r in unmeasured)
+        names = ", ".join('<span id="%s" title="%s">%s</span>' % (
+            _e(_summary.claim_anchor(r.get("claim"))), _e(r.get("claim_text")), _e(r.get("claim"))) for r in unmeasured)
         out.append("<p><b>Not measured on any interpreter in this run</b> (%d claims): %s</p>"
                    % (len(unmeasured), names))
     return out
+
+
+def _claim_rows(row, cols, vocabulary, width):
+    """One claim's <tbody>: the claim (id, unit, English claim, the note's Korean words), its cells, then a
+    row spanning the table whose details say why each cell is what it is."""
+    cells = row.get("cells") or {}
+    contradicted = any((cells.get(c) or {}).get("verdict") == vocabulary.contradicted for c in cols)
+    unit = ' <small class="unit">(cells: %s)</small>' % _e(row["unit"]) if row.get("unit") else ""
+    phrase = '<span class="ko" lang="ko">&ldquo;%s&rdquo;</span>' % _e(row["phrase"]) if row.get("phrase") else ""
+    first = '<th scope="row" class="claim"><b>%s</b>%s<br>%s%s</th>' % (
+        _e(row.get("claim")), unit, _e(row.get("claim_text")), phrase)
+    change = row.get("change") or {}
+    reason = "<br><small>%s: %s (%s)</small>" % (_e(change.get("version")), _e(change.get("what")),
+                                                 _e(change.get("reference"))) if change else ""
+    whys = "".join("<li><b>%s</b>: %s &mdash; %s</li>" % (_e(c), _e((cells.get(c) or {}).get("verdict")),
+                                                        _e((cells.get(c) or {}).get("why")))
+                   for c in cols if cells.get(c))
+    return ('<tbody class="claim" id="%s" data-chapter="%s" data-contradicted="%d" data-changed="%d">'
+            % (_e(_summary.claim_anchor(row.get("claim"))), _e(row.get("chapter")), contradicted,
+               bool(row.get("changed_at")))
+            + "<tr>" + first + '<td class="note">%s</td>' % _e(row.get("note_figure") or "")
+            + "".join(_cell(cells.get(c), vocabulary) for c in cols)
+            + '<td class="changed">%s%s</td></tr>' % (_changed(row), reason)
+            + '<tr class="why"><td colspan="%d"><div class="whybox"><details><summary>why: %s</summary><ul>%s</ul>'
+              "</details></div></td></tr></tbody>" % (width, _e(row.get("claim")), whys))
 
 
 def _changed(row):
@@ -203,11 +270,11 @@ def _legend(data, vocabulary):
         mark, css = _mark(vocabulary, verdict, ("", ""))
         items.append('<li><span class="%s mark">%s</span> <b>%s</b>: %s</li>' % (css, mark, _e(verdict), _e(meaning)))
     stated = "".join("<p><small>%s</small></p>" % _e(line) for line in data.get("statistics") or [])
-    return ["<h2>Legend</h2>", stated, "<ul>%s</ul>" % "".join(items)]
+    return ['<h2 id="legend">Legend</h2>', stated, "<ul>%s</ul>" % "".join(items)]
 
 
 def _chart_section(charts, skipped):
-    out = ["<h2>Charts</h2>"]
+    out = ['<h2 id="charts">Charts</h2>']
     for chart in charts:
         uri = "data:image/png;base64," + base64.b64encode(chart.png).decode("ascii")
         out.append('<figure id="chart-%s"><img src="%s" alt="%s"><figcaption><b>%s.</b> %s</figcaption></figure>'
@@ -220,9 +287,21 @@ def _chart_section(charts, skipped):
     return out
 
 
+def _duration(mean, sd):
+    """'24.0 ± 5.31 ms': pyperf's mean and standard deviation in one unit chosen by the mean (never e-notation,
+    never a negative time: mean - sd is not a time anything took)."""
+    for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "\u00b5s")):
+        if abs(mean) >= scale or unit == "\u00b5s":
+            break
+    text = fmt(float("%.4g" % (mean / scale)))
+    if sd is not None:
+        text += " &plusmn; " + fmt(float("%.3g" % (sd / scale)))
+    return "%s %s" % (text, unit)
+
+
 def _timings(data):
     timings = view.timings(data)
-    out = ["<h2>Timings</h2>"]
+    out = ['<h2 id="timings">Timings</h2>']
     if not timings:
         return out + ["<p>This report holds no timing table (JSON report format %s)." % _e(data.get("format"))
                       + " The per-interpreter bench.json files are pyperf's: <code>pyperf compare_to --table</code>"
@@ -236,10 +315,14 @@ def _timings(data):
         row = [_e(bench)]
         for c in cols:
             t = by_bench[bench].get(c)
-            row.append("&ndash;" if not t or t.get("mean_s") is None else
-                       '<span class="num">%s s</span><br>%s <small>n=%s</small>'
-                       % (_num(t["mean_s"]), _interval(t.get("interval")), _e(t.get("n"))))
+            if not t or t.get("mean_s") is None:
+                row.append("&ndash;")
+                continue
+            iv = t.get("interval")  # [mean - sd, mean + sd] (report.py's format history)
+            sd = (iv[1] - iv[0]) / 2 if iv and None not in iv[:2] else None
+            row.append('<span class="num">%s</span> <small>n=%s</small>' % (_duration(t["mean_s"], sd), _e(t.get("n"))))
         rows.append(row)
-    return out + ["<p><small>pyperf's timings: mean seconds, [low, high] as the report gives them (format 3: mean "
-                  "&plusmn; standard deviation of the n values).</small></p>"] + _table(
-        ["benchmark"] + [_e(c) for c in cols], rows, "timings")
+    return out + ["<p><small>pyperf's timings: the mean &plusmn; the standard deviation of the n values of every "
+                  "round (the spread of the values, not a confidence interval), in seconds (s), milliseconds (ms) "
+                  "or microseconds (&micro;s).</small></p>"] + _table(["benchmark"] + [_e(c) for c in cols], rows,
+                                                                     "timings")

@@ -22,13 +22,25 @@ from bench.judge import stats
 from bench.judge.evaluate import PARALLEL_MACHINE_SPEEDUP
 from bench.ledger.vocabulary import Verdict
 from bench.publish import machines, merge
-from bench.publish.model_types import (Cell, Change, ChapterTimes, Column, Metric, Report, Row, Style, Timing,
-                                       VerdictRow, Vocabulary)
+from bench.publish.model_types import (Cell, Change, ChapterTimes, Column, Metric, Question, Report, Row, Style,
+                                       Timing, VerdictRow, Vocabulary)
 from bench.publish.text import describe_value, json_interval, json_number
 
 VOCABULARY = Vocabulary({v.value: Style(v.value, v.mark, v.html_mark, v.css, v.decisive, v.legend, v.format2_legend)
                          for v in Verdict}, Verdict.NOT_MEASURED.value, Verdict.INCONCLUSIVE.value,
-                        Verdict.WITHIN_NOISE.value)
+                        Verdict.WITHIN_NOISE.value, Verdict.HOLDS.value, Verdict.CONTRADICTED.value)
+
+
+# The page summary's first question (issue 18) and the claims that answer it; the page answers it from
+# their verdicts on GIL-on and GIL-off columns (the other questions it derives from the table alone).
+QUESTIONS = (("Do GIL builds serialise CPU-bound threads?", ("gil.one-thread-at-a-time", "gil.threads-no-benefit")),)
+
+
+def _questions(rows):
+    """The QUESTIONS whose claims the report shows (``ledger.get``: a renamed claim fails here, not on a page)."""
+    shown = {r.claim for r in rows}
+    out = [Question(q, [c for c in (ledger.get(i).id for i in ids) if c in shown]) for q, ids in QUESTIONS]
+    return [q for q in out if q.claims]
 
 
 # --- the claims and workloads a selection shows ----------------------------------------------
@@ -171,7 +183,7 @@ def _row(claim, results, table):
     return Row(claim.id, claim.chapter, claim.section, claim.claim, claim.note_figure,
                {r.id: _cell(table[r.id][claim.id], claim) for r in results}, column, before,
                Change(change.version, change.what, change.reference) if change else None,
-               claim.headline.unit if claim.headline else None)
+               claim.headline.unit if claim.headline else None, claim.phrase)
 
 
 def _verdict_row(result, claim, v):
@@ -330,4 +342,5 @@ def build(run_dirs, chapters=None, claims=None, labels=None):
         # The model section belongs to the memory chapter: shown when a claim of it is named.
         model_chapters={c.chapter for c in shown} if claims else chapters,
         chapter_times=_chapter_times(results),
-        statistics=statistics())
+        statistics=statistics(),
+        questions=_questions(rows))

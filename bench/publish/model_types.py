@@ -27,6 +27,8 @@ class Vocabulary:
     not_measured: str
     inconclusive: str
     within_noise: str = "within-noise"
+    holds: str = "holds"
+    contradicted: str = "contradicted"
 
 
 @dataclass
@@ -96,6 +98,7 @@ class Row:
     change: Optional[Change]
     # The unit of the claim's headline metric: the one quantity every cell of the row shows.
     unit: Optional[str] = None
+    phrase: Optional[str] = None  # the note's own words (Korean) the claim reads
 
 
 @dataclass
@@ -117,6 +120,13 @@ class VerdictRow:
     evidence: dict
     # The claim's headline metric in this column, whichever check decided the verdict (None: not measured).
     headline: Optional[dict] = None
+
+
+@dataclass
+class Question:
+    """A question the page's summary answers from the verdicts of the claims that answer it, by GIL state."""
+    question: str
+    claims: List[str]  # claim ids
 
 
 @dataclass
@@ -164,6 +174,7 @@ class Report:
     model_chapters: Optional[set]  # the chapters the "model vs measurement" section goes by (None: all)
     chapter_times: ChapterTimes
     statistics: List[str] = field(default_factory=list)  # the legend's statement of the statistics
+    questions: List[Question] = field(default_factory=list)  # the page summary's questions (model.QUESTIONS)
     # "What depends on the machine" (publish/machines.py), None when every column comes from one host.
     machines: Optional[object] = field(default=None, metadata=_NOT_JSON)
 

@@ -34,6 +34,9 @@ JSON report format history (later versions add keys, never remove them):
      format 4; a format-3 run's where its ledger is known, else null); "ledger" is the format-3
      fingerprint (prose included) such a run recorded, null for newer runs; "results_format" is
      the format the run wrote (it is read through the migration to the newest).
+     Also (optional keys, absent from reports written before): "table" rows add "unit" (the headline
+     metric's unit) and "phrase" (the note's own Korean words); "questions": [{"question", "claims"}]
+     (the HTML summary's questions and the claim ids whose verdicts answer them).
   report.schema.json (beside this module) is the schema of the newest format.
   Numbers have six significant digits; those JSON cannot hold (an unbounded interval end, NaN)
   are null.
@@ -63,6 +66,17 @@ def to_text(data):
 def page(data, charts_dir=None):
     """(HTML page, skipped charts) of a JSON report dict of any format (older ones migrated first)."""
     return html.render(report_migrate.migrate(data), report_model.VOCABULARY, charts_dir)
+
+
+def render_files(run_dir):
+    """({file name: text}, skipped-chart lines) of a matrix run's own reports, from one model:
+    report.md, report.json and the self-contained report.html (charts left off without matplotlib,
+    each reason a line)."""
+    model = report_model.build([run_dir])
+    data = report_json.to_dict(model)
+    page_text, skipped = page(data)
+    files = {"report.md": markdown.to_markdown(model), "report.json": to_text(data), "report.html": page_text}
+    return files, html.skipped_lines(skipped)
 
 
 def render(run_dirs, fmt="md", chapters=None, why=False, claims=None, labels=None):

@@ -37,4 +37,5 @@ def to_dict(model):
                     "metrics": [_fields(m) for m in model.metrics],
                     "timings": [_fields(t) for t in model.timings],
                     "observations": dict(model.observations),
-                    "legend": dict(model.legend), "statistics": list(model.statistics)})
+                    "legend": dict(model.legend), "statistics": list(model.statistics),
+                    "questions": [_fields(q) for q in model.questions]})
