@@ -180,9 +180,46 @@ def test_matrix_end_to_end_on_the_running_interpreter(tmp_path):
     assert proc.stdout == (out / "report.md").read_text()
 
 
-def test_time_left_is_estimated_from_the_configurations_done():
-    from bench.interpreters.matrix import Outcome, _time_left
+def _recorded(run, mode="fast", **columns):
+    import json
+    for column, seconds in columns.items():
+        (run / column).mkdir(parents=True)
+        (run / column / "meta.json").write_text(json.dumps({"mode": mode, "workload_seconds": seconds}))
 
-    assert _time_left([], 9) == ""
-    done = [Outcome("a", True, 100.0), Outcome("b", True, 140.0)]
-    assert _time_left(done, 3) == ", about 6 min left"  # 3 more at 120 s each
+
+def test_the_clock_goes_by_recorded_workload_times_before_the_first_column(tmp_path):
+    from bench.interpreters.clock import Clock
+
+    results = tmp_path / "results"
+    _recorded(results / "20260101-000000", a={"fib": 60, "io": 60}, b={"fib": 120, "io": 60})
+    _recorded(results / "20260102-000000", mode="rigorous", a={"fib": 999, "io": 999})  # another mode: not read
+    clock = Clock.from_records(results / "20260103-000000", "fast", ["a", "b", "c"], ["fib", "io", "race"])
+    # a: 120 s, b: 180 s; c was not recorded: an average column (150 s); race: recorded nowhere, 0 s.
+    assert clock.seconds_left([], ["a", "b", "c"]) == 450
+    assert clock.says([], ["a", "b", "c"]).startswith(", about 8 min left (recorded workload times of ")
+
+
+def test_the_clock_scales_the_record_by_the_columns_measured():
+    from bench.interpreters.clock import Clock
+
+    clock = Clock({"a": 100.0, "b": 200.0, "c": 100.0}, "somewhere")
+    # a took twice what was recorded: b and c should too.
+    assert clock.seconds_left([("a", 200.0)], ["b", "c"]) == 600
+    assert clock.says([("a", 200.0)], ["b", "c"]) == ", about 10 min left"
+    # A column kept by --resume (0 s) says nothing of the others.
+    assert clock.seconds_left([("a", 0.0)], ["b", "c"]) == 300
+
+
+def test_without_a_record_the_clock_waits_for_a_column():
+    from bench.interpreters.clock import Clock
+
+    clock = Clock({"a": None, "b": None}, None)
+    assert clock.says([], ["a", "b"]) == ""
+    assert clock.seconds_left([("a", 90.0)], ["b"]) == 90
+
+
+def test_within_a_column_the_rounds_done_time_the_rounds_left():
+    from bench.harness.runner import _rounds_left
+
+    assert _rounds_left(5.0, 0, 6) == ""  # nothing to go by before the first round
+    assert _rounds_left(60.0, 2, 6) == ", about 120 s left in this column"

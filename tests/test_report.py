@@ -341,3 +341,25 @@ def test_an_undecided_cell_names_the_precondition_it_shows():
     assert cell_text(busy, claim) == "n/a: machine x1.48 on 2 processes"
     rate_near_one = Verdict(claim.id, "holds", "why", value=0.99, interval=(0.95, 0.9997), n=100, events=99)
     assert "100%" in cell_text(rate_near_one) and "e+" not in cell_text(rate_near_one)
+
+
+# --- provenance: the library versions of each column ---------------------------------------------
+
+def test_a_run_records_its_library_versions(monkeypatch):
+    from importlib import metadata
+
+    from bench.harness import runner
+    monkeypatch.setattr(runner, "_LIBRARIES", ("pyperf", "gilbench-no-such-distribution"))
+    assert runner.library_versions() == {"pyperf": metadata.version("pyperf"), "gilbench-no-such-distribution": None}
+    assert "pyperf" in runner.interpreter_facts()["libraries"]
+
+
+def test_the_reports_show_each_columns_library_versions(tmp_path):
+    libs = {"pyperf": "2.10.0", "elasticsearch": None}
+    run = _copy(_RUN_A, tmp_path / "run", libraries=libs)
+    markdown = report.render([run], "md")
+    assert "- libraries: elasticsearch not installed, pyperf 2.10.0 (3.11.7)" in markdown
+    assert json.loads(report.render([run], "json"))["interpreters"][0]["libraries"] == libs
+    assert "Libraries: elasticsearch not installed, pyperf 2.10.0 (3.11.7)" in report.render_files(run)[0]["report.html"]
+    # A run recorded before the versions were: said so, not guessed.
+    assert "- libraries: not recorded (3.11.7)" in report.render([_RUN_A], "md")

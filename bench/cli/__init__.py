@@ -255,7 +255,7 @@ def _cmd_matrix(args):
                   "code": code_fingerprint(), "mode": mode_of(args), "selection": workloads, "host": label}
     try:
         outcomes = matrix.run_matrix(chosen, out, mode_of(args), args.only, resume=resume, host=label,
-                                     io=any(w.chapter == "io" for w in selected))
+                                     io=any(w.chapter == "io" for w in selected), workloads=workloads)
     except lock.Busy as exc:
         return _fail(exc)
     print(matrix.summary(outcomes), file=sys.stderr)

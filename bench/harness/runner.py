@@ -59,7 +59,26 @@ def interpreter_facts():
         "compiler": platform.python_compiler(),
         # Recorded because 3.14 changes Linux's default, and process start-up is in the timings.
         "mp_start_method": multiprocessing.get_start_method(),
+        "libraries": library_versions(),
     }
+
+
+# What times the runs (pyperf) and what the I/O workloads talk through: their versions are part of
+# what produced a figure (an HTTP client's release changes the client CPU per call).
+_LIBRARIES = ("pyperf", "elasticsearch", "elastic-transport", "aiohttp", "httpx")
+
+
+def library_versions():
+    """{distribution: version, or None where this interpreter's environment lacks it}."""
+    from importlib import metadata  # 3.8+; imported here: only a run's start needs it
+
+    found = {}
+    for name in _LIBRARIES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
 
 
 def _cpu_model():
@@ -313,8 +332,10 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
         if workload.demo:
             steps.run(workload, lambda w=workload: _observed(w, mode, facts, steps.dropped))
     timed = [w for w in selected if w.script]
+    rounds_began = time.perf_counter()
     for r in range(1, ROUNDS[mode] + 1):
-        _progress("=== round %d/%d of %s" % (r, ROUNDS[mode], ", ".join(w.name for w in timed)))
+        _progress("=== round %d/%d of %s%s" % (r, ROUNDS[mode], ", ".join(w.name for w in timed),
+                                               _rounds_left(time.perf_counter() - rounds_began, r - 1, ROUNDS[mode])))
         for workload in timed:
             if workload.name in steps.errors:
                 continue  # it failed or was paused: its later rounds would not be judged
@@ -322,6 +343,14 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
     for workload in selected:
         _progress("      %s done in %.1f s" % (workload.name, steps.seconds.get(workload.name, 0.0)))
     return steps.observations, steps.errors, steps.dropped, steps.seconds
+
+
+def _rounds_left(elapsed, done, rounds):
+    """", about N s left in this column" once a round is done: the rounds are alike (every workload
+    once each), so the ones left take about as long as the ones done."""
+    if not done:
+        return ""
+    return ", about %.0f s left in this column" % (elapsed / done * (rounds - done))
 
 
 def _observed(workload, mode, facts, dropped):

@@ -23,6 +23,7 @@ from pathlib import Path
 from bench.children import run_in_group
 from bench.guard import folders, lock
 from bench.guard.signals import CALLER_SPEAKS_ENV
+from bench.interpreters.clock import Clock
 from bench.interpreters.discover import Interpreter, InterpreterError
 from bench.interpreters.venvs import venv_for
 from bench.progress import progress as _progress
@@ -176,23 +177,25 @@ def earlier_column(column_dir: Path, column: str, want_gil: bool, interp: Interp
 
 def run_matrix(interpreters: list[Interpreter], out: Path, mode: str = "fast",
                selection: str | None = None, resume: dict | None = None, host: str | None = None,
-               io: bool = False) -> list[Outcome]:
+               io: bool = False, workloads: tuple = ()) -> list[Outcome]:
     """Every column in turn, with ``out``'s lock held (``bench.guard.lock.Busy`` when another gilbench
     has it).  ``resume``: the meta.json values a column must have to be kept from an earlier run
     instead of measured again (see ``earlier_column``).  ``host``: the label every column is filed under.
     ``io``: the selection has I/O workloads (the local search services are then the matrix's, one pair
-    for every column)."""
+    for every column).  ``workloads``: the names the selection stands for (what the clock sums)."""
     columns = [(i, c) for i in interpreters for c in _configurations(i)]
     services = _IoServices(io)
     with lock.holding(str(out), "gilbench matrix --out %s" % out):
         try:
-            return _columns(columns, out, mode, selection, resume, services, host)
+            return _columns(columns, out, mode, selection, resume, services, host, list(workloads))
         finally:
             services.stop()
 
 
-def _columns(columns, out, mode, selection, resume, services, host) -> list[Outcome]:
+def _columns(columns, out, mode, selection, resume, services, host, workloads) -> list[Outcome]:
     _note_earlier_columns(out, {column for _, (column, _, _) in columns})
+    ids = [column for _, (column, _, _) in columns]
+    time_left = Clock.from_records(out, mode, ids, workloads)
     outcomes = []
     for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
         head = f"=== [{n}/{len(columns)}] {column}"
@@ -203,7 +206,8 @@ def _columns(columns, out, mode, selection, resume, services, host) -> list[Outc
                 outcomes.append(Outcome(column, True, 0.0, f"kept (--resume), measured {kept.get('started')}"))
                 continue
             _progress(f"{head}: measured again: {why_not}")
-        _progress(f"{head} ({interp.path}){_time_left(outcomes, len(columns) - len(outcomes))} ===")
+        done = [(o.id, o.seconds) for o in outcomes]
+        _progress(f"{head} ({interp.path}){time_left.says(done, ids[len(outcomes):])} ===")
         outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection, services, host))
     return outcomes
 
@@ -226,16 +230,6 @@ def _note_earlier_columns(out: Path, this_run: set[str]) -> None:
     if earlier:
         _progress(f"note: {out} also holds results of an earlier run ({', '.join(earlier)}); "
                   "the report includes them")
-
-
-def _time_left(done: list[Outcome], remaining: int) -> str:
-    """", about N min left" from the configurations measured so far (each runs the same selection;
-    columns kept by --resume took no time and say nothing of the others)."""
-    measured = [o for o in done if o.seconds]
-    if not measured:
-        return ""
-    per_column = sum(o.seconds for o in measured) / len(measured)
-    return f", about {per_column * remaining / 60:.0f} min left"
 
 
 def summary(outcomes: list[Outcome]) -> str:

@@ -12,6 +12,7 @@ import math
 import os
 
 from bench.publish import _page_summary as _summary, charts as _charts, view
+from bench.publish import text
 from bench.publish.text import fmt
 
 
@@ -160,6 +161,8 @@ def _interpreters(data):
     head = ["column", "version", "host", "build", "kind", "GIL at run time", "CPUs", "load (start, end)", "mode",
             "I/O backend", "started"]
     out = ['<h2 id="interpreters">Interpreters</h2>'] + _table(head, rows, "machines")
+    libraries = text.libraries([(view.column(i), i.get("libraries")) for i in data.get("interpreters") or []])
+    out.append("<p>Libraries: %s</p>" % "; ".join(_e(line) for line in libraries))
     # What a run could not measure, as the Markdown report lists it: a failed workload, dropped values.
     for key, title in (("errors", "Workloads that failed"), ("dropped", "Values dropped")):
         items = ["<li><b>%s</b>: %s: %s</li>" % (_e(view.column(i)), _e(w), _e(why))
@@ -293,10 +296,10 @@ def _duration(mean, sd):
     for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "\u00b5s")):
         if abs(mean) >= scale or unit == "\u00b5s":
             break
-    text = fmt(float("%.4g" % (mean / scale)))
+    shown = fmt(float("%.4g" % (mean / scale)))
     if sd is not None:
-        text += " &plusmn; " + fmt(float("%.3g" % (sd / scale)))
-    return "%s %s" % (text, unit)
+        shown += " &plusmn; " + fmt(float("%.3g" % (sd / scale)))
+    return "%s %s" % (shown, unit)
 
 
 def _timings(data):

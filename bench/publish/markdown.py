@@ -4,7 +4,7 @@
 a run could not measure."""
 from tabulate import tabulate
 
-from bench.publish import io_limits, machines, table as verdict_table, timings
+from bench.publish import io_limits, machines, table as verdict_table, text, timings
 from bench.publish.model_section import model_vs_measurement, observed
 
 
@@ -22,7 +22,8 @@ def _machines(columns):
         body.append([i.column] + ([i.host] if several_hosts else []) + [
             when, i.build, i.mode, i.rounds or "-", i.cpu_count, load,
             i.io_backend or "none (no I/O workload)", _flags(i.configure_flags)])
-    return [tabulate(body, head, tablefmt="github"), ""]
+    libraries = ["- libraries: " + line for line in text.libraries([(i.column, i.libraries) for i in columns])]
+    return [tabulate(body, head, tablefmt="github"), ""] + libraries + ([""] if libraries else [])
 
 
 def _flags(flags, width=60):

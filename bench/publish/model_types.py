@@ -58,6 +58,8 @@ class Column:
     results_format: Optional[int]
     ledger: Optional[str]
     measured: Optional[str]
+    # {distribution: version or None}: pyperf and the I/O clients of the run (format 5 runs on).
+    libraries: Optional[dict] = None
     cpu_model: Optional[str] = field(default=None, metadata=_NOT_JSON)
     platform: Optional[str] = field(default=None, metadata=_NOT_JSON)
 

@@ -23,3 +23,14 @@ def json_number(x):
 def json_interval(interval):
     """[low, high] as JSON numbers (an unbounded end: null), or null for no interval (an exact fact)."""
     return [json_number(x) for x in interval] if interval else None
+
+
+def libraries(by_column):
+    """One line per set of library versions: "pyperf 2.10.0, elasticsearch 8.17.1 (3.9.18, 3.12.1)".
+    ``by_column``: [(column, {distribution: version or None} or None)]; a run before format 5
+    recorded none ("not recorded")."""
+    groups = {}
+    for col, libs in by_column:
+        text = ", ".join("%s %s" % (name, version or "not installed") for name, version in sorted((libs or {}).items()))
+        groups.setdefault(text or "not recorded", []).append(col)
+    return ["%s (%s)" % (text, ", ".join(cols)) for text, cols in groups.items()]
