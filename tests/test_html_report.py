@@ -168,6 +168,19 @@ def test_the_note_figure_comes_from_the_claim_and_is_labelled_as_the_notes():
     assert plan["ceiling"]["3.13.5t"] == (9.0, "2 CPUs x (L + c)/c, GIL off")
 
 
+def test_the_perfect_scaling_line_passes_through_every_tick_and_the_image_says_what_its_bars_are():
+    pytest.importorskip("matplotlib")
+    from bench.publish import _draw
+
+    plan = charts._io_plan(_synthetic())
+    fig = _draw.scaling(plan)
+    for ax in fig.axes:
+        [line] = [l for l in ax.get_lines() if l.get_label().startswith("perfect scaling")]
+        xs, ys = list(line.get_xdata()), list(line.get_ydata())
+        assert xs == ys and xs[:3] == [1, 2, 4]  # k workers: xk at every tick, not a chord on the log axis
+    assert any(t.get_text() == "error bars: 95% intervals" for t in fig.texts)
+
+
 def test_charts_dir_without_html_is_refused_in_one_line(capsys, tmp_path):
     assert main(["report", _RECORDED, "--format", "md", "--charts-dir", str(tmp_path)]) != 0
     err = capsys.readouterr().err

@@ -47,8 +47,10 @@ def scaling(plan):
     axes = fig.subplots(1, len(families), sharey=True, squeeze=False)[0]
     order = {col: i for i, col in enumerate(plan["columns"])}
     xmax = max(p[0] for fam in plan["series"].values() for pts in fam.values() for p in pts)
+    ticks = [k for k in (1, 2, 4, 8, 16) if k <= xmax]
     for ax, family in zip(axes, families):
-        ax.plot([1, xmax], [1, xmax], linestyle=":", color="grey", label="perfect scaling")
+        # Through every tick: two end points joined on the log2 axis would read 2.5 at 2 workers.
+        ax.plot(ticks, ticks, linestyle=":", color="grey", marker=".", label="perfect scaling (k workers: xk)")
         ax.axhline(1.0, color="grey", linewidth=0.8)
         for col, points in plan["series"][family].items():
             style = _style(col, order[col], plan["interpreters"])
@@ -66,15 +68,21 @@ def scaling(plan):
         if family == "threads" and plan.get("note"):
             ax.plot([2], [plan["note"]], label="the note's figure (speedup %.2f at 2)" % plan["note"], **_NOTE)
         ax.set_xscale("log", base=2)
-        ax.set_xticks([k for k in (1, 2, 4, 8, 16) if k <= xmax])
-        ax.set_xticklabels([str(k) for k in (1, 2, 4, 8, 16) if k <= xmax])
+        ax.set_xticks(ticks)
+        ax.set_xticklabels([str(k) for k in ticks])
         ax.set_title(family)
         ax.set_xlabel("workers")
         ax.grid(True, alpha=0.3)
     axes[0].set_ylabel(plan["ylabel"])
     _legend(fig, axes)
     fig.suptitle(plan["title"])
+    _say_error_bars(fig)
     return fig
+
+
+def _say_error_bars(fig):
+    """What the error bars are, inside the image (a PNG travels without its caption)."""
+    fig.text(0.99, 0.99, "error bars: 95% intervals", ha="right", va="top", fontsize=8, color="dimgrey")
 
 
 def _ceilings(ax, plan, order, xmax):
@@ -127,6 +135,7 @@ def grouped_bars(plan):
     _legend(fig, [ax])
     fig.subplots_adjust(bottom=0.22)  # room for slanted pattern names above the legend
     fig.suptitle(plan["title"])
+    _say_error_bars(fig)
     return fig
 
 
@@ -150,6 +159,7 @@ def version_bars(plan):
         ax.grid(True, axis="y", alpha=0.3)
     fig.suptitle(plan["title"] + "; hatched: free-threaded, GIL off")
     fig.subplots_adjust(bottom=0.2, top=0.86, wspace=0.25)
+    _say_error_bars(fig)
     return fig
 
 
