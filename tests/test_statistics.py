@@ -194,3 +194,33 @@ def test_rerun_coverage_counts_the_new_values_inside_the_base_intervals(tmp_path
     assert rerun.Coverage([]).share is None
     shutil.copytree(base, str(tmp_path / "copy"))
     assert rerun.coverage([base], [str(tmp_path / "copy")]).share == 1.0
+
+
+# --- counts over rounds: trials of rounds that disagree are not one population ---------------------
+
+@pytest.mark.parametrize("df, x", [(1, 3.841), (2, 5.991), (3, 7.815), (5, 11.070), (9, 16.919)])
+def test_the_chi_square_survival_function_matches_the_published_5_percent_points(df, x):
+    assert stats.upper_gamma_regularized(df / 2.0, x / 2.0) == pytest.approx(0.05, abs=2e-4)
+
+
+def test_rounds_that_agree_are_one_count():
+    assert stats.count_by_round([85, 84, 86, 84], [100] * 4) == stats.count(339, 400)
+    assert stats.homogeneity_p([0, 0, 0], [40, 40, 40]) is None  # no events: nothing to disagree on
+
+
+def test_rounds_that_disagree_widen_the_interval_and_say_so():
+    # The note's race: 9 of 40 in one run, 0 of 40 in the next (issue 17).
+    pooled, by_round = stats.count(9, 80), stats.count_by_round([9, 0], [40, 40])
+    assert by_round.value == pooled.value and (by_round.n, by_round.events) == (80, 9)
+    assert by_round.interval[0] <= pooled.interval[0] and by_round.interval[1] > pooled.interval[1]
+    assert "rounds disagree" in by_round.method and "p = 0.0015" in by_round.method
+
+
+def test_the_loader_judges_a_count_by_its_rounds_where_the_demo_recorded_them():
+    from bench.judge import load
+
+    observed = {"x.nonzero": 9, "x.trials": 80, "x.nonzero_by_round": [9, 0], "x.trials_by_round": [40, 40]}
+    assert "rounds disagree" in load._count(observed, "x.nonzero", "x.trials").method
+    # Per-round lists that do not add up to the totals are not the same count: the totals are judged.
+    observed["x.trials_by_round"] = [40, 30]
+    assert load._count(observed, "x.nonzero", "x.trials") == stats.count(9, 80)

@@ -53,6 +53,10 @@ def _reject_non_finite(path, data):
                            "writes one: rerun that column, or restore the file" % (path, where))
 
 
+# A count's per-round parts, where its demo records them (race: one fresh process per round).
+_BY_ROUND = "_by_round"
+
+
 def _is_number(value):
     return isinstance(value, (int, float))  # bool is an int: a yes/no fact counts as 1/0
 
@@ -65,6 +69,7 @@ def _shapes():
         for _, spec in workload.derived:
             if spec[0] == "count":
                 shapes.update({spec[1]: "number", spec[2]: "number"})
+                shapes.update({spec[1] + _BY_ROUND: "list", spec[2] + _BY_ROUND: "list"})
             elif spec[0] in ("samples", "sample_mean"):
                 shapes[spec[1]] = "list"
     return shapes
@@ -257,7 +262,7 @@ def _observed_metrics(observations, result):
             result.metrics.pop(metric, None)
             try:
                 if spec[0] == "count" and spec[1] in observations and spec[2] in observations:
-                    result.metrics[metric] = stats.count(observations[spec[1]], observations[spec[2]])
+                    result.metrics[metric] = _count(observations, spec[1], spec[2])
                 elif spec[0] == "samples" and spec[1] in observations:
                     result.metrics[metric] = stats.ratio_of_pairs(observations[spec[1]])
                 elif spec[0] == "sample_mean" and spec[1] in observations:
@@ -266,6 +271,16 @@ def _observed_metrics(observations, result):
             except (TypeError, ValueError) as exc:
                 result.dropped.setdefault(workload.name, "bad value of %s: %s" % (metric, exc))
                 result.metrics.pop(metric, None)
+
+
+def _count(observations, events_key, trials_key):
+    """A count, judged per round where the demo recorded its rounds (``<key>_by_round`` lists that
+    add up to the totals): rounds that disagree are not counted as one population."""
+    events, trials = observations[events_key], observations[trials_key]
+    by_round = observations.get(events_key + _BY_ROUND), observations.get(trials_key + _BY_ROUND)
+    if all(isinstance(x, list) for x in by_round) and (sum(by_round[0]), sum(by_round[1])) == (events, trials):
+        return stats.count_by_round(*by_round)
+    return stats.count(events, trials)
 
 
 def _load_interpreter(folder):
