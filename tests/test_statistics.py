@@ -204,23 +204,52 @@ def test_the_chi_square_survival_function_matches_the_published_5_percent_points
 
 
 def test_rounds_that_agree_are_one_count():
-    assert stats.count_by_round([85, 84, 86, 84], [100] * 4) == stats.count(339, 400)
-    assert stats.homogeneity_p([0, 0, 0], [40, 40, 40]) is None  # no events: nothing to disagree on
+    by_round, pooled = stats.count_by_round([85, 84, 86, 84], [100] * 4), stats.count(339, 400)
+    assert (by_round.value, by_round.interval, by_round.n, by_round.events) == (
+        pooled.value, pooled.interval, pooled.n, pooled.events)
+    assert "over 4 rounds" in by_round.method and "taken as independent" in by_round.method
+    assert by_round.rounds == ((85, 100), (84, 100), (86, 100), (84, 100))
+    assert stats.homogeneity_p([0, 0, 0], [40, 40, 40]) is None  # no events: nothing to differ on
+
+
+@pytest.mark.parametrize("events, trials, exact", [
+    # Few expected events: the exact conditional test (all 3 events in one of 4 rounds of 15: 4 C(15,3) / C(60,3)).
+    ([0, 0, 0, 3], [15] * 4, 4 * math.comb(15, 3) / math.comb(60, 3)),
+    ([3, 0, 0, 0], [75] * 4, 4 * math.comb(75, 3) / math.comb(300, 3)),
+])
+def test_few_expected_events_get_the_exact_homogeneity_test(events, trials, exact):
+    assert stats.homogeneity_p(events, trials) == pytest.approx(exact, rel=1e-9)
 
 
 def test_rounds_that_disagree_widen_the_interval_and_say_so():
     # The note's race: 9 of 40 in one run, 0 of 40 in the next (issue 17).
     pooled, by_round = stats.count(9, 80), stats.count_by_round([9, 0], [40, 40])
     assert by_round.value == pooled.value and (by_round.n, by_round.events) == (80, 9)
-    assert by_round.interval[0] <= pooled.interval[0] and by_round.interval[1] > pooled.interval[1]
-    assert "rounds disagree" in by_round.method and "p = 0.0015" in by_round.method
+    assert by_round.interval[0] == pooled.interval[0] > 0  # events were seen: the rate is not 0
+    assert by_round.interval[1] > pooled.interval[1]
+    assert "rounds differ more than chance allows" in by_round.method and "p = 0.0024" in by_round.method
+
+
+def test_a_fix_is_compared_with_its_control_round_by_round():
+    one = stats.fisher_less_stratified(((0, 15),), ((15, 15),))
+    assert one == pytest.approx(stats.fisher_less(0, 15, 15, 15))
+    # Two rounds of one trial each side: 1/2 a round, 1/4 both; pooled as one 2x2 table it would be 1/6.
+    assert stats.fisher_less_stratified(((0, 1), (0, 1)), ((1, 1), (1, 1))) == pytest.approx(0.25)
+    assert stats.fisher_less(0, 2, 2, 2) == pytest.approx(1 / 6)
+
+
+def test_the_evaluator_compares_counts_of_the_same_rounds_round_by_round():
+    fix = stats.count_by_round([0, 0], [1, 1])
+    control = stats.count_by_round([1, 1], [1, 1])
+    assert evaluate._fisher(fix, control) == pytest.approx(0.25)
+    assert evaluate._fisher(stats.count(0, 2), stats.count(2, 2)) == pytest.approx(1 / 6)
 
 
 def test_the_loader_judges_a_count_by_its_rounds_where_the_demo_recorded_them():
     from bench.judge import load
 
     observed = {"x.nonzero": 9, "x.trials": 80, "x.nonzero_by_round": [9, 0], "x.trials_by_round": [40, 40]}
-    assert "rounds disagree" in load._count(observed, "x.nonzero", "x.trials").method
+    assert "rounds differ" in load._count(observed, "x.nonzero", "x.trials").method
     # Per-round lists that do not add up to the totals are not the same count: the totals are judged.
     observed["x.trials_by_round"] = [40, 30]
-    assert load._count(observed, "x.nonzero", "x.trials") == stats.count(9, 80)
+    assert load._count(observed, "x.nonzero", "x.trials") == stats.count(9, 80) and stats.count(9, 80).rounds is None

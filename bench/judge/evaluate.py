@@ -125,6 +125,10 @@ def _judge_removed(level, m, reference):
 
 
 def _fisher(m, reference):
+    # Round by round where both counts kept their rounds (the same fresh processes): rounds that
+    # differ from each other are then not counted as one population.
+    if m.rounds and reference.rounds and len(m.rounds) == len(reference.rounds):
+        return stats.fisher_less_stratified(m.rounds, reference.rounds)
     return stats.fisher_less(m.events, m.n, reference.events, reference.n)
 
 
