@@ -26,8 +26,9 @@ pythons: $(STAMP)
 
 # The matrix and its reports (report.md, report.json, report.html), in results/<timestamp>/ (untracked):
 # tracked files stay as they were.
-bench: pythons
-	$(BIN)/gilbench matrix --fast --out $(RUN)$(if $(PYTHONS), --pythons $(PYTHONS),)
+# With PYTHONS, only those are measured: no twin pair is built for them.
+bench: $(if $(PYTHONS),$(STAMP),pythons)
+	$(BIN)/gilbench matrix --fast --out $(RUN)$(if $(PYTHONS), --pythons "$(PYTHONS)",)
 	@echo "reports: $(RUN)/report.md, $(RUN)/report.json, $(RUN)/report.html (publish them with: make publish RESULTS=$(RUN))"
 
 # Maintainers: a matrix run (default: the newest under results/) into docs/results/ and the README's table.

@@ -33,6 +33,10 @@ _JOIN_TIMEOUT_S = 30
 _SWITCH_INTERVAL_S = 1.0
 # The counter offers the GIL this often (sleep(0)): about every 0.1 ms.
 _YIELD_EVERY = 500
+# The C worker's call: doubled at most this often when a trial's call ended inside its windows,
+# and never more iterations than pbkdf2_hmac takes (a C int).
+_MAX_DOUBLINGS = 3
+_MAX_ITERATIONS = 2 ** 31 - 1
 # The counter's real sleep once the main thread's own sleep is over (``_Counter.sleep``).
 _HAND_BACK_S = 0.0001
 
@@ -168,9 +172,11 @@ def c_worker_trials(trials, collect_s):
     if not hasattr(time, "pthread_getcpuclockid"):
         return [], []
     iterations = _iterations_for(4 * collect_s + 0.05)
-    during, control = [], []
+    during, control, doublings = [], [], 0
     # A trial whose C call ended inside a window is dropped and run again with a call twice as long
-    # (the calibration can be off on a busy machine); a bounded number of tries, never an endless loop.
+    # (the calibration can be off on a busy machine): at most _MAX_DOUBLINGS times (a call of about
+    # 8x the first, well under a second), then the trials it has are what it reports.  Bounded in
+    # time as well as in tries: a worker inside a C call cannot be stopped, only waited for.
     for _ in range(3 * trials):
         if len(during) == trials:
             break
@@ -180,7 +186,10 @@ def c_worker_trials(trials, collect_s):
             c = _cpu_share(call, lambda: time.sleep(collect_s))
         # A trial counts whole or not at all: its collection and its control stay paired, index by index.
         if d is None or c is None:
-            iterations *= 2
+            if doublings == _MAX_DOUBLINGS:
+                break
+            doublings += 1
+            iterations = min(2 * iterations, _MAX_ITERATIONS)
             continue
         during.append(d)
         control.append(c)

@@ -191,12 +191,29 @@ def test_the_clock_goes_by_recorded_workload_times_before_the_first_column(tmp_p
     from bench.interpreters.clock import Clock
 
     results = tmp_path / "results"
-    _recorded(results / "20260101-000000", a={"fib": 60, "io": 60}, b={"fib": 120, "io": 60})
-    _recorded(results / "20260102-000000", mode="rigorous", a={"fib": 999, "io": 999})  # another mode: not read
-    clock = Clock.from_records(results / "20260103-000000", "fast", ["a", "b", "c"], ["fib", "io", "race"])
-    # a: 120 s, b: 180 s; c was not recorded: an average column (150 s); race: recorded nowhere, 0 s.
-    assert clock.seconds_left([], ["a", "b", "c"]) == 450
-    assert clock.says([], ["a", "b", "c"]).startswith(", about 8 min left (recorded workload times of ")
+    _recorded(results / "20260101-000000", a={"fib": 60, "io": 60, "race": 30}, b={"fib": 120, "io": 60})
+    _recorded(results / "20260102-000000", mode="rigorous", a={"fib": 999, "io": 999, "race": 9})  # another mode
+    _recorded(results / "20260103-000000", a={"fib": 5})  # `run --only fib`: it says nothing of io and race
+    _recorded(results / "compose", a={"fib": 1, "io": 1, "race": 1})  # not a timestamped run of this machine
+    clock = Clock.from_records(results / "20260104-000000", "fast", ["a", "b", "c"], ["fib", "io", "race"])
+    # a: 150 s, b: 180 s + race as a recorded (30 s); c was not recorded: an average column (180 s).
+    assert clock.seconds_left([], ["a", "b", "c"]) == 540
+    assert clock.says([], ["a", "b", "c"]) == (", about 9 min left (recorded workload times of %s)"
+                                                % (results / "20260101-000000"))
+
+
+@pytest.mark.parametrize("bad", ["[]", '{"mode": "fast", "workload_seconds": {"fib": NaN}}',
+                                 '{"mode": "fast", "workload_seconds": {"fib": true}}',
+                                 '{"mode": "fast", "workload_seconds": {"fib": -900}}',
+                                 '{"mode": "fast", "workload_seconds": {"fib": 1%s}}' % ("0" * 400),
+                                 '{"mode": "fast", "workload_seconds": ["fib"]}', "not json"])
+def test_an_unreadable_record_is_no_record(tmp_path, bad):
+    from bench.interpreters.clock import Clock
+
+    (tmp_path / "20260101-000000" / "a").mkdir(parents=True)
+    (tmp_path / "20260101-000000" / "a" / "meta.json").write_text(bad)
+    clock = Clock.from_records(tmp_path / "20260102-000000", "fast", ["a"], ["fib"])
+    assert clock.source is None or clock.source.endswith("raw")  # skipped: the published run, if any
 
 
 def test_the_clock_scales_the_record_by_the_columns_measured():

@@ -44,3 +44,15 @@ def test_the_matrix_writes_md_json_and_html_into_its_folder_and_names_them(tmp_p
     assert "<meta name=\"viewport\"" in (out / "report.html").read_text(encoding="utf-8")
     written = [line for line in captured.err.splitlines() if "reports written" in line]
     assert written and all(str(out / name) in written[0] for name in ("report.md", "report.json", "report.html"))
+
+
+def test_a_page_that_cannot_be_drawn_costs_neither_the_markdown_nor_the_json(monkeypatch):
+    from bench.publish import report
+
+    def broken(data):
+        raise RuntimeError("a chart failed")
+
+    monkeypatch.setattr(report, "page", broken)
+    files, skipped = report.render_files(_RECORDED)
+    assert set(files) == {"report.md", "report.json"}
+    assert skipped == ["report.html not written: RuntimeError: a chart failed (report.md and report.json are)"]

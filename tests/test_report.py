@@ -363,3 +363,23 @@ def test_the_reports_show_each_columns_library_versions(tmp_path):
     assert "Libraries: elasticsearch not installed, pyperf 2.10.0 (3.11.7)" in report.render_files(run)[0]["report.html"]
     # A run recorded before the versions were: said so, not guessed.
     assert "- libraries: not recorded (3.11.7)" in report.render([_RUN_A], "md")
+
+
+def test_a_broken_install_is_recorded_as_unreadable_not_a_stopped_run(monkeypatch):
+    from importlib import metadata
+
+    from bench.harness import runner
+
+    def broken(name):
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    monkeypatch.setattr(metadata, "version", broken)
+    monkeypatch.setattr(runner, "_LIBRARIES", ("aiohttp",))
+    assert runner.library_versions() == {"aiohttp": "unreadable (UnicodeDecodeError)"}
+
+
+@pytest.mark.parametrize("libraries", [["pyperf"], {"pyperf": 2}])
+def test_library_versions_that_no_run_writes_are_refused_in_one_line(tmp_path, libraries):
+    run = _copy(_RUN_A, tmp_path / "run", libraries=libraries)
+    with pytest.raises(ResultsError, match="libraries"):
+        report.render([run], "md")

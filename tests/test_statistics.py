@@ -253,3 +253,10 @@ def test_the_loader_judges_a_count_by_its_rounds_where_the_demo_recorded_them():
     # Per-round lists that do not add up to the totals are not the same count: the totals are judged.
     observed["x.trials_by_round"] = [40, 30]
     assert load._count(observed, "x.nonzero", "x.trials") == stats.count(9, 80) and stats.count(9, 80).rounds is None
+
+
+@pytest.mark.parametrize("events, trials", [([0.5, 1.5], [10, 10]), ([-1, 3], [20, 20]), ([30, 0], [20, 20]),
+                                            ([True, 0], [1, 1]), ([10 ** 200, 23 - 10 ** 200], [20, 20])])
+def test_per_round_counts_that_no_run_writes_are_refused(events, trials):
+    with pytest.raises(ValueError):
+        stats.count_by_round(events, trials)

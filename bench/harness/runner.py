@@ -78,6 +78,8 @@ def library_versions():
             found[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
             found[name] = None
+        except Exception as exc:  # a broken install (unreadable METADATA) must not stop the run
+            found[name] = "unreadable (%s)" % type(exc).__name__
     return found
 
 

@@ -11,18 +11,37 @@ busy one).
 from __future__ import annotations
 
 import json
+import math
+import re
 from pathlib import Path
 
 from bench.guard import folders
 
 _PUBLISHED = Path(__file__).resolve().parents[2] / "docs" / "results" / "raw"
+# The folders `make bench` and `gilbench run` name by their start time (results/<time>/); others
+# (results/compose, a user's own) are not "earlier runs of this machine" in any order.
+_TIMESTAMPED = re.compile(r"^\d{8}-\d{6}$")
 
 
 def _recorded_runs(out: Path) -> list[Path]:
-    """Folders of earlier runs, newest first: siblings of ``out`` (results/<time>/), then the published run."""
-    siblings = sorted((d for d in out.parent.iterdir() if d.is_dir() and d.resolve() != out.resolve()),
-                      key=lambda d: d.name, reverse=True) if out.parent.is_dir() else []
+    """Folders of earlier runs, newest first: timestamped siblings of ``out``, then the published run."""
+    try:
+        siblings = sorted((d for d in out.parent.iterdir() if _TIMESTAMPED.match(d.name) and d.is_dir()
+                           and d.resolve() != out.resolve()), key=lambda d: d.name, reverse=True)
+    except OSError:
+        siblings = []
     return siblings + ([_PUBLISHED] if _PUBLISHED.is_dir() else [])
+
+
+def _seconds(value) -> float | None:
+    """A recorded duration, or None for anything else (a bool, a string, NaN, a negative or absurd number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        seconds = float(value)
+    except OverflowError:
+        return None
+    return seconds if math.isfinite(seconds) and 0 <= seconds < 86400 else None
 
 
 def _workload_seconds(run: Path, mode: str) -> dict[str, dict[str, float]]:
@@ -33,9 +52,10 @@ def _workload_seconds(run: Path, mode: str) -> dict[str, dict[str, float]]:
             meta = json.loads(meta_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a folder that cannot be read records nothing
-        seconds = meta.get("workload_seconds")
+        seconds = meta.get("workload_seconds") if isinstance(meta, dict) else None
         if isinstance(seconds, dict) and meta.get("mode") == mode:
-            found[meta_path.parent.name] = {w: float(s) for w, s in seconds.items() if isinstance(s, (int, float))}
+            kept = {w: _seconds(s) for w, s in seconds.items()}
+            found[meta_path.parent.name] = {w: s for w, s in kept.items() if s is not None}
     return found
 
 
@@ -49,8 +69,8 @@ class Clock:
     def from_records(cls, out: Path, mode: str, columns: list[str], workloads: list[str]) -> "Clock":
         for run in _recorded_runs(out):
             by_column = _workload_seconds(run, mode)
-            if not by_column:
-                continue
+            if not by_column or not set(workloads) <= {w for c in by_column.values() for w in c}:
+                continue  # a run of other workloads (`run --only countdown`) says nothing of this one
             # A workload a column did not record (new since, or it failed there) counts as the mean
             # of the columns that did; one that no column recorded counts as nothing.
             means = {w: sum(c[w] for c in by_column.values() if w in c) / max(1, sum(w in c for c in by_column.values()))

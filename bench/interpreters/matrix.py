@@ -196,18 +196,24 @@ def _columns(columns, out, mode, selection, resume, services, host, workloads) -
     _note_earlier_columns(out, {column for _, (column, _, _) in columns})
     ids = [column for _, (column, _, _) in columns]
     time_left = Clock.from_records(out, mode, ids, workloads)
+    # Which columns --resume keeps, decided first: the clock counts only the columns to measure.
+    earlier = {column: earlier_column(out / column, column, want_gil, interp, resume) if resume else (None, "")
+               for interp, (column, _, want_gil) in columns}
+    to_measure = [c for c in ids if not earlier[c][0]]
     outcomes = []
     for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
         head = f"=== [{n}/{len(columns)}] {column}"
+        kept, why_not = earlier[column]
+        if kept:
+            _progress(f"{head}: kept, completed by an earlier run (started {kept.get('started')}) ===")
+            outcomes.append(Outcome(column, True, 0.0, f"kept (--resume), measured {kept.get('started')}"))
+            continue
         if resume:
-            kept, why_not = earlier_column(out / column, column, want_gil, interp, resume)
-            if kept:
-                _progress(f"{head}: kept, completed by an earlier run (started {kept.get('started')}) ===")
-                outcomes.append(Outcome(column, True, 0.0, f"kept (--resume), measured {kept.get('started')}"))
-                continue
             _progress(f"{head}: measured again: {why_not}")
-        done = [(o.id, o.seconds) for o in outcomes]
-        _progress(f"{head} ({interp.path}){time_left.says(done, ids[len(outcomes):])} ===")
+        # Only the columns that completed say how long a column takes (a failed one may stop in seconds).
+        done = [(o.id, o.seconds) for o in outcomes if o.ok and o.seconds]
+        measured = {o.id for o in outcomes}
+        _progress(f"{head} ({interp.path}){time_left.says(done, [c for c in to_measure if c not in measured])} ===")
         outcomes.append(_column(interp, column, env_extra, want_gil, out, mode, selection, services, host))
     return outcomes
 

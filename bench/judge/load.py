@@ -109,7 +109,8 @@ def _check_format(path, data):
 _META_TYPES = {"id": str, "free_threaded": bool, "gil_enabled": bool, "pymalloc": (bool, type(None)),
                "cpus_usable": (int, type(None)), "cpu_count": (int, type(None)), "rounds": (int, type(None)),
                "selection": list, "started": (str, type(None)), "host": (str, type(None)),
-               "memory_bytes": (int, type(None)), "measured_workloads": (dict, type(None))}
+               "memory_bytes": (int, type(None)), "measured_workloads": (dict, type(None)),
+               "libraries": (dict, type(None))}
 
 
 def _check_meta(path, meta):
@@ -127,6 +128,8 @@ def _check_meta(path, meta):
                            % (path, meta["id"]))
     if "selection" in meta and not all(isinstance(w, str) for w in meta["selection"]):
         raise ResultsError("%s: 'selection' is not a list of workload names" % path)
+    if not all(isinstance(v, (str, type(None))) for v in (meta.get("libraries") or {}).values()):
+        raise ResultsError("%s: 'libraries' is not a map of library names to versions" % path)
 
 
 # Derived metrics made from pyperf timings, and those made from a demo's observations.

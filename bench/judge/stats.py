@@ -144,6 +144,9 @@ def count_by_round(events, trials):
     if len(events) != len(trials) or not events:
         raise ValueError("per-round counts need as many event counts as trial counts (got %r and %r)"
                          % (events, trials))
+    for e, t in zip(events, trials):
+        if not all(isinstance(x, int) and not isinstance(x, bool) for x in (e, t)) or not 0 <= e <= t:
+            raise ValueError("a round's count needs whole numbers 0 <= events <= trials (got %r of %r)" % (e, t))
     rounds = tuple((int(e), int(t)) for e, t in zip(events, trials))
     pooled = count(sum(e for e, _ in rounds), sum(t for _, t in rounds))
     p = homogeneity_p(events, trials)

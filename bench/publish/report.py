@@ -74,8 +74,12 @@ def render_files(run_dir):
     each reason a line)."""
     model = report_model.build([run_dir])
     data = report_json.to_dict(model)
-    page_text, skipped = page(data)
-    files = {"report.md": markdown.to_markdown(model), "report.json": to_text(data), "report.html": page_text}
+    files = {"report.md": markdown.to_markdown(model), "report.json": to_text(data)}
+    try:
+        page_text, skipped = page(data)
+    except Exception as exc:  # the page (its charts) must never cost the run's Markdown and JSON
+        return files, ["report.html not written: %s: %s (report.md and report.json are)" % (type(exc).__name__, exc)]
+    files["report.html"] = page_text
     return files, html.skipped_lines(skipped)
 
 
