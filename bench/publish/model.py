@@ -301,6 +301,12 @@ def statistics():
         "'never' and 'sometimes' are one-sided %s tests at a rate the ledger states: at 0 events the cell "
         "shows the one-sided %s upper bound 1 - 0.05^(1/n) ('0/59 (≤4.9%%)': below 5%%; 0 of 299: below "
         "1%%); one event contradicts 'never' and proves 'sometimes'." % (conf, conf),
+        "Counts taken over rounds in fresh processes (the races): the trials are taken as independent while "
+        "the rounds agree; where they differ more than chance allows (homogeneity p < 0.05: Pearson's "
+        "chi-square, exact where few events are expected) the interval is widened to hold the per-round "
+        "rates' t-interval too, and the reason says so. A fix is compared with its control round by round "
+        "(a stratified one-sided Fisher exact test). The lock and Queue claims are facts of one run "
+        "(counts of 0), not rates.",
         "What an interval covers: the spread between the rounds of this run on this machine. Round r of "
         "every workload runs before round r+1 of any, so a drift of the machine during the run widens "
         "the intervals; a rerun on another day or machine may still differ by more.",
