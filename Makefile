@@ -29,7 +29,7 @@ pythons: $(STAMP)
 # With PYTHONS, only those are measured: no twin pair is built for them.
 bench: $(if $(PYTHONS),$(STAMP),pythons)
 	$(BIN)/gilbench matrix --fast --out $(RUN)$(if $(PYTHONS), --pythons "$(PYTHONS)",)
-	@echo "reports: $(RUN)/report.md, $(RUN)/report.json, $(RUN)/report.html (publish them with: make publish RESULTS=$(RUN))"
+	@echo "publish this run with: make publish RESULTS=$(RUN)"
 
 # Maintainers: a matrix run (default: the newest under results/) into docs/results/ and the README's table.
 RESULTS ?= $(lastword $(sort $(wildcard results/[0-9]*-[0-9]*)))

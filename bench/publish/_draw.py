@@ -5,6 +5,7 @@ touches no global state and needs no display.
 """
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 _WIDTH = 12.0
 _COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
@@ -184,6 +185,13 @@ def size_classes(plan):
     return fig
 
 
+def _plain_tick(y, _position):
+    return _short(y) if y else "0"
+
+
+_PLAIN = FuncFormatter(_plain_tick)
+
+
 def model(plan):
     """One small panel per (workload, quantity): their scales differ (blocks, pools, arenas, bytes)."""
     keys, values = [], {}
@@ -194,6 +202,11 @@ def model(plan):
                 keys.append(key)
                 values[key] = []
             values[key].append((col, r))
+    # A panel whose every bar is 0 (the note, the model and the measurement agree on nothing happening)
+    # is said in one line instead of drawn empty.
+    fields = ("note_prediction", "real_prediction", "measured")
+    zero = [k for k in keys if all(not r.get(f) for _, r in values[k] for f in fields)]
+    keys = [k for k in keys if k not in zero]
     ncols = 2
     nrows = -(-len(keys) // ncols)
     fig = _figure(1.2 + 2.9 * nrows)
@@ -207,13 +220,18 @@ def model(plan):
             ys = [r[field] for _, r in cols if r.get(field) is not None]
             bars = ax.bar(xs, ys, 0.27, label=label, color=colour)
             # A zero is a bar of no height: the label says 0.
-            ax.bar_label(bars, labels=[_short(y) for y in ys], fontsize=7)
+            # Upright labels: side by side, 1.18k and 1.19k would print over each other.
+            ax.bar_label(bars, labels=[_short(y) for y in ys], fontsize=7, rotation=90, padding=2)
         ax.margins(y=0.18)
         ax.set_xticks(range(len(cols)))
         ax.set_xticklabels([c for c, _ in cols], fontsize=8, rotation=30 if len(cols) > 4 else 0, ha="right"
                            if len(cols) > 4 else "center")
         ax.set_title("%s: %s" % key, fontsize=9)
         ax.grid(True, axis="y", alpha=0.3)
+        ax.yaxis.set_major_formatter(_PLAIN)  # 4980000 reads as 4.98M, not as 5 with "1e6" above the axis
+    if zero:
+        fig.text(0.01, 0.005, "0 everywhere (not drawn): " + "; ".join("%s: %s" % k for k in zero), fontsize=7,
+                 color="dimgrey", va="bottom")
     for ax in axes[len(keys):]:
         ax.set_visible(False)
     _legend(fig, list(axes[:1]))

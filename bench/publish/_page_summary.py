@@ -48,7 +48,29 @@ def _groups(row, columns, vocabulary):
             by.setdefault(v, []).append(c)
     order = sorted(by, key=lambda v: (not _decisive(vocabulary, v), list(vocabulary.styles).index(v)
                                       if v in vocabulary.styles else 99))
-    return "; ".join("<b>%s</b> on %s" % (_e(v), _e(", ".join(by[v]))) for v in order) or "not measured"
+    return "; ".join("<b>%s</b> on %s" % (_e(v), _e(", ".join(_marked(row, c) for c in by[v]))) for v in order) \
+        or "not measured"
+
+
+def _cell(row, column):
+    return (row.get("cells") or {}).get(column) or {}
+
+
+def _marked(row, column):
+    """The column's name as the table marks its cell: * provisional, ⚠ a measurement problem."""
+    cell = _cell(row, column)
+    return column + ("*" if cell.get("provisional") else "") + (" \u26a0" if cell.get("problem") else "")
+
+
+def _caveat(rows, columns):
+    """What the table's marks say about the cells a lead rests on, or ""."""
+    cells = [_cell(r, c) for r in rows for c in columns]
+    said = []
+    if any(c.get("provisional") for c in cells):
+        said.append("* provisional (fewer rounds behind the value than a settled figure needs)")
+    if any(c.get("problem") for c in cells):
+        said.append("\u26a0 a measurement problem (a figure physics forbids: see the cell)")
+    return " Marked: %s." % "; ".join(said) if said else ""
 
 
 def _version(interpreter):
@@ -77,6 +99,7 @@ def _gil_question(question, rows, interpreters, vocabulary):
         lead = "<b>No</b>: no GIL-on column that decided these claims says they hold."
     else:
         lead = "<b>Not everywhere</b>: the GIL-on columns disagree."
+    lead += _e(_caveat(shown, on))
     items = ["<li>%s (%s): GIL on: %s%s</li>" % (
         _link(r), _e(r.get("claim_text")), _groups(r, on, vocabulary),
         "; GIL off: %s" % _groups(r, off, vocabulary) if off else "") for r in shown]

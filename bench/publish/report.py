@@ -36,7 +36,9 @@ JSON report format history (later versions add keys, never remove them):
      the format the run wrote (it is read through the migration to the newest).
      Also (optional keys, absent from reports written before): "table" rows add "unit" (the headline
      metric's unit) and "phrase" (the note's own Korean words); "questions": [{"question", "claims"}]
-     (the HTML summary's questions and the claim ids whose verdicts answer them).
+     (the HTML summary's questions and the claim ids whose verdicts answer them); "interpreters"
+     rows add "libraries" ({distribution: version or null} of pyperf and the I/O clients; null for
+     runs that did not record them).
   report.schema.json (beside this module) is the schema of the newest format.
   Numbers have six significant digits; those JSON cannot hold (an unbounded interval end, NaN)
   are null.
