@@ -218,3 +218,22 @@ def test_not_measured_names_what_is_missing():
 def test_unknown_prediction_is_refused():
     with pytest.raises(LedgerError):
         Prediction.parse("roughly(2)")
+
+
+def test_every_checked_timing_is_timed_in_fast_mode():
+    """A check on a benchmark that `make bench` (fast mode) does not time is never judged there:
+    gil.io-threads-benefit once judged io.speedup.threads4, which --io-variants fast leaves out."""
+    from bench import ledger
+
+    fast = {name for w in ledger.WORKLOADS if w.grid is not None and w.grid.subsets
+            for name in w.grid.subsets.get("fast", ())}
+    limited = {w.name: set(w.grid.subsets["fast"]) for w in ledger.WORKLOADS
+               if w.grid is not None and w.grid.subsets and "fast" in w.grid.subsets}
+    specs = {metric: (w.name, spec) for w in ledger.WORKLOADS for metric, spec in w.derived}
+    missing = []
+    for claim in ledger.CLAIMS:
+        for metric in claim.metrics():
+            workload, spec = specs.get(metric, (None, None))
+            if workload in limited and spec[0] in ledger.TIMING_KINDS:
+                missing += ["%s: %s needs %s" % (claim.id, metric, b) for b in spec[1:] if b not in limited[workload]]
+    assert fast and not missing, missing

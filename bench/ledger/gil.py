@@ -213,15 +213,17 @@ CLAIMS = (
           # "Can gain" read as clearly more than "almost no benefit" (x1.5, the bar of
           # gil.threads-no-benefit), on the I/O calls: waiting on a backend needs no CPU, so the machine's
           # cores do not bound it.  C code that releases the GIL (bounded by the cores) is shown.
-          (Check("io.speedup.threads4", "above(1.5)",
-                 why="es.cat.indices() calls on 4 threads over one, against a backend with a fixed service time"),),
+          # 8 threads: fast mode times 1, 2, 8 and 16 (bench/ledger/io.py); a check on 4 threads was
+          # never measured in `make bench`.
+          (Check("io.speedup.threads8", "above(1.5)",
+                 why="es.cat.indices() calls on 8 threads over one, against a backend with a fixed service time"),),
           context=("io.speedup.threads2", "io.speedup.threads16", "io.ceiling.threads", "release.zlib.speedup4",
                    "release.sha256.speedup4"),
-          departs="The note's example is its Elasticsearch test; we judge the I/O calls on 4 threads (the 2-thread "
+          departs="The note's example is its Elasticsearch test; we judge the I/O calls on 8 threads (the 2-thread "
                   "figure is gil.io-threads-faster's) and show zlib and sha256 on 4 threads (the 2-thread C-code "
                   "figures are gil.runtime-not-io's).",
-          headline=Headline("io.speedup.threads4", "x (speedup)",
-                            "time of the es.cat.indices() calls on one thread over four threads: 1 = no gain, above "
+          headline=Headline("io.speedup.threads8", "x (speedup)",
+                            "time of the es.cat.indices() calls on one thread over eight threads: 1 = no gain, above "
                             "1.5 = a clear benefit from threads")),
     Claim("gil.refcount-alias-list", "gil", _SECTION,
           "foo = []; bar = foo; sys.getrefcount(foo) prints 3 (foo, bar and getrefcount's argument).",
