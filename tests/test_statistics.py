@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bench.judge import evaluate, stats
+from bench.judge import evaluate, rounds, stats
 from bench.judge.evaluate import machine_note
 from bench.ledger.predictions import Prediction
 from bench.ledger.vocabulary import MACHINE_PARALLELISM, Check, Claim
@@ -200,16 +200,16 @@ def test_rerun_coverage_counts_the_new_values_inside_the_base_intervals(tmp_path
 
 @pytest.mark.parametrize("df, x", [(1, 3.841), (2, 5.991), (3, 7.815), (5, 11.070), (9, 16.919)])
 def test_the_chi_square_survival_function_matches_the_published_5_percent_points(df, x):
-    assert stats.upper_gamma_regularized(df / 2.0, x / 2.0) == pytest.approx(0.05, abs=2e-4)
+    assert rounds.upper_gamma_regularized(df / 2.0, x / 2.0) == pytest.approx(0.05, abs=2e-4)
 
 
 def test_rounds_that_agree_are_one_count():
-    by_round, pooled = stats.count_by_round([85, 84, 86, 84], [100] * 4), stats.count(339, 400)
+    by_round, pooled = rounds.count_by_round([85, 84, 86, 84], [100] * 4), stats.count(339, 400)
     assert (by_round.value, by_round.interval, by_round.n, by_round.events) == (
         pooled.value, pooled.interval, pooled.n, pooled.events)
     assert "over 4 rounds" in by_round.method and "taken as independent" in by_round.method
     assert by_round.rounds == ((85, 100), (84, 100), (86, 100), (84, 100))
-    assert stats.homogeneity_p([0, 0, 0], [40, 40, 40]) is None  # no events: nothing to differ on
+    assert rounds.homogeneity_p([0, 0, 0], [40, 40, 40]) is None  # no events: nothing to differ on
 
 
 @pytest.mark.parametrize("events, trials, exact", [
@@ -218,12 +218,12 @@ def test_rounds_that_agree_are_one_count():
     ([3, 0, 0, 0], [75] * 4, 4 * math.comb(75, 3) / math.comb(300, 3)),
 ])
 def test_few_expected_events_get_the_exact_homogeneity_test(events, trials, exact):
-    assert stats.homogeneity_p(events, trials) == pytest.approx(exact, rel=1e-9)
+    assert rounds.homogeneity_p(events, trials) == pytest.approx(exact, rel=1e-9)
 
 
 def test_rounds_that_disagree_widen_the_interval_and_say_so():
     # The note's race: 9 of 40 in one run, 0 of 40 in the next (issue 17).
-    pooled, by_round = stats.count(9, 80), stats.count_by_round([9, 0], [40, 40])
+    pooled, by_round = stats.count(9, 80), rounds.count_by_round([9, 0], [40, 40])
     assert by_round.value == pooled.value and (by_round.n, by_round.events) == (80, 9)
     assert by_round.interval[0] == pooled.interval[0] > 0  # events were seen: the rate is not 0
     assert by_round.interval[1] > pooled.interval[1]
@@ -231,16 +231,16 @@ def test_rounds_that_disagree_widen_the_interval_and_say_so():
 
 
 def test_a_fix_is_compared_with_its_control_round_by_round():
-    one = stats.fisher_less_stratified(((0, 15),), ((15, 15),))
+    one = rounds.fisher_less_stratified(((0, 15),), ((15, 15),))
     assert one == pytest.approx(stats.fisher_less(0, 15, 15, 15))
     # Two rounds of one trial each side: 1/2 a round, 1/4 both; pooled as one 2x2 table it would be 1/6.
-    assert stats.fisher_less_stratified(((0, 1), (0, 1)), ((1, 1), (1, 1))) == pytest.approx(0.25)
+    assert rounds.fisher_less_stratified(((0, 1), (0, 1)), ((1, 1), (1, 1))) == pytest.approx(0.25)
     assert stats.fisher_less(0, 2, 2, 2) == pytest.approx(1 / 6)
 
 
 def test_the_evaluator_compares_counts_of_the_same_rounds_round_by_round():
-    fix = stats.count_by_round([0, 0], [1, 1])
-    control = stats.count_by_round([1, 1], [1, 1])
+    fix = rounds.count_by_round([0, 0], [1, 1])
+    control = rounds.count_by_round([1, 1], [1, 1])
     assert evaluate._fisher(fix, control) == pytest.approx(0.25)
     assert evaluate._fisher(stats.count(0, 2), stats.count(2, 2)) == pytest.approx(1 / 6)
 
@@ -259,4 +259,4 @@ def test_the_loader_judges_a_count_by_its_rounds_where_the_demo_recorded_them():
                                             ([True, 0], [1, 1]), ([10 ** 200, 23 - 10 ** 200], [20, 20])])
 def test_per_round_counts_that_no_run_writes_are_refused(events, trials):
     with pytest.raises(ValueError):
-        stats.count_by_round(events, trials)
+        rounds.count_by_round(events, trials)

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-from bench.judge import stats
+from bench.judge import rounds, stats
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
 from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
@@ -128,7 +128,7 @@ def _fisher(m, reference):
     # Round by round where both counts kept their rounds (the same fresh processes): rounds that
     # differ from each other are then not counted as one population.
     if m.rounds and reference.rounds and len(m.rounds) == len(reference.rounds):
-        return stats.fisher_less_stratified(m.rounds, reference.rounds)
+        return rounds.fisher_less_stratified(m.rounds, reference.rounds)
     return stats.fisher_less(m.events, m.n, reference.events, reference.n)
 
 

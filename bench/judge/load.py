@@ -16,6 +16,7 @@ from typing import Dict
 from bench import ledger
 from bench.harness import results_format
 from bench.judge import migrate, stats
+from bench.judge.rounds import count_by_round
 from bench.judge.stats import Measured
 from bench.guard import folders
 from bench.ledger import versions
@@ -282,7 +283,7 @@ def _count(observations, events_key, trials_key):
     events, trials = observations[events_key], observations[trials_key]
     by_round = observations.get(events_key + _BY_ROUND), observations.get(trials_key + _BY_ROUND)
     if all(isinstance(x, list) for x in by_round) and (sum(by_round[0]), sum(by_round[1])) == (events, trials):
-        return stats.count_by_round(*by_round)
+        return count_by_round(*by_round)
     return stats.count(events, trials)
 
 
