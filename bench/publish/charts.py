@@ -185,11 +185,12 @@ def _ft_plan(data):
 def _single_plan(data):
     metrics = view.metrics(data)
     panels = []
-    for metric, label in (("fib.seconds", "fib(30), seconds"), ("countdown.single_mean_s", "countdown, one thread, s")):
+    for metric, label, title in (("fib.seconds", "seconds", "fib(30) on one thread"),
+                                 ("countdown.single_mean_s", "seconds", "the note's countdown on the main thread")):
         bars = [(col, _point(metrics[(col, metric)])) for col in view.columns(data)
                 if metrics.get((col, metric), {}).get("value") is not None]
         if bars:
-            panels.append((metric, label, bars))
+            panels.append((metric, label, bars, title))
     plan = {"name": "single-thread", "title": "Single-thread speed by interpreter (lower is faster)",
             "kind": "version_bars", "panels": panels, "interpreters": view.interpreters(data),
             "needs": ["fib.seconds", "countdown.single_mean_s"]}
