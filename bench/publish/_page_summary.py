@@ -30,7 +30,7 @@ def _link(row):
 
 
 def _verdict(row, column, vocabulary):
-    return ((row.get("cells") or {}).get(column) or {}).get("verdict") or vocabulary.not_measured
+    return _cell(row, column).get("verdict") or vocabulary.not_measured
 
 
 def _decisive(vocabulary, verdict):
