@@ -240,7 +240,7 @@ def _record(out, prefix, per_round, n, share=True):
 
 
 def observe(trials=300, n=100_000, big_n=1_000_000, big_trials=4, small_interval=1e-6, small_trials=80,
-            call_trials=40, control_n=20_000, control_trials=40, fix_trials=60, rounds=4, fresh_processes=True):
+            call_trials=40, control_n=50_000, control_trials=40, fix_trials=60, rounds=4, fresh_processes=True):
     """Count the trials that end with x != 0, per variant, over ``rounds`` rounds.
 
     Fast-mode defaults decide the count claims (0 of 300 bounds the note's race below 1%, 0 of 80 a

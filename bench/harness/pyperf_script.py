@@ -107,7 +107,7 @@ def bench_all(runner, benchmarks):
     _bench_in_order(runner, benchmarks, _timed_calls)
 
 
-def _bench_in_order(runner, benchmarks, timer):
+def _bench_in_order(runner, benchmarks, timer, after=None):
     args = runner.args if runner.args is not None else runner.parse_args()
     runner.metadata["gilbench_round"] = args.gilbench_round
     ordered = list(benchmarks)
@@ -115,6 +115,8 @@ def _bench_in_order(runner, benchmarks, timer):
         ordered.reverse()
     for name, func, *func_args in ordered:
         runner.bench_time_func(name, timer, gil_enabled(), func, *func_args)
+        if after is not None:
+            after(func)
 
 
 def _self_timed(loops, gil_before, func, *args):
@@ -123,8 +125,10 @@ def _self_timed(loops, gil_before, func, *args):
     return elapsed
 
 
-def bench_all_self_timed(runner, benchmarks):
+def bench_all_self_timed(runner, benchmarks, after=None):
     """Like ``bench_all``, for workloads that time only part of each call: ``func(loops, *args)``
     runs ``loops`` times and returns the seconds of the timed part (a process's start up to its
-    first instruction, without the join that follows)."""
-    _bench_in_order(runner, benchmarks, _self_timed)
+    first instruction, without the join that follows).  ``after(func)``, if given, runs once each
+    benchmark is timed: where a round's benchmarks share one process (pyperf --in-process), what
+    one benchmark set up (threads, processes, connections) is closed before the next is timed."""
+    _bench_in_order(runner, benchmarks, _self_timed, after)

@@ -93,7 +93,7 @@ CLAIMS = (
           (Check("race.fix_join.races", "removed(%s)" % _FIX_LEVEL, versus=_CONTROL),
            Check("race.fix_join.races", "never(%s)" % _VARIANT_RATE)),
           note_figure="x = 0", context=(_CONTROL,),
-          departs="The fix is applied to the control, x = x + one() at a 1 us switch interval (20,000 per "
+          departs="The fix is applied to the control, x = x + one() at a 1 us switch interval (50,000 per "
                   "thread), which races on every build, so that it is shown where the unfixed code fails in the "
                   "same run (the note's x += 1 no longer races on 3.10+ GIL builds); fixed and unfixed counts are "
                   "compared by a one-sided Fisher exact test. The note's fix imports Lock without importing it "

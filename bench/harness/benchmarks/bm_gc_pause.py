@@ -11,8 +11,8 @@ from bench.harness.pyperf_script import bench_all, grid, make_runner
 from demos.gc_pause import build_heap
 
 _YOUNG_CALLS = 20
-# One heap per size, built on a benchmark's first call (pyperf's warm-up): a worker process
-# runs one benchmark, so only the heap it times is alive in it.
+# One heap per size, built on a benchmark's first call (pyperf's warm-up, not kept).  Both benchmarks
+# of the grid time the same size, so in a round's one process (pyperf --in-process) they share it.
 _heaps = {}
 
 

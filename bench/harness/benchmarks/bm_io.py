@@ -13,10 +13,13 @@ of k workers is the one-worker time per call over theirs.
 
 Every value appends one JSON line to ``GILBENCH_IO_LOG`` (calls, errors and their reasons, the
 request rate): the run counts the failed requests; a timing is never silently cleaned.
-In a pyperf worker the client and its HTTP libraries are imported before the Runner is made, so
+In the process that times (a pyperf worker, or the round's one process with ``--in-process``) the
+client and its HTTP libraries are imported before the Runner is made, so
 the GIL state recorded in every run's metadata is the one after those imports (the judging side
 drops timings taken with the GIL in another state than the column's), and ``bench_all_self_timed``
 refuses values if it flips later.  pyperf's master process times nothing and skips those imports.
+Each variant's crew is closed as soon as the variant is timed: in one process, the 16 parked threads
+of one variant never sit beside the next variant's timing.
 
 Each request waits at most ``--io-timeout`` seconds (default ``$GILBENCH_IO_TIMEOUT_S``, else
 ``services.backend.REQUEST_TIMEOUT_S``); when the backend stops answering, the value in progress
@@ -32,7 +35,8 @@ from services import backend as _backend
 
 # The async HTTP library of each async benchmark of the grid (its tasks: the benchmark's value).
 _ASYNC_NODES = {"asyncio": "aiohttp", "asyncio-httpx": "httpxasync"}
-io_workload = None  # services.io_workload, imported in pyperf workers only
+io_workload = None  # services.io_workload, imported only where values are timed (_TIMING_FLAGS)
+_TIMING_FLAGS = ("--worker", "--in-process")
 
 
 class _Logged:
@@ -94,7 +98,7 @@ def _maker(kind, k, url, timeout):
 
 def main():
     global io_workload
-    if "--worker" in sys.argv:
+    if any(flag in sys.argv for flag in _TIMING_FLAGS):
         from services import io_workload  # the official client: before the Runner, see the docstring
     runner = make_runner("io")
     args = runner.parse_args()
@@ -118,7 +122,7 @@ def main():
         per = _per_worker(args.io_calls, k, args.io_per_worker)
         variants.append(_Logged(benchmarks.name(point), args.io_log, _maker(kind, k, url, timeout), k, per))
     try:
-        bench_all_self_timed(runner, [(v.__name__, v) for v in variants])
+        bench_all_self_timed(runner, [(v.__name__, v) for v in variants], after=_Logged.close)
     finally:
         for variant in variants:
             variant.close()
