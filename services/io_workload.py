@@ -24,8 +24,7 @@ thread or task, stop the run: it raises ``BackendGone`` instead of waiting a tim
 and so does every later run in the process (``health`` is the process's: a run's end does not
 forget the timeouts before it, so a backend that stops answering costs at most that many timeouts).
 
-Imported by the pyperf script bm_io.py and by ``services.io_probe``, in the measured
-interpreter: Python 3.9-compatible.
+Imported by bm_io.py and by ``services.io_probe``, in the measured interpreter: Python 3.9-compatible.
 """
 import asyncio
 import multiprocessing
@@ -237,6 +236,7 @@ class ThreadCrew:
 
     def close(self):
         self._closing = True
+        self._done.abort()  # a value cut short (Ctrl-C in run) leaves threads waiting here for good
         if all(t.ident is not None for t in self._workers) and not self._gate.broken:
             try:
                 self._gate.wait(_CREW_GRACE_S)

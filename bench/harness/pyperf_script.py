@@ -40,7 +40,10 @@ def make_runner(workload=None, **kwargs):
     metadata, so that the judging side pairs the runs of one round) and ``--gilbench-order
     declared|reversed`` (the order in which ``bench_all`` runs the benchmarks; alternating it
     between rounds cancels linear drift).  pyperf's workers are fresh processes that see only what
-    is forwarded: ``_forward`` passes every one of these options on, the one place that does.
+    is forwarded: ``_forward`` passes every one of these options on, the one place that does.  A
+    gilbench run starts no such workers: each round is one process (``selection.PYPERF_ARGS``), which
+    sees the run's whole environment, as the demos' observations do (pyperf's workers see only PATH,
+    HOME, PYTHONPATH, PYTHON_GIL and a few more).
     Where the workload's timings start processes (``Workload.start_method``), the start method is
     recorded in the metadata, the one place a script reads (and so fixes) it.
     """
@@ -97,14 +100,17 @@ def _timed_calls(loops, gil_before, func, *args):
     return elapsed
 
 
-def bench_all(runner, benchmarks):
+def bench_all(runner, benchmarks, after=None):
     """Benchmark each ``(name, func, *args)``: pyperf times ``func(*args)`` called ``loops`` times
-    per value, in the order ``--gilbench-order`` asks for.
+    per value, in the order ``--gilbench-order`` asks for.  ``after(func)``, if given, runs once
+    each benchmark is timed: a round's benchmarks share one process (``selection.PYPERF_ARGS``), so
+    what one of them started (an echo child, a pool, a manager) is stopped before the next is timed,
+    as a worker per benchmark would have stopped it.
 
-    The GIL state recorded in each run's metadata is the one at the worker's start; it is
-    checked again after every timed loop.
+    The GIL state recorded in each run's metadata is the one when the runner was made; it is
+    checked against that after every timed loop.
     """
-    _bench_in_order(runner, benchmarks, _timed_calls)
+    _bench_in_order(runner, benchmarks, _timed_calls, after)
 
 
 def _bench_in_order(runner, benchmarks, timer, after=None):
@@ -113,8 +119,11 @@ def _bench_in_order(runner, benchmarks, timer, after=None):
     ordered = list(benchmarks)
     if args.gilbench_order == "reversed":
         ordered.reverse()
+    # The state filed in every run's metadata (make_runner): a switch between two benchmarks of one
+    # process must not become the next benchmark's reference.
+    recorded = runner.metadata["gil_enabled_at_runtime"] == "1"
     for name, func, *func_args in ordered:
-        runner.bench_time_func(name, timer, gil_enabled(), func, *func_args)
+        runner.bench_time_func(name, timer, recorded, func, *func_args)
         if after is not None:
             after(func)
 
@@ -129,6 +138,6 @@ def bench_all_self_timed(runner, benchmarks, after=None):
     """Like ``bench_all``, for workloads that time only part of each call: ``func(loops, *args)``
     runs ``loops`` times and returns the seconds of the timed part (a process's start up to its
     first instruction, without the join that follows).  ``after(func)``, if given, runs once each
-    benchmark is timed: where a round's benchmarks share one process (pyperf --in-process), what
+    benchmark is timed: where a round's benchmarks share one process (``selection.PYPERF_ARGS``: pyperf's --worker), what
     one benchmark set up (threads, processes, connections) is closed before the next is timed."""
     _bench_in_order(runner, benchmarks, _self_timed, after)

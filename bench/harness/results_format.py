@@ -26,6 +26,7 @@ import json
 import math
 
 from bench import ledger
+from bench.harness import selection
 # The file names live with the checks of what a gilbench folder is.
 from bench.guard.folders import BENCH, META, OBSERVATIONS  # noqa: F401
 
@@ -92,6 +93,8 @@ def ledger_fingerprint(claims=None, workloads=None):
     claims = ledger.CLAIMS if claims is None else claims
     workloads = ledger.WORKLOADS if workloads is None else workloads
     data = [[_canonical(c) for c in claims], [_canonical(w) for w in workloads]]
+    if any(w.script for w in workloads):  # how its timings are taken: rounds, and pyperf's settings of each
+        data.append(_canonical({"rounds": selection.ROUNDS, "pyperf": selection.PYPERF_ARGS}))
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
 

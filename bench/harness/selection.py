@@ -2,7 +2,9 @@
 from bench import ledger
 
 # Timings are taken in rounds: each round runs a workload's pyperf script once, as one fresh process
-# that times the workload's benchmarks in turn (pyperf --in-process), every other round in the
+# that times the workload's benchmarks in turn (pyperf's worker mode, --worker, run directly with no
+# --worker-task: the values pyperf's own workers take, and the same metadata; pyperf 2.11's
+# --in-process does the same but needs Python 3.11, and 3.9 and 3.10 get pyperf 2.10), every other round in the
 # reversed order, and appends to one bench.json.  One process per round, not one per benchmark:
 # pyperf's worker start-up (about 0.3 s of imports, the I/O client's 0.6 s) times nothing, and at
 # some 70 benchmarks in 6 rounds it was a third of a column.  The rounds still sample a fresh
@@ -11,17 +13,17 @@ from bench import ledger
 # Round r of every selected workload runs before round r+1 of any (runner._run_workloads), so that
 # each workload's rounds span the whole run and the machine's drift over it enters the intervals.
 # The judging side pairs the benchmarks of a ratio round by round, so the machine's drift
-# between rounds cancels and the interval comes from the pairs (5 pairs or more: not provisional).
+# between rounds cancels and the interval comes from the pairs (fewer than stats.MIN_PAIRS pairs: provisional).
 # Even counts: as many rounds in each order, so an order effect cancels in the mean.
 ROUNDS = {"fast": 6, "default": 8, "rigorous": 16}
 
 # pyperf settings of one round.  --loops 1: every value is one call of the workload (all of them
 # take 10 ms or more), and pyperf skips its loop calibration.
-_IN_PROCESS = ("--in-process", "--processes", "1", "--loops", "1")
+_ONE_PROCESS = ("--worker", "--loops", "1")
 PYPERF_ARGS = {
-    "fast": _IN_PROCESS + ("--values", "2", "--warmups", "1"),
-    "default": _IN_PROCESS + ("--values", "3", "--warmups", "1"),
-    "rigorous": _IN_PROCESS + ("--values", "3", "--warmups", "2"),
+    "fast": _ONE_PROCESS + ("--values", "2", "--warmups", "1"),
+    "default": _ONE_PROCESS + ("--values", "3", "--warmups", "1"),
+    "rigorous": _ONE_PROCESS + ("--values", "3", "--warmups", "2"),
 }
 
 

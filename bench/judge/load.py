@@ -171,7 +171,7 @@ def _gil_problem(bench, wanted):
         return "a pyperf run of %s carries no GIL state (gil_enabled_at_runtime)" % bench.get_name()
     if set(states) - {wanted}:
         # An extension module can switch the GIL on in a free-threaded build at import.
-        return ("pyperf workers of %s ran with the GIL %s, the column's run had it %s"
+        return ("pyperf runs of %s ran with the GIL %s, the column's run had it %s"
                 % (bench.get_name(), "on" if "1" in set(states) - {wanted} else "off",
                    "on" if wanted == "1" else "off"))
     return None

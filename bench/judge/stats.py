@@ -7,7 +7,7 @@
 - A ratio of two timings is taken per pair (A and B measured in the same round, one right after
   the other) and its interval is a Student t-interval on the logarithms of the per-pair ratios,
   back-transformed: the interval of the geometric mean ratio.  Pairs cancel the machine's drift
-  between rounds; values inside one worker process are averaged first, never counted as
+  between rounds; values inside one round's process are averaged first, never counted as
   independent samples.
 - A share of two paired gains (the share of the machine's parallel gain that threads reach)
   is the ratio of mean gains, with Fieller's interval (``paired_share``), clipped to [0, 1]

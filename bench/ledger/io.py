@@ -9,8 +9,8 @@ run; see ``bench.harness.io_session``.
 from bench.ledger.vocabulary import Option, Workload, bench_name, grid, mean, ratio, sample_mean
 
 # Fast mode (--io-variants fast) keeps the note's pair, the scaling's ends and one of each other
-# kind: every benchmark is a pyperf worker of its own, and its start-up (importing the client)
-# dominates a fast round.
+# kind: each variant's crew is started, connected and parked before its values, and that set-up
+# (threads, processes, connections) dominates a fast round.
 _IO = grid("io", {"threads": (1, 2, 4, 8, 16)}, {"processes": (2, 4, 8, 16)}, {"asyncio": (16,)},
            {"asyncio-httpx": (16,)},
            subsets={"fast": tuple(bench_name("io", threads=k) for k in (1, 2, 8, 16))

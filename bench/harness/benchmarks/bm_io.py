@@ -13,7 +13,7 @@ of k workers is the one-worker time per call over theirs.
 
 Every value appends one JSON line to ``GILBENCH_IO_LOG`` (calls, errors and their reasons, the
 request rate): the run counts the failed requests; a timing is never silently cleaned.
-In the process that times (a pyperf worker, or the round's one process with ``--in-process``) the
+In the process that times (a pyperf worker: one per benchmark, or a round's one process) the
 client and its HTTP libraries are imported before the Runner is made, so
 the GIL state recorded in every run's metadata is the one after those imports (the judging side
 drops timings taken with the GIL in another state than the column's), and ``bench_all_self_timed``
@@ -36,7 +36,7 @@ from services import backend as _backend
 # The async HTTP library of each async benchmark of the grid (its tasks: the benchmark's value).
 _ASYNC_NODES = {"asyncio": "aiohttp", "asyncio-httpx": "httpxasync"}
 io_workload = None  # services.io_workload, imported only where values are timed (_TIMING_FLAGS)
-_TIMING_FLAGS = ("--worker", "--in-process")
+_TIMING_FLAGS = ("--worker", "--in-process")  # pyperf 2.11 has both
 
 
 class _Logged:

@@ -9,11 +9,17 @@ _ECHOES = {}
 
 
 def _roundtrips(kind, size, count):
-    # One echo child per kind and worker process, started on first use (so the pyperf manager,
-    # which times nothing, starts none) and stopped when the script ends.
+    # One echo child per benchmark, started on its first call (pyperf's warm-up, not kept; the pyperf
+    # manager, which times nothing, starts none) and stopped once the benchmark is timed: a Queue's
+    # feeder thread must not be alive when the next benchmark forks its echo.
     if kind not in _ECHOES:
         _ECHOES[kind] = mp_ipc.Echo(kind).__enter__()
     mp_ipc.roundtrips(_ECHOES[kind], size, count)
+
+
+def _stop_echoes(_func=None):
+    while _ECHOES:
+        _ECHOES.popitem()[1].__exit__(None, None, None)
 
 
 def main():
@@ -21,10 +27,9 @@ def main():
     benchmarks = grid("mp_ipc")
     try:
         bench_all(runner, [(benchmarks.name(p), _roundtrips, p["channel"], p["size"], _TRIPS[p["size"]])
-                           for p in benchmarks.points()])
+                           for p in benchmarks.points()], after=_stop_echoes)
     finally:
-        while _ECHOES:
-            _ECHOES.popitem()[1].__exit__(None, None, None)
+        _stop_echoes()
 
 
 if __name__ == "__main__":
