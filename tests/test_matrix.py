@@ -240,3 +240,18 @@ def test_within_a_column_the_rounds_done_time_the_rounds_left():
 
     assert _rounds_left(5.0, 0, 6) == ""  # nothing to go by before the first round
     assert _rounds_left(60.0, 2, 6) == ", about 120 s left in this column"
+
+
+def test_twin_pairs_are_one_version_of_one_origin_that_builds_both_ways():
+    from bench.interpreters.discover import Interpreter
+    from bench.interpreters.matrix import twin_pairs
+
+    def interp(version, ft, origin):
+        return Interpreter("/x/%s%s-%s" % (version, "t" if ft else "", origin), version, "CPython", ft, "", origin)
+
+    uv = [interp("3.14.0", False, "uv"), interp("3.14.0", True, "uv")]
+    cache = [interp("3.13.5", False, "cache"), interp("3.13.5", True, "cache")]
+    assert [(g.id, f.id) for g, f in twin_pairs(uv + cache)] == [("3.14.0", "3.14.0t"), ("3.13.5", "3.13.5t")]
+    # pyenv's or PATH's builds are not twins by construction; one version from two origins is no pair
+    assert twin_pairs([interp("3.13.5", False, "pyenv"), interp("3.13.5", True, "pyenv")]) == []
+    assert twin_pairs([interp("3.14.0", False, "cache"), interp("3.14.0", True, "uv")]) == []

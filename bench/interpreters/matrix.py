@@ -249,15 +249,17 @@ def summary(outcomes: list[Outcome]) -> str:
 _BUILDABLE = ("3.14", "3.13")
 
 
-def twin_pairs(found: list[Interpreter]) -> list[tuple[Interpreter, Interpreter]]:
-    """(GIL build, free-threaded build) pairs that gilbench built from one source with one set of flags.
+# Where both builds of one version come from one source with one set of flags: gilbench's own cache
+# (built as twins by construction) and uv's (python-build-standalone builds each release both ways).
+_TWIN_ORIGINS = ("cache", "uv")
 
-    Only builds from gilbench's own cache qualify: they are built as twins by construction (the
-    report checks flags and compiler again from each run's record).
-    """
-    cached = [i for i in found if i.origin == "cache"]
-    return [(g, f) for f in cached if f.free_threaded for g in cached
-            if not g.free_threaded and g.version == f.version]
+
+def twin_pairs(found: list[Interpreter]) -> list[tuple[Interpreter, Interpreter]]:
+    """(GIL build, free-threaded build) pairs of one version and one origin in ``_TWIN_ORIGINS`` (the
+    report checks flags and compiler again from each run's record)."""
+    twins = [i for i in found if i.origin in _TWIN_ORIGINS]
+    return [(g, f) for f in twins if f.free_threaded for g in twins
+            if not g.free_threaded and g.version == f.version and g.origin == f.origin]
 
 
 def with_free_threaded_twin(found: list[Interpreter]) -> list[Interpreter]:
