@@ -151,3 +151,18 @@ def test_list_json_gives_each_claims_workloads_demos_and_checks_and_the_fingerpr
     assert race["workloads"] == ["race"] and race["demos"] == ["demos.race"]
     assert {"metric": "race.note.races", "role": "check", "prediction": "never(0.01)", "when": "version>=3.10",
             "optional": False} in race["metrics"]
+
+
+def test_a_round_is_one_process_unless_its_workload_is_isolated():
+    from bench.harness import selection
+
+    for w in ledger.WORKLOADS:
+        if not w.script:
+            continue
+        for mode in selection.ROUNDS:
+            args = selection.pyperf_args(w, mode)
+            # pyperf's worker mode times every benchmark in the round's process; --processes 1 starts one each
+            assert ("--worker" in args) != w.isolated and ("--processes" in args) == w.isolated, (w.name, mode)
+            assert args[-len(selection.PYPERF_ARGS[mode]):] == selection.PYPERF_ARGS[mode]
+    # fork copies the process that times it: the start methods are timed each in a fresh worker
+    assert ledger.workload("mp_start").isolated

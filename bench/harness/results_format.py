@@ -43,7 +43,7 @@ MEASURED_FIELDS = {
     # versus: the count a two-sample prediction compares with.
     "Check": ("metric", "prediction", "when", "optional", "versus"),
     "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived", "grid", "options",
-                 "start_method", "observes"),
+                 "start_method", "isolated", "observes"),
     # A grid decides which benchmarks are timed and their names; an option's help is prose.
     "Grid": ("stem", "blocks", "bare", "subsets"),
     "Option": ("flag", "type", "default", "choices", "env"),
@@ -94,7 +94,8 @@ def ledger_fingerprint(claims=None, workloads=None):
     workloads = ledger.WORKLOADS if workloads is None else workloads
     data = [[_canonical(c) for c in claims], [_canonical(w) for w in workloads]]
     if any(w.script for w in workloads):  # how its timings are taken: rounds, and pyperf's settings of each
-        data.append(_canonical({"rounds": selection.ROUNDS, "pyperf": selection.PYPERF_ARGS}))
+        data.append(_canonical({"rounds": selection.ROUNDS, "pyperf": selection.PYPERF_ARGS,
+                                "processes": [selection.ONE_PROCESS, selection.WORKER_PER_BENCHMARK]}))
     text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("ascii")).hexdigest()[:16]
 

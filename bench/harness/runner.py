@@ -24,7 +24,7 @@ from bench.guard import folders, jobcontrol, keeper, lock, signals
 from bench.harness import host as _host, io_session, results_format
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
-from bench.harness.selection import PYPERF_ARGS, ROUNDS
+from bench.harness.selection import ROUNDS, pyperf_args
 from bench.progress import progress as _progress
 from demos._mallocstats import allocator_in_use
 from demos._util import gil_enabled
@@ -151,7 +151,7 @@ def _round(workload, mode, bench_file, i):
     script = os.path.join(_SCRIPTS_DIR, workload.script)
     rounds = ROUNDS[mode]
     order = "declared" if i % 2 else "reversed"
-    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(PYPERF_ARGS[mode])
+    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(pyperf_args(workload, mode))
     cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
     cmd += list((workload.script_args or {}).get(mode, ()))
     _progress("      %s: round %d/%d (%s order)" % (workload.name, i, rounds, order))

@@ -19,12 +19,19 @@ ROUNDS = {"fast": 6, "default": 8, "rigorous": 16}
 
 # pyperf settings of one round.  --loops 1: every value is one call of the workload (all of them
 # take 10 ms or more), and pyperf skips its loop calibration.
-_ONE_PROCESS = ("--worker", "--loops", "1")
 PYPERF_ARGS = {
-    "fast": _ONE_PROCESS + ("--values", "2", "--warmups", "1"),
-    "default": _ONE_PROCESS + ("--values", "3", "--warmups", "1"),
-    "rigorous": _ONE_PROCESS + ("--values", "3", "--warmups", "2"),
+    "fast": ("--loops", "1", "--values", "2", "--warmups", "1"),
+    "default": ("--loops", "1", "--values", "3", "--warmups", "1"),
+    "rigorous": ("--loops", "1", "--values", "3", "--warmups", "2"),
 }
+# How a round's process times its benchmarks: all of them itself (pyperf's worker mode, see above),
+# or, for an ``isolated`` workload (ledger), each in a fresh pyperf worker process of its own.
+ONE_PROCESS, WORKER_PER_BENCHMARK = ("--worker",), ("--processes", "1")
+
+
+def pyperf_args(workload, mode):
+    """pyperf's options for one round of ``workload`` in ``mode``."""
+    return (WORKER_PER_BENCHMARK if workload.isolated else ONE_PROCESS) + PYPERF_ARGS[mode]
 
 
 class SelectionError(ValueError):

@@ -296,7 +296,8 @@ WORKLOADS = (
                        ratio(_START.benchmark(method="spawn"), _START.benchmark(method="forkserver"))),
                       ("mp.start.forkserver_over_fork",
                        ratio(_START.benchmark(method="forkserver"), _START.benchmark(method="fork")))),
-             grid=_START, start_method=True),
+             # isolated: a fork's cost grows with the parent, and spawn's child imports what it imported.
+             grid=_START, start_method=True, isolated=True),
     Workload("mp_ipc", "mp", "mp.ipc.", observes=_OBSERVED_MP_IPC, demo="demos.mp_ipc", script="bm_mp_ipc.py",
              derived=tuple(
                  ("mp.ipc.queue_over_pipe.%d" % s, ratio(_IPC.benchmark("queue", size=s), _IPC.benchmark("pipe", size=s)))

@@ -276,8 +276,7 @@ class Workload:
     A workload is a demo whose ``observe()`` the run records (facts: counts, constants) and/or
     a pyperf script in ``bench/harness/benchmarks/`` (timings) whose benchmarks are its ``grid``.
     Timing metrics are *derived* from the pyperf benchmarks of one bench.json, so every ratio
-    compares benchmarks of the same run.  ``metrics()`` is every metric it produces: the keys its
-    demo observes (``observes``) and the derived ones.
+    compares benchmarks of the same run.  ``metrics()``: the keys ``observes`` and the derived ones.
     """
     name: str
     chapter: str
@@ -286,13 +285,14 @@ class Workload:
     script: Optional[str] = None  # bm_*.py in bench/harness/benchmarks/, timed with pyperf
     params: Optional[Dict[str, dict]] = None  # observe() keyword arguments per mode
     script_args: Optional[Dict[str, tuple]] = None  # values of the script's options per mode
-    # metric -> how it is made from the run's files: mean(), ratio(), parallel_share() from the
-    # pyperf benchmarks; count(), samples() from the observations.
+    # metric -> how it is made: mean(), ratio(), parallel_share() of benchmarks; count(), samples() of observations.
     derived: Tuple[Tuple[str, tuple], ...] = ()
     grid: Optional[Grid] = None  # the script's benchmarks
     options: Tuple[Option, ...] = ()  # the script's own options (script_args sets them per mode)
     # The script's timings start processes: it records (and so fixes) the multiprocessing start method.
     start_method: bool = False
+    # Each benchmark in a fresh pyperf worker, not a round's one process: its timing depends on what
+    isolated: bool = False  # the process that times it holds (a fork copies it; selection.pyperf_args)
     observes: Tuple[str, ...] = ()  # the keys its demo's observe() returns (any interpreter)
 
     def __post_init__(self):
