@@ -86,7 +86,7 @@ def test_small_sizes_name_real_scripts():
 @pytest.mark.parametrize("process", ["workers", "one-process"])
 @pytest.mark.parametrize("script", _SCRIPTS)
 def test_script_writes_what_the_ledger_reads(script, process, tmp_path):
-    # A run times each round in one process (selection.PYPERF_ARGS: --worker with no --worker-task,
+    # A run times each round in one process (selection.pyperf_args: --worker with no --worker-task,
     # on every pyperf a measured interpreter gets); pyperf's own default, a worker per benchmark, is
     # how a person runs a script by hand.  Both write the same.
     suite, out = _run(script, tmp_path, "--gilbench-round", "3", *(["--worker"] if process == "one-process" else []))

@@ -41,7 +41,7 @@ def make_runner(workload=None, **kwargs):
     declared|reversed`` (the order in which ``bench_all`` runs the benchmarks; alternating it
     between rounds cancels linear drift).  pyperf's workers are fresh processes that see only what
     is forwarded: ``_forward`` passes every one of these options on, the one place that does.  A
-    gilbench run starts no such workers: each round is one process (``selection.PYPERF_ARGS``), which
+    gilbench run starts no such workers: each round is one process (``selection.pyperf_args``), which
     sees the run's whole environment, as the demos' observations do (pyperf's workers see only PATH,
     HOME, PYTHONPATH, PYTHON_GIL and a few more).
     Where the workload's timings start processes (``Workload.start_method``), the start method is
@@ -103,7 +103,7 @@ def _timed_calls(loops, gil_before, func, *args):
 def bench_all(runner, benchmarks, after=None):
     """Benchmark each ``(name, func, *args)``: pyperf times ``func(*args)`` called ``loops`` times
     per value, in the order ``--gilbench-order`` asks for.  ``after(func)``, if given, runs once
-    each benchmark is timed: a round's benchmarks share one process (``selection.PYPERF_ARGS``), so
+    each benchmark is timed: a round's benchmarks share one process (``selection.pyperf_args``), so
     what one of them started (an echo child, a pool, a manager) is stopped before the next is timed,
     as a worker per benchmark would have stopped it.
 
@@ -138,6 +138,6 @@ def bench_all_self_timed(runner, benchmarks, after=None):
     """Like ``bench_all``, for workloads that time only part of each call: ``func(loops, *args)``
     runs ``loops`` times and returns the seconds of the timed part (a process's start up to its
     first instruction, without the join that follows).  ``after(func)``, if given, runs once each
-    benchmark is timed: where a round's benchmarks share one process (``selection.PYPERF_ARGS``: pyperf's --worker), what
+    benchmark is timed: where a round's benchmarks share one process (``selection.pyperf_args``: pyperf's --worker), what
     one benchmark set up (threads, processes, connections) is closed before the next is timed."""
     _bench_in_order(runner, benchmarks, _self_timed, after)

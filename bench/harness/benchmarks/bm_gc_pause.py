@@ -12,7 +12,7 @@ from demos.gc_pause import build_heap
 
 _YOUNG_CALLS = 20
 # One heap per size, built on a benchmark's first call (pyperf's warm-up, not kept).  Both benchmarks
-# of the grid time the same size, so in a round's one process (selection.PYPERF_ARGS) they share it.
+# of the grid time the same size, so in a round's one process (selection.pyperf_args) they share it.
 _heaps = {}
 
 
