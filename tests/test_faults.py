@@ -491,3 +491,29 @@ def test_a_paused_run_pauses_its_whole_tree_and_does_not_judge_what_it_measured_
     assert "paused (Ctrl-Z or SIGSTOP) while it ran" in rest, rest
     errors = json.loads((out / "x" / "observations.json").read_text())["errors"]
     assert "paused" in errors["fib"]
+
+
+def test_a_fork_child_of_a_command_ends_on_sigterm_as_the_default_does():
+    # Inherited, the command's Python SIGTERM handler can miss a signal that lands just before a blocking
+    # call: Pool.terminate() then waited for good on a worker blocked on its task queue's lock.
+    from bench.guard import signals
+
+    def child_disposition():
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(read)
+            os.write(write, b"default" if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL else b"handler")
+            os._exit(0)
+        os.close(write)
+        try:
+            return os.read(read, 16).decode()
+        finally:
+            os.close(read)
+            os.waitpid(pid, 0)
+
+    with signals.sigterm_as_interrupt():
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_DFL, None)  # the command's own handler
+        assert child_disposition() == "default"
+    before = signal.getsignal(signal.SIGTERM)
+    assert child_disposition() == ("default" if before == signal.SIG_DFL else "handler")  # outside: untouched

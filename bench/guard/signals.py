@@ -15,6 +15,25 @@ class Terminated(KeyboardInterrupt):
     """Raised in the main thread by SIGTERM; every ``except KeyboardInterrupt`` clean-up applies."""
 
 
+# Owners (pids) whose sigterm_as_interrupt block is running: a fork child of one of them inherits the
+# Python handler, and must not keep it (see _default_in_fork_child).
+_OWNERS = []
+
+
+def _default_in_fork_child():
+    """A fork child (a multiprocessing worker) ends on SIGTERM as the default means, from its first
+    instruction.  Left to the inherited Python handler, a SIGTERM that lands just before a blocking
+    call is taken by the C handler and then waits for the call to return: Pool.terminate() hung
+    for good on a worker blocked on the task queue's lock (3.10.13, mp_pool's with-block)."""
+    if _OWNERS:
+        del _OWNERS[:]
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_default_in_fork_child)
+
+
 @contextlib.contextmanager
 def sigterm_as_interrupt():
     """SIGTERM raises ``Terminated`` in this process while the block runs (main thread only:
@@ -36,9 +55,11 @@ def sigterm_as_interrupt():
         raise Terminated()
 
     previous = signal.signal(signal.SIGTERM, handler)
+    _OWNERS.append(owner)
     try:
         yield
     finally:
+        _OWNERS.remove(owner)
         signal.signal(signal.SIGTERM, previous)
 
 
