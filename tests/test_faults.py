@@ -517,3 +517,24 @@ def test_a_fork_child_of_a_command_ends_on_sigterm_as_the_default_does():
         assert child_disposition() == "default"
     before = signal.getsignal(signal.SIGTERM)
     assert child_disposition() == ("default" if before == signal.SIG_DFL else "handler")  # outside: untouched
+
+
+def test_observations_stuck_in_a_blocking_call_fail_alone_with_one_line(monkeypatch):
+    # A demo waiting for good (here on a child that never ends) is stopped by the harness's deadline,
+    # and the step fails with a line naming it: the column goes on instead of waiting out the matrix's hour.
+    from bench import ledger
+    from bench.harness import runner
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    before = signal.getsignal(signal.SIGALRM)
+    try:
+        monkeypatch.setattr(runner, "_OBSERVE_TIMEOUT_S", 0.3)
+        monkeypatch.setattr(runner, "_observe", lambda workload, mode: {"waited": os.waitpid(child.pid, 0)})
+        steps = runner._Steps()
+        workload = ledger.workload("mp_pool")
+        steps.run(workload, lambda: runner._observed(workload, "fast", {"gil_enabled": runner.gil_enabled()}, {}))
+        assert steps.errors == {"mp_pool": "DeadlinePassed: mp_pool's observations did not end within 0.3 s"}
+        assert signal.getsignal(signal.SIGALRM) == before  # put back (pytest-timeout's, when it runs)
+    finally:
+        child.kill()
+        child.wait()

@@ -4,6 +4,7 @@ import contextlib
 import os
 import signal
 import threading
+import time
 
 EXIT_STATUS = 128 + signal.SIGTERM
 # Set by a caller that reports an interruption itself (``gilbench run``, the matrix) to its pid:
@@ -76,3 +77,32 @@ def interrupted_status(exc):
     if isinstance(exc, Terminated):
         return "terminated (SIGTERM); stopped what it had started", EXIT_STATUS
     return "interrupted", 130
+
+
+class DeadlinePassed(Exception):
+    """Raised in the main thread by ``deadline``: the block ran past its seconds."""
+
+
+@contextlib.contextmanager
+def deadline(seconds, what):
+    """Raise ``DeadlinePassed`` in the block once it has run ``seconds`` (SIGALRM; main thread only,
+    elsewhere nothing changes): a demo stuck in a blocking call (a pool's join, a lock) then fails
+    with one line instead of holding its column until the matrix's hour runs out.  A blocking call
+    interrupted by the signal raises from its retry (PEP 475)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def handler(signum, frame):
+        raise DeadlinePassed("%s did not end within %g s" % (what, seconds))
+
+    previous = signal.signal(signal.SIGALRM, handler)
+    began = time.monotonic()
+    earlier, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        # An earlier timer (a test runner's) is put back with what it had left; it cannot fire inside.
+        left = max(earlier - (time.monotonic() - began), 0.001) if earlier else 0
+        signal.setitimer(signal.ITIMER_REAL, left, interval)
+        signal.signal(signal.SIGALRM, previous)

@@ -31,6 +31,8 @@ from demos._util import gil_enabled
 
 _SCRIPTS_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "benchmarks")
 _SCRIPT_TIMEOUT_S = 1800
+# Each workload's observations take 1-40 s on 2 cores; one stuck (a child that never ends) fails alone.
+_OBSERVE_TIMEOUT_S = 600
 
 
 def interpreter_facts():
@@ -357,7 +359,8 @@ def _rounds_left(elapsed, done, rounds):
 
 def _observed(workload, mode, facts, dropped):
     """Observe one workload in this process; its observations (none when the GIL switched meanwhile)."""
-    observed = _observe(workload, mode)
+    with signals.deadline(_OBSERVE_TIMEOUT_S, "%s's observations" % workload.name):
+        observed = _observe(workload, mode)
     # The observations run in this process: values taken after an import switched the GIL
     # would be filed under a state they were not taken in.
     gil_now = gil_enabled()
