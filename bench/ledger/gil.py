@@ -304,7 +304,7 @@ _OBSERVED_COUNTDOWN = (
 WORKLOADS = (
     Workload(
         "race", "gil", "race.", observes=_OBSERVED_RACE, demo="demos.race", script="bm_race.py",
-        # Trials per mode: fast mode (observe()'s defaults, about 15 s on an idle 2-core machine)
+        # Trials per mode: fast mode (observe()'s defaults, 18-39 s on an idle 2-core machine)
         # decides every count claim: 0 of 300 bounds the note's race below 1%, 0 of 80 a variant's
         # below 5% (one-sided 95%), and 0 of 60 fixed, against the control's races, decides a fix.
         # The trials are spread over rounds, each in a fresh process.
