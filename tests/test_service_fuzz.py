@@ -5,6 +5,7 @@ import contextlib
 import json
 import os
 import random
+import resource
 import select
 import signal
 import socket
@@ -425,6 +426,40 @@ def test_at_the_file_descriptor_limit_the_log_stays_small(tmp_path):
         log = _clean_log(service)
         assert len(log) < 2000 and log.count("\n") <= 3, log
         assert service.alive()
+
+
+def _limits_open_files(pid):
+    with open("/proc/%d/limits" % pid) as f:
+        return int(next(line for line in f if line.startswith("Max open files")).split()[3])
+
+
+def test_a_flood_past_select_s_limit_leaves_the_service_answering(tmp_path):
+    # The service waits on select() (its timers fire on time: search_service._event_loop), which
+    # cannot watch a descriptor numbered 1024 or more: the service caps its own descriptors below it,
+    # so a flood of connections makes accept() fail and pause, never select().
+    hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    if hard != resource.RLIM_INFINITY and hard < 1400:
+        pytest.skip("this process may open %d descriptors, fewer than the flood needs" % hard)
+    own = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(own[0], 1400), own[1]))
+    try:
+        with _service(tmp_path, nofile=4096) as service:
+            assert _limits_open_files(service.proc.pid) <= 1024
+            held = [socket.socket() for _ in range(1200)]
+            try:
+                for s in held:
+                    s.setblocking(False)
+                    s.connect_ex(("127.0.0.1", service.port))
+                _wait_for(lambda: service.fds() > 1100, timeout=3)  # without the cap: past 1024, and select() fails
+            finally:
+                for s in held:
+                    s.close()
+            assert service.alive()
+            assert _wait_for(lambda: [a[0] for a in _exchange(service, _request("GET", "/"))] == [200], timeout=20)
+            assert _wait_for(lambda: service.fds() < 40, timeout=20)
+            assert service.alive()
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, own)
 
 
 _PATHS = ["/", "/_cluster/health", "/_cat/indices", "/_cat/indices?format=json", "/f", "/f/_doc", "/f/_doc/1",
