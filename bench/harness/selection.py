@@ -30,8 +30,12 @@ ONE_PROCESS, WORKER_PER_BENCHMARK = ("--worker",), ("--processes", "1")
 
 
 def pyperf_args(workload, mode):
-    """pyperf's options for one round of ``workload`` in ``mode``."""
-    return (WORKER_PER_BENCHMARK if workload.isolated else ONE_PROCESS) + PYPERF_ARGS[mode]
+    """pyperf's options for one round of ``workload`` in ``mode`` (no warm-up call where the
+    workload says its first call is like the others: ``Workload.warm_up``)."""
+    args = list(PYPERF_ARGS[mode])
+    if not workload.warm_up:
+        args[args.index("--warmups") + 1] = "0"
+    return (WORKER_PER_BENCHMARK if workload.isolated else ONE_PROCESS) + tuple(args)
 
 
 class SelectionError(ValueError):

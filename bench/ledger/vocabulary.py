@@ -293,6 +293,10 @@ class Workload:
     start_method: bool = False
     # Each benchmark in a fresh pyperf worker, not a round's one process: its timing depends on what
     isolated: bool = False  # the process that times it holds (a fork copies it; selection.pyperf_args)
+    # Each benchmark's first call in a round is untimed (pyperf's warm-up): where it is not like
+    # the others (a pool starts, a connection opens, a cache fills).  False where the published run
+    # showed it like the others (selection.pyperf_args).
+    warm_up: bool = True
     observes: Tuple[str, ...] = ()  # the keys its demo's observe() returns (any interpreter)
 
     def __post_init__(self):
