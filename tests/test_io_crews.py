@@ -27,7 +27,8 @@ def _answers(url):
 
 
 def _interp(ident, free_threaded=False):
-    return types.SimpleNamespace(id=ident, free_threaded=free_threaded, path="/py/" + ident)
+    return types.SimpleNamespace(id=ident, free_threaded=free_threaded, path="/py/" + ident, version=ident,
+                                 identity_hash=lambda: "test-" + ident)
 
 
 def test_a_matrix_hands_every_column_one_pair_run_by_its_own_python(tmp_path, monkeypatch):

@@ -255,3 +255,36 @@ def test_twin_pairs_are_one_version_of_one_origin_that_builds_both_ways():
     # pyenv's or PATH's builds are not twins by construction; one version from two origins is no pair
     assert twin_pairs([interp("3.13.5", False, "pyenv"), interp("3.13.5", True, "pyenv")]) == []
     assert twin_pairs([interp("3.14.0", False, "cache"), interp("3.14.0", True, "uv")]) == []
+
+
+def test_missing_venvs_are_set_up_before_any_column_at_most_two_at_once(monkeypatch, capsys):
+    # A fresh clone sets up one venv per interpreter (about 30 s each, CPU-bound): they are made
+    # before the first column is measured, never beside it, two at a time on a 2-CPU machine.
+    import threading
+    import time
+
+    from bench.interpreters import venvs
+    from bench.interpreters.discover import Interpreter, InterpreterError
+
+    interps = [Interpreter("/x/%d/python3" % i, "3.1%d.0" % i, "CPython", False, "", "pyenv") for i in range(5)]
+    monkeypatch.setattr(venvs.os, "cpu_count", lambda: 8)
+    state = {"now": 0, "most": 0, "made": []}
+    lock = threading.Lock()
+
+    def make(interp):
+        with lock:
+            state["now"] += 1
+            state["most"] = max(state["most"], state["now"])
+        time.sleep(0.05)
+        with lock:
+            state["now"] -= 1
+            state["made"].append(interp.path)
+        if interp is interps[2]:
+            raise InterpreterError("cannot set up a venv for it: pip failed")
+        return interp.path
+
+    venvs.prepare(interps + interps[:1], make=make)  # one listed twice is made once
+    assert sorted(state["made"]) == sorted(i.path for i in interps)
+    assert state["most"] == 2
+    err = capsys.readouterr().err
+    assert "setting up 5" in err and "2 at a time" in err and "pip failed" in err

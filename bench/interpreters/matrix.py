@@ -25,6 +25,7 @@ from bench.guard import folders, lock
 from bench.guard.signals import CALLER_SPEAKS_ENV
 from bench.interpreters.clock import Clock
 from bench.interpreters.discover import Interpreter, InterpreterError
+from bench.interpreters import venvs
 from bench.interpreters.venvs import venv_for
 from bench.progress import progress as _progress
 from services import backend as _backend, local_services
@@ -200,6 +201,7 @@ def _columns(columns, out, mode, selection, resume, services, host, workloads) -
     earlier = {column: earlier_column(out / column, column, want_gil, interp, resume) if resume else (None, "")
                for interp, (column, _, want_gil) in columns}
     to_measure = [c for c in ids if not earlier[c][0]]
+    venvs.prepare([interp for interp, (column, _, _) in columns if column in to_measure], make=venv_for)
     outcomes = []
     for n, (interp, (column, env_extra, want_gil)) in enumerate(columns, 1):
         head = f"=== [{n}/{len(columns)}] {column}"
