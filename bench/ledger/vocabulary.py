@@ -289,14 +289,10 @@ class Workload:
     derived: Tuple[Tuple[str, tuple], ...] = ()
     grid: Optional[Grid] = None  # the script's benchmarks
     options: Tuple[Option, ...] = ()  # the script's own options (script_args sets them per mode)
-    # The script's timings start processes: it records (and so fixes) the multiprocessing start method.
-    start_method: bool = False
+    start_method: bool = False  # its timings start processes: it records (and fixes) the start method
     # Each benchmark in a fresh pyperf worker, not a round's one process: its timing depends on what
     isolated: bool = False  # the process that times it holds (a fork copies it; selection.pyperf_args)
-    # Each benchmark's first call in a round is untimed (pyperf's warm-up): where it is not like
-    # the others (a pool starts, a connection opens, a cache fills).  False where the published run
-    # showed it like the others (selection.pyperf_args).
-    warm_up: bool = True
+    warm_up: bool = True  # an untimed first call per benchmark and round (a pool starts): selection.pyperf_args
     observes: Tuple[str, ...] = ()  # the keys its demo's observe() returns (any interpreter)
 
     def __post_init__(self):
