@@ -175,7 +175,7 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     out["churn"] = _churn(real, request, block, churn_arenas, filler)
     out["emptied_pools"] = _emptied_pools(real, request, block, max(2, churn_arenas // 2), filler)
     out["mapping"] = arena_mappings(real, request, block, 8, filler)
-    out["carving"] = pool_carved_blocks(real, request, block, filler)
+    out["carving"] = _carving(real, request, block, filler)
     del filler[:]
     return out
 
@@ -321,6 +321,18 @@ class _PoolHeader(ctypes.Structure):
     _fields_ = [("count", ctypes.c_uint), ("_pad", ctypes.c_uint), ("freeblock", ctypes.c_void_p),
                 ("nextpool", ctypes.c_void_p), ("prevpool", ctypes.c_void_p), ("arenaindex", ctypes.c_uint),
                 ("szidx", ctypes.c_uint), ("nextoffset", ctypes.c_uint), ("maxnextoffset", ctypes.c_uint)]
+
+
+def _carving(real, request, block, filler, attempts=5):
+    """``pool_carved_blocks``, tried again when the second block landed in another pool: another
+    allocation of the process can take the pool's next block between the two mallocs (in the run
+    of 2026-12-01 20:47 both 3.13 columns lost the reading that way, and the claim went unmeasured)."""
+    found = None
+    for _ in range(attempts):
+        found = pool_carved_blocks(real, request, block, filler)
+        if found is None or found["second_in_same_pool"]:
+            return found
+    return found
 
 
 def pool_carved_blocks(real, request, block, filler, tries=None):

@@ -102,7 +102,9 @@ def _model_metrics(rows, m):
 
 def _kept_and_mapped(m):
     """Wholly free pools and arenas, how arenas reach the OS, and a fresh pool's carving."""
-    out = {"mem.free_all_arenas_kept": m["free_all"]["whole_arenas"] - m["free_all"]["arenas_returned"],
+    # Kept: wholly free arenas not returned.  More can be returned than were counted wholly the
+    # workload's (an arena it shared with objects freed meanwhile): then none was kept, not -1.
+    out = {"mem.free_all_arenas_kept": max(0, m["free_all"]["whole_arenas"] - m["free_all"]["arenas_returned"]),
            "mem.free_all_whole_arenas": m["free_all"]["whole_arenas"]}
     pools = m["emptied_pools"]
     out.update({"mem.emptied_pools": pools["pools_emptied"], "mem.emptied_pools_arenas_returned":

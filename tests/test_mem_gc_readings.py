@@ -115,3 +115,21 @@ def test_pymalloc_shows_whole_pools_kept_mmap_arenas_and_two_blocks():
     if sys.platform.startswith("linux"):
         assert r["mem.arena_os.arenas_added"] >= 8 and r["mem.arena_os.direct_mmap"] in (0, 1)
     assert r["mem.pool_initial_blocks"] == 2 and r["mem.pool_blocks_after_second"] == 3
+
+
+def test_arenas_kept_is_never_negative_and_a_lost_carving_is_read_again():
+    # More arenas returned than were counted wholly the workload's means none was kept (not -1);
+    # a second block that another allocation sent to another pool is read again.
+    from demos import _pymalloc_probe, pymalloc
+
+    m = {"free_all": {"whole_arenas": 3, "arenas_returned": 4}, "emptied_pools": {"pools_emptied": 0,
+         "arenas_returned": 0}, "mapping": None, "carving": None}
+    assert pymalloc._kept_and_mapped(m)["mem.free_all_arenas_kept"] == 0
+    answers = iter([{"after_first": 2, "after_second": 2, "second_in_same_pool": 0},
+                    {"after_first": 2, "after_second": 3, "second_in_same_pool": 1}])
+    real = _pymalloc_probe.pool_carved_blocks
+    try:
+        _pymalloc_probe.pool_carved_blocks = lambda *a: next(answers)
+        assert _pymalloc_probe._carving(None, 16, 16, [])["after_second"] == 3
+    finally:
+        _pymalloc_probe.pool_carved_blocks = real
