@@ -324,9 +324,10 @@ class _PoolHeader(ctypes.Structure):
 
 
 def _carving(real, request, block, filler, attempts=5):
-    """``pool_carved_blocks``, tried again when the second block landed in another pool: another
-    allocation of the process can take the pool's next block between the two mallocs (in the run
-    of 2026-12-01 20:47 both 3.13 columns lost the reading that way, and the claim went unmeasured)."""
+    """``pool_carved_blocks``, tried again when the second block landed in another pool (pymalloc
+    puts a pool that regained a free block at the head of its size class's list, so the next malloc
+    can come from it): in the run of 2026-12-01 20:47 both 3.13 columns lost the reading that way,
+    and the claim went unmeasured.  Which attempt succeeded is not recorded."""
     found = None
     for _ in range(attempts):
         found = pool_carved_blocks(real, request, block, filler)

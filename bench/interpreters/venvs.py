@@ -4,6 +4,7 @@ A venv is created once and reused while the project's dependencies (pyproject.to
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import shutil
@@ -32,8 +33,13 @@ def _venv_dir(interp: Interpreter) -> Path:
     return _ROOT / ".venvs" / interp.identity_hash()
 
 
+def _stamp(venv: Path) -> Path:
+    # Written last by venv_for: its presence, with this pyproject's hash, means "set up whole".
+    return venv / ".gilbench-installed"
+
+
 def _ready(venv: Path) -> bool:
-    stamp = venv / ".gilbench-installed"
+    stamp = _stamp(venv)
     return (venv / "bin" / "python").exists() and stamp.exists() and stamp.read_text() == _project_stamp()
 
 
@@ -51,7 +57,7 @@ def prepare(interps: list[Interpreter], make=None) -> None:
     progress("venvs: setting up %d (%s), %d at a time, before any column is measured"
              % (len(missing), ", ".join(i.version + ("t" if i.free_threaded else "") for i in missing), at_once))
     with ThreadPoolExecutor(max_workers=at_once) as pool:
-        for interp, error in zip(missing, pool.map(lambda i: _try(make, i), missing)):
+        for interp, error in zip(missing, pool.map(functools.partial(_try, make), missing)):
             if error:
                 progress("venv for %s not set up (its column will say why): %s" % (interp.path, error))
 
@@ -67,20 +73,18 @@ def _try(make, interp: Interpreter) -> str:
 def venv_for(interp: Interpreter) -> Path:
     """A venv with gilbench installed, for ``interp``; created once, reused while valid."""
     venv = _venv_dir(interp)
-    python = venv / "bin" / "python"
-    stamp = venv / ".gilbench-installed"
     if _ready(venv):
         return venv
     shutil.rmtree(venv, ignore_errors=True)
     log = _ROOT / ".venvs" / f"{interp.identity_hash()}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     steps = ([interp.path, "-m", "venv", str(venv)],
-             [str(python), "-m", "pip", "install", "--quiet", "--editable", str(_ROOT)])
+             [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--editable", str(_ROOT)])
     with open(log, "w") as out:
         for cmd in steps:
             if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
                 shutil.rmtree(venv, ignore_errors=True)
                 raise InterpreterError(f"cannot set up a venv for {interp.id}: {' '.join(cmd[:3])} failed "
                                        f"(log: {log})")
-    write_text_atomic(stamp, _project_stamp())  # last: a half-written stamp must not look valid
+    write_text_atomic(_stamp(venv), _project_stamp())  # last: a half-written stamp must not look valid
     return venv
