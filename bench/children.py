@@ -20,9 +20,14 @@ _KEEPER_MARGIN_S = 1.0
 _KEEPER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "guard", "keeper.py")
 
 
-def _wait_unreaped(proc, timeout):
+class Stopped(Exception):
+    """The ``stop`` event of ``run_in_group`` was set (by another thread): the tree was stopped."""
+
+
+def _wait_unreaped(proc, timeout, stop=None):
     """Wait for ``proc`` to exit but leave it a zombie, so that its pid (= its group's id) cannot be
-    reused by an unrelated process while we may still signal the group; TimeoutExpired after ``timeout``."""
+    reused by an unrelated process while we may still signal the group; TimeoutExpired after ``timeout``,
+    Stopped once ``stop`` (a threading.Event) is set."""
     if not hasattr(os, "waitid"):  # pragma: no cover - e.g. macOS: reap, with a tiny pid-reuse window
         proc.wait(timeout)
         return
@@ -31,6 +36,8 @@ def _wait_unreaped(proc, timeout):
     while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
         if deadline is not None and time.monotonic() >= deadline:
             raise subprocess.TimeoutExpired(proc.args, timeout)
+        if stop is not None and stop.is_set():
+            raise Stopped("stopped: %s" % " ".join(map(str, proc.args[:6])))
         time.sleep(delay if deadline is None else min(delay, max(deadline - time.monotonic(), 0)))
         delay = min(delay * 2, 0.05)
 
@@ -57,7 +64,7 @@ def _stop_group(proc, grace):
         proc.wait()
 
 
-def run_in_group(cmd, timeout, grace=_GRACE_S, **popen_kwargs):
+def run_in_group(cmd, timeout, grace=_GRACE_S, stop=None, **popen_kwargs):
     """Run ``cmd`` under a keeper in a session of its own; return its exit status (128 + N for a
     signal N).
 
@@ -66,6 +73,10 @@ def run_in_group(cmd, timeout, grace=_GRACE_S, **popen_kwargs):
     own process group and watches the tree; whatever is left when ``cmd`` ends -- normally, by
     timeout (TimeoutExpired is raised), Ctrl-C, SIGTERM or any other exception (re-raised) -- is
     stopped with it, and when this process dies without a word, the keeper stops it all.
+
+    A signal reaches only the main thread: a run in a worker thread is given ``stop``, a
+    ``threading.Event`` the main thread sets on its way out; the tree is then stopped as on Ctrl-C
+    and ``Stopped`` is raised here (in at most ~50 ms plus the grace).
     """
     if "pass_fds" in popen_kwargs:
         raise ValueError("run_in_group passes no file descriptors but the lifeline")
@@ -81,7 +92,7 @@ def run_in_group(cmd, timeout, grace=_GRACE_S, **popen_kwargs):
         os.close(lifeline_r)
     try:
         try:
-            _wait_unreaped(proc, timeout)
+            _wait_unreaped(proc, timeout, stop)
         except BaseException:
             _stop_group(proc, grace)
             raise

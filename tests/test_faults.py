@@ -38,7 +38,7 @@ _MATRIX = textwrap.dedent("""
     twins = [discover.Interpreter(sys.executable, platform.python_version(), "CPython", ft, flags, "path", s)
              for s in (("",) if ft else ("-a", "-b"))]
     discover.resolve = lambda names: twins
-    matrix.venv_for = lambda interp: Path(sys.prefix)
+    matrix.venv_for = lambda interp, stop=None: Path(sys.prefix)
     # refcount: its claims are judged on one column alone (switching's claim needs the race workload too).
     sys.exit(main(["matrix", "--pythons", "x", "--fast", "--only", "switching,refcount,fib"] + sys.argv[1:]))
 """)
@@ -538,3 +538,34 @@ def test_observations_stuck_in_a_blocking_call_fail_alone_with_one_line(monkeypa
     finally:
         child.kill()
         child.wait()
+
+
+# Two venvs being set up in prepare's worker threads; each "interpreter" is a script that never ends.
+_PREPARE = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from bench.guard.signals import sigterm_as_interrupt
+    from bench.interpreters import discover, venvs
+    venvs._ROOT = Path(sys.argv[1])
+    interps = [discover.Interpreter(sys.argv[2], "3.1%d.0" % i, "CPython", False, "", "path") for i in (0, 1)]
+    with sigterm_as_interrupt():
+        venvs.prepare(interps)
+""")
+
+
+@pytest.mark.parametrize("sig,status", [(signal.SIGTERM, 143), (signal.SIGINT, 130)], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_pid_stops_the_venv_set_ups_running_in_threads(tmp_path, sig, status):
+    # The signal reaches the main thread only; what the worker threads run must stop with it.
+    python = tmp_path / "python3"
+    python.write_text("#!/bin/sh\necho 'a step started' >&2\nexec sleep 120\n")
+    python.chmod(0o755)
+    proc = _start(["-c", _PREPARE, str(tmp_path), str(python)])
+    _wait_for(proc, "setting up 2")
+    logs = tmp_path / ".venvs"
+    deadline = time.monotonic() + 60
+    while sum("a step started" in p.read_text() for p in logs.glob("*.log")) < 2:  # the steps log there
+        assert time.monotonic() < deadline, "the two steps did not start"
+        time.sleep(0.05)
+    got, _ = _kill_and_check(proc, sig)
+    assert got in (status, 1, -sig)  # the interrupt propagates (a traceback here: not the CLI's one line)
+    assert not [p for p in (tmp_path / ".venvs").iterdir() if p.is_dir()]  # no half venv is left

@@ -41,7 +41,7 @@ def test_a_matrix_hands_every_column_one_pair_run_by_its_own_python(tmp_path, mo
 
     monkeypatch.delenv(backend.ENV_URL, raising=False)
     monkeypatch.setenv(local_services.URL_ENV, "http://127.0.0.1:9")  # one from outside is never handed on
-    monkeypatch.setattr(matrix, "venv_for", lambda interp: tmp_path)
+    monkeypatch.setattr(matrix, "venv_for", lambda interp, stop=None: tmp_path)
     monkeypatch.setattr(matrix, "_run_one", run_one)
     (tmp_path / "out").mkdir()
     outcomes = matrix.run_matrix([_interp("a"), _interp("b", free_threaded=True)], tmp_path / "out", io=True)
@@ -56,7 +56,7 @@ def test_a_matrix_hands_every_column_one_pair_run_by_its_own_python(tmp_path, mo
 
 def test_a_matrix_starts_no_service_without_io_or_with_es_url(tmp_path, monkeypatch):
     seen = []
-    monkeypatch.setattr(matrix, "venv_for", lambda interp: tmp_path)
+    monkeypatch.setattr(matrix, "venv_for", lambda interp, stop=None: tmp_path)
     monkeypatch.setattr(matrix, "_run_one", lambda *a: seen.append(a[7]) or "")
     (tmp_path / "out").mkdir()
     matrix.run_matrix([_interp("a")], tmp_path / "out", io=False)

@@ -271,7 +271,8 @@ def test_missing_venvs_are_set_up_before_any_column_at_most_two_at_once(monkeypa
     state = {"now": 0, "most": 0, "made": []}
     lock = threading.Lock()
 
-    def make(interp):
+    def make(interp, stop):
+        assert not stop.is_set()
         with lock:
             state["now"] += 1
             state["most"] = max(state["most"], state["now"])
@@ -281,6 +282,8 @@ def test_missing_venvs_are_set_up_before_any_column_at_most_two_at_once(monkeypa
             state["made"].append(interp.path)
         if interp is interps[2]:
             raise InterpreterError("cannot set up a venv for it: pip failed")
+        if interp is interps[3]:  # the interpreter is gone, the disk full: that column, not the matrix
+            raise FileNotFoundError(2, "No such file or directory", interp.path)
         return interp.path
 
     venvs.prepare(interps + interps[:1], make=make)  # one listed twice is made once
@@ -288,3 +291,4 @@ def test_missing_venvs_are_set_up_before_any_column_at_most_two_at_once(monkeypa
     assert state["most"] == 2
     err = capsys.readouterr().err
     assert "setting up 5" in err and "2 at a time" in err and "pip failed" in err
+    assert "No such file or directory" in err and err.count(" ready") == 3

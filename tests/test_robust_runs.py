@@ -76,7 +76,7 @@ def test_interrupted_child_leaves_no_grandchild(tmp_path, monkeypatch):
     real_wait = children._wait_unreaped
     calls = []
 
-    def interrupted_wait(proc, timeout):
+    def interrupted_wait(proc, timeout, stop=None):
         calls.append(timeout)
         if len(calls) > 1:  # the grace period inside _stop_group
             return real_wait(proc, timeout)
@@ -88,6 +88,30 @@ def test_interrupted_child_leaves_no_grandchild(tmp_path, monkeypatch):
     monkeypatch.setattr(children, "_wait_unreaped", interrupted_wait)
     with pytest.raises(KeyboardInterrupt):
         children.run_in_group([sys.executable, "-c", _PARENT, str(pid_file), "60"], None, grace=1.0)
+    assert _wait_gone(_grandchild_pid(pid_file))
+
+
+def test_a_run_in_a_thread_stops_with_its_stop_event_and_leaves_no_grandchild(tmp_path):
+    """What prepare's worker threads rely on: a signal reaches the main thread only, which sets ``stop``."""
+    import threading
+
+    pid_file = tmp_path / "grandchild.pid"
+    stop, raised = threading.Event(), []
+
+    def run():
+        try:
+            children.run_in_group([sys.executable, "-c", _PARENT, str(pid_file), "60"], None, grace=1.0, stop=stop)
+        except children.Stopped as exc:
+            raised.append(exc)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    deadline = time.monotonic() + 60
+    while not pid_file.exists() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    stop.set()
+    worker.join(30)
+    assert not worker.is_alive() and raised
     assert _wait_gone(_grandchild_pid(pid_file))
 
 
@@ -167,7 +191,7 @@ def test_failed_run_is_reported_by_run_matrix(tmp_path, monkeypatch):
     out = tmp_path / "out"
     _old_column(out)
     venv = _fake_venv(tmp_path, "raise SystemExit(1)\n")
-    monkeypatch.setattr(matrix, "venv_for", lambda interp: venv)
+    monkeypatch.setattr(matrix, "venv_for", lambda interp, stop=None: venv)
     interp = Interpreter(sys.executable, "3.11.7", "CPython", False, "", "path")
     [outcome] = matrix.run_matrix([interp], out)
     assert outcome.id == "3.11.7"

@@ -4,20 +4,23 @@ A venv is created once and reused while the project's dependencies (pyproject.to
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import shutil
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from bench.atomic import write_text_atomic
+from bench.children import run_in_group
 from bench.interpreters.discover import Interpreter, InterpreterError
 from bench.progress import progress
 
 # The checkout: bench/interpreters/venvs.py -> three levels up.
 _ROOT = Path(__file__).resolve().parents[2]
+# One step (venv, or pip without a network: its retries) past this is stuck: its column says so.
+_STEP_TIMEOUT_S = 900
 
 
 def _project_stamp() -> str:
@@ -48,30 +51,51 @@ def prepare(interps: list[Interpreter], make=None) -> None:
     most), before anything is measured: on a fresh clone each takes about 30 s (ensurepip, then pip
     resolving and installing the dependencies: CPU-bound), nine of them one at a time were some 5
     minutes of the main job.  A venv that fails here is left to its column, which tries again and
-    fails with its one-line reason.  ``make``: what sets one up (default ``venv_for``)."""
+    fails with its one-line reason.  ``make(interp, stop=event)``: what sets one up (default
+    ``venv_for``).  Ctrl-C or SIGTERM (main thread only) sets ``stop``: the steps running in the
+    worker threads are stopped, whole trees, those not started never start, and it is re-raised."""
     make = make or venv_for
-    missing = list({i.identity_hash(): i for i in interps if not _ready(_venv_dir(i))}.values())
+    missing = list({i.identity_hash(): i for i in interps if not _ready_or_unreadable(i)}.values())
     if not missing:
         return
     at_once = max(1, min(2, os.cpu_count() or 1, len(missing)))
-    progress("venvs: setting up %d (%s), %d at a time, before any column is measured"
-             % (len(missing), ", ".join(i.version + ("t" if i.free_threaded else "") for i in missing), at_once))
-    with ThreadPoolExecutor(max_workers=at_once) as pool:
-        for interp, error in zip(missing, pool.map(functools.partial(_try, make), missing)):
-            if error:
-                progress("venv for %s not set up (its column will say why): %s" % (interp.path, error))
-
-
-def _try(make, interp: Interpreter) -> str:
+    progress("venvs: setting up %d (%s), %d at a time (about 30 s each), before any column is measured"
+             % (len(missing), ", ".join(i.id for i in missing), at_once))
+    stop = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=at_once)
     try:
-        make(interp)
-    except InterpreterError as exc:
+        futures = [pool.submit(_try, make, interp, stop) for interp in missing]
+        for interp, future in zip(missing, futures):
+            error = future.result()
+            progress("venv for %s %s" % (interp.id, "not set up (its column will say why): " + error
+                                         if error else "ready"))
+    except BaseException:
+        stop.set()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ready_or_unreadable(interp: Interpreter) -> bool:
+    # An unreadable stamp is not set up; its column tries again and says why.
+    try:
+        return _ready(_venv_dir(interp))
+    except OSError:
+        return False
+
+
+def _try(make, interp: Interpreter, stop: threading.Event) -> str:
+    # What the column catches (matrix._column): one bad interpreter must not end the others.
+    try:
+        make(interp, stop=stop)
+    except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
         return str(exc)
     return ""
 
 
-def venv_for(interp: Interpreter) -> Path:
-    """A venv with gilbench installed, for ``interp``; created once, reused while valid."""
+def venv_for(interp: Interpreter, stop: threading.Event | None = None) -> Path:
+    """A venv with gilbench installed, for ``interp``; created once, reused while valid.  Each step runs
+    as a whole process tree (``run_in_group``): Ctrl-C, SIGTERM, ``stop`` or our death stop pip too."""
     venv = _venv_dir(interp)
     if _ready(venv):
         return venv
@@ -80,11 +104,14 @@ def venv_for(interp: Interpreter) -> Path:
     log.parent.mkdir(parents=True, exist_ok=True)
     steps = ([interp.path, "-m", "venv", str(venv)],
              [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--editable", str(_ROOT)])
-    with open(log, "w") as out:
-        for cmd in steps:
-            if subprocess.run(cmd, stdout=out, stderr=subprocess.STDOUT).returncode != 0:
-                shutil.rmtree(venv, ignore_errors=True)
-                raise InterpreterError(f"cannot set up a venv for {interp.id}: {' '.join(cmd[:3])} failed "
-                                       f"(log: {log})")
+    try:
+        with open(log, "w") as out:
+            for cmd in steps:
+                if run_in_group(cmd, _STEP_TIMEOUT_S, stop=stop, stdout=out, stderr=subprocess.STDOUT) != 0:
+                    raise InterpreterError(f"cannot set up a venv for {interp.id}: {' '.join(cmd[:3])} failed "
+                                           f"(log: {log})")
+    except BaseException:
+        shutil.rmtree(venv, ignore_errors=True)  # half a venv is no venv
+        raise
     write_text_atomic(_stamp(venv), _project_stamp())  # last: a half-written stamp must not look valid
     return venv
