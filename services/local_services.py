@@ -18,6 +18,7 @@ import os
 import platform
 import sys
 
+from services import search_service
 from services.backend import BackendError, LocalService, setting
 
 SERVICE_MS_ENV = "GILBENCH_IO_SERVICE_MS"
@@ -85,7 +86,8 @@ class Pair:
     def facts(self):
         """What meta.json records of the backend (``io_service``)."""
         return {"kind": "local", "service_ms": self.service_ms, "python": self.python, "python_version": self.version,
-                "scope": self.scope, "url": self.url, "zero_url": self.zero_url}
+                "scope": self.scope, "url": self.url, "zero_url": self.zero_url,
+                "selector": search_service.SELECTOR, "revision": search_service.REVISION}
 
     def describe(self):
         ms = ("%g" % self.service_ms) if self.service_ms == int(self.service_ms) else ("%.3g" % self.service_ms)

@@ -43,6 +43,12 @@ try:
 except ImportError:  # not on Windows: there, the default loop
     resource = None
 
+# What the service waits on (_event_loop) and its revision: meta.json records both (io_service), and the
+# io workload's ledger entry names the revision, so that a run against the epoll service (revision 1,
+# before 2026-12-01: up to 1 ms late per response) never merges with one against this.
+SELECTOR = "select" if resource is not None else "asyncio default"
+REVISION = "2: asyncio on select(), not epoll"
+
 from services import search_connection
 
 DEFAULT_SERVICE_MS = 10.0

@@ -5,6 +5,8 @@ claim's English must leave it as it was; a change to what is measured or predict
 """
 import dataclasses
 
+import sys
+
 import pytest
 
 from bench import ledger
@@ -90,11 +92,23 @@ def _workload_having(field):
 @pytest.mark.parametrize("field,value", [("params", {"fast": {"trials": 7}}), ("derived", ()), ("demo", "demos.other"),
                                          ("script", "bm_other.py"), ("prefix", "other."),
                                          ("grid", grid("other", {"n": (1,)})), ("observes", ("other.key",)),
-                                         ("start_method", False), ("options", ())])
+                                         ("start_method", False), ("options", ()),
+                                         ("service", "1: asyncio's default selector (epoll)")])
 def test_changing_a_workloads_grid_or_metrics_changes_the_fingerprint(monkeypatch, field, value):
     before = results_format.ledger_fingerprint()
     target = _workload_having("derived" if field in ("params", "prefix") else field)
     assert _fingerprint_with(monkeypatch, workloads=_replace_workload(target.name, **{field: value})) != before
+
+
+def test_the_io_workload_names_the_local_services_revision_that_meta_records():
+    # A run against the epoll service (revision 1) must not read as measured the same way as one against select().
+    from services import search_service
+    from services.local_services import Pair
+
+    assert ledger.workload("io").service == search_service.REVISION
+    pair = Pair(10.0, "http://a", "http://b", sys.executable, "3.x", "matrix")
+    facts = pair.facts()
+    assert facts["revision"] == search_service.REVISION and facts["selector"] == "select"
 
 
 def test_changing_a_scripts_arguments_or_an_options_default_changes_the_fingerprint(monkeypatch):

@@ -43,7 +43,7 @@ MEASURED_FIELDS = {
     # versus: the count a two-sample prediction compares with.
     "Check": ("metric", "prediction", "when", "optional", "versus"),
     "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived", "grid", "options",
-                 "start_method", "isolated", "warm_up", "observes"),
+                 "start_method", "isolated", "service", "observes"),
     # A grid decides which benchmarks are timed and their names; an option's help is prose.
     "Grid": ("stem", "blocks", "bare", "subsets"),
     "Option": ("flag", "type", "default", "choices", "env"),

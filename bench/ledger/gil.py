@@ -357,11 +357,6 @@ WORKLOADS = (
              ratio(_COUNTDOWN.benchmark(threads=2), _COUNTDOWN.benchmark(processes=2))),
         ),
         grid=_COUNTDOWN,
-        # No warm-up call: in the run stop 24 published (54 rounds in 9 columns), the warm-up over the
-        # first value was x0.98-1.03 for every benchmark here, as the second value over the first was
-        # (x0.98-1.00): nothing starts or fills on a first call.  It was a third of the column's
-        # longest workload.
-        warm_up=False,
         options=(Option("--countdown-n", "int", 10_000_000, "countdown total (default: the note's 10,000,000)"),),
         start_method=True,
     ),
@@ -376,7 +371,6 @@ WORKLOADS = (
             for work in ("sha256", "zlib", "python") for k in (2, 4)
         ),
         grid=_RELEASE,
-        warm_up=False,  # as the countdown: warm-up over first value x0.95-1.02 (second over first x0.98-1.02)
         options=(Option("--release-scale", "float", 1.0,
                         "multiply the fixed total work (default 1: ~0.2 s per run on one thread, CPython 3.11)"),),
     ),

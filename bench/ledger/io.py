@@ -31,6 +31,8 @@ _OBSERVED_IO = (
 WORKLOADS = (
     Workload(
         "io", "io", "io.", observes=_OBSERVED_IO, script="bm_io.py",
+        # The service's timings are part of what is measured: a new revision is a new fingerprint.
+        service="2: asyncio on select(), not epoll",
         # A value is the seconds per call of a variant (its crew of workers started and parked
         # before the clock).  Calls per value: at least --io-calls (the note's 1,000 on one and on
         # two threads in rigorous mode; fewer in the others: one thread at 10 ms takes 10 s per

@@ -349,9 +349,7 @@ WORKLOADS = (
     Workload("ft_patterns", "mp", "mp.ft.", script="bm_ftscaling.py",
              derived=tuple(("mp.ft.%s.scaling" % p, ratio(_FT.benchmark(p, threads=2), _FT.benchmark(p, threads=1)))
                            for p in _PATTERNS),
-             # No warm-up call (bench.ledger.gil's countdown): warm-up over first value x0.99-1.04, second
-             # over first x0.98-1.02, in the run stop 24 published.
-             grid=_FT, warm_up=False),
+             grid=_FT),
 )
 
 # What physics allows the pools' speedups (bench.ledger.bounds): both tasks are pure Python, so a

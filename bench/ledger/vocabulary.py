@@ -292,7 +292,7 @@ class Workload:
     start_method: bool = False  # its timings start processes: it records (and fixes) the start method
     # Each benchmark in a fresh pyperf worker, not a round's one process: its timing depends on what
     isolated: bool = False  # the process that times it holds (a fork copies it; selection.pyperf_args)
-    warm_up: bool = True  # an untimed first call per benchmark and round (a pool starts): selection.pyperf_args
+    service: Optional[str] = None  # the local service's revision it times (services.search_service.REVISION)
     observes: Tuple[str, ...] = ()  # the keys its demo's observe() returns (any interpreter)
 
     def __post_init__(self):
