@@ -326,23 +326,29 @@ class _PoolHeader(ctypes.Structure):
 def _carving(real, request, block, filler, attempts=5):
     """``pool_carved_blocks``, tried again when the second block landed in another pool (pymalloc
     puts a pool that regained a free block at the head of its size class's list, so the next malloc
-    can come from it): in the run of 2026-12-01 20:47 both 3.13 columns lost the reading that way,
-    and the claim went unmeasured.  Which attempt succeeded is not recorded."""
-    found = None
-    for _ in range(attempts):
-        found = pool_carved_blocks(real, request, block, filler)
-        if found is None or found["second_in_same_pool"]:
+    can come from it): in the run of 2026-12-01 20:47 both 3.13 columns lost the reading that way.
+    Each attempt takes a pool not seen before (a recycled one is no fresh pool); ``attempts`` in the
+    result says how many were made."""
+    found, seen = None, set()
+    for attempt in range(1, attempts + 1):
+        found = pool_carved_blocks(real, request, block, filler, seen=seen)
+        if found is None:
+            return None
+        found["attempts"] = attempt
+        if found["second_in_same_pool"]:
             return found
     return found
 
 
-def pool_carved_blocks(real, request, block, filler, tries=None):
+def pool_carved_blocks(real, request, block, filler, tries=None, seen=None):
     """Blocks a fresh pool has carved after its first and its second block, read from its header.
 
     A pool is fresh when the block PyObject_Malloc returns is its first (at the header's end) and
-    the pool counts one block in use.  None when no such pool is found, or the header does not read
-    as this layout (another word size, a debug allocator): then nothing is claimed.
+    the pool counts one block in use, and its address is not in ``seen`` (which it is added to).  None
+    when no such pool is found, or the header does not read as this layout (another word size, a debug
+    allocator): then nothing is claimed.
     """
+    seen = set() if seen is None else seen
     if ctypes.sizeof(ctypes.c_void_p) != 8 or not real["pool_header"]:
         return None
     malloc, free = _object_api()
@@ -355,8 +361,9 @@ def pool_carved_blocks(real, request, block, filler, tries=None):
             held[i] = malloc(request)
             base = held[i] - held[i] % real["pool_size"]
             head = _PoolHeader.from_address(base)
-            if (held[i] - base == real["pool_header"] and head.count == 1
+            if (held[i] - base == real["pool_header"] and head.count == 1 and base not in seen
                     and (head.szidx + 1) * real["step"] == block):
+                seen.add(base)
                 first = (head.nextoffset - real["pool_header"]) // block
                 held[i + 1] = malloc(request)
                 found = {"after_first": first, "after_second": (head.nextoffset - real["pool_header"]) // block,

@@ -102,10 +102,18 @@ def _model_metrics(rows, m):
 
 def _kept_and_mapped(m):
     """Wholly free pools and arenas, how arenas reach the OS, and a fresh pool's carving."""
-    # Kept: wholly free arenas not returned.  More can be returned than were counted wholly the
-    # workload's (an arena it shared with objects freed meanwhile): then none was kept, not -1.
-    out = {"mem.free_all_arenas_kept": max(0, m["free_all"]["whole_arenas"] - m["free_all"]["arenas_returned"]),
-           "mem.free_all_whole_arenas": m["free_all"]["whole_arenas"]}
+    out = {"mem.free_all_whole_arenas": m["free_all"]["whole_arenas"]}
+    unmeasured = {}
+    # Kept: wholly free arenas not returned.  The arenas holding the workload's objects only are a
+    # lower bound on those wholly free (one it shared with objects freed meanwhile frees too): when
+    # more came back than that bound, the count was off, which says nothing of how many were kept.
+    whole, returned = m["free_all"]["whole_arenas"], m["free_all"]["arenas_returned"]
+    if returned <= whole:
+        out["mem.free_all_arenas_kept"] = whole - returned
+    else:
+        unmeasured["mem.free_all_arenas_kept"] = (
+            "inconclusive: %d arenas returned, more than the %d counted as holding the workload's objects only "
+            "(an arena it shared became free too), so the count of wholly free arenas is off" % (returned, whole))
     pools = m["emptied_pools"]
     out.update({"mem.emptied_pools": pools["pools_emptied"], "mem.emptied_pools_arenas_returned":
                 pools["arenas_returned"]})
@@ -125,13 +133,26 @@ def _kept_and_mapped(m):
     carving = m["carving"]
     if carving and carving["second_in_same_pool"]:
         out.update({"mem.pool_initial_blocks": carving["after_first"],
-                    "mem.pool_blocks_after_second": carving["after_second"]})
+                    "mem.pool_blocks_after_second": carving["after_second"], "mem.pool_carving_attempts":
+                    carving["attempts"]})
+    elif carving:
+        unmeasured.update(dict.fromkeys(("mem.pool_initial_blocks", "mem.pool_blocks_after_second"), (
+            "the second block of a fresh pool landed in another pool in each of %d attempts (each in a pool not "
+            "seen before)" % carving["attempts"])))
+    else:
+        unmeasured.update(dict.fromkeys(("mem.pool_initial_blocks", "mem.pool_blocks_after_second"), (
+            "no fresh pool found, or its header does not read as struct pool_header on this build")))
+    if unmeasured:
+        out["mem.unmeasured"] = unmeasured  # the judge says why, where the metric is missing
     return out
 
 
-def observe(n=100000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_arenas=8, probe_count=1000,
+def observe(n=300000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_arenas=8, probe_count=1000,
             sizes=None):
     """Object header, allocator constants, the size-class table and the model's workloads.
+
+    ``n`` objects of 41 bytes: 300,000 fill some 12 whole arenas of 1 MiB (3.10+), so that the wholly
+    free arenas kept read the same from run to run (100,000 filled 3, and one arena moved a verdict).
 
     ``probe_count`` blocks per request size: other threads of the process (a test runner's, a
     profiler's) allocate at the same time, and with 64 blocks their allocations once outgrew the

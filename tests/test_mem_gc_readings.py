@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from bench import ledger
+from bench.judge import verdicts
 from bench.judge.evaluate import evaluate
 from bench.judge.stats import Measured
 from demos import _mallocstats, gc_cycles, pymalloc
@@ -117,19 +118,33 @@ def test_pymalloc_shows_whole_pools_kept_mmap_arenas_and_two_blocks():
     assert r["mem.pool_initial_blocks"] == 2 and r["mem.pool_blocks_after_second"] == 3
 
 
-def test_arenas_kept_is_never_negative_and_a_lost_carving_is_read_again():
-    # More arenas returned than were counted wholly the workload's means none was kept (not -1);
-    # a second block that another allocation sent to another pool is read again.
+def test_arenas_kept_below_its_bound_and_a_lost_carving_are_unmeasured_with_why():
+    # More arenas returned than were counted wholly the workload's: the count was off, so "kept" is
+    # not measured (never 0 nor -1), and the judge says why; a lost carving is read again, the
+    # attempts recorded, and one never read says why too.
     from demos import _pymalloc_probe, pymalloc
 
+    from bench.judge import load
+
     m = {"free_all": {"whole_arenas": 3, "arenas_returned": 4}, "emptied_pools": {"pools_emptied": 0,
-         "arenas_returned": 0}, "mapping": None, "carving": None}
-    assert pymalloc._kept_and_mapped(m)["mem.free_all_arenas_kept"] == 0
+         "arenas_returned": 0}, "mapping": None,
+         "carving": {"after_first": 2, "after_second": 2, "second_in_same_pool": 0, "attempts": 5}}
+    out = pymalloc._kept_and_mapped(m)
+    assert "mem.free_all_arenas_kept" not in out and "mem.pool_initial_blocks" not in out
+    assert "inconclusive: 4 arenas returned" in out["mem.unmeasured"]["mem.free_all_arenas_kept"]
+    assert "each of 5 attempts" in out["mem.unmeasured"]["mem.pool_initial_blocks"]
+    m["free_all"]["arenas_returned"] = 1
+    assert pymalloc._kept_and_mapped(m)["mem.free_all_arenas_kept"] == 2
+    result = load.InterpreterResult("x", "x", {"selection": ["pymalloc"]})
+    load._observed_metrics(out, result)
+    claim = ledger.get("mem.arena-return")
+    assert verdicts._why_missing(claim, result).startswith("not measured: inconclusive: 4 arenas returned")
     answers = iter([{"after_first": 2, "after_second": 2, "second_in_same_pool": 0},
                     {"after_first": 2, "after_second": 3, "second_in_same_pool": 1}])
     real = _pymalloc_probe.pool_carved_blocks
     try:
-        _pymalloc_probe.pool_carved_blocks = lambda *a: next(answers)
-        assert _pymalloc_probe._carving(None, 16, 16, [])["after_second"] == 3
+        _pymalloc_probe.pool_carved_blocks = lambda *a, **k: next(answers)
+        found = _pymalloc_probe._carving(None, 16, 16, [])
+        assert found["after_second"] == 3 and found["attempts"] == 2
     finally:
         _pymalloc_probe.pool_carved_blocks = real

@@ -35,6 +35,8 @@ class InterpreterResult:
     errors: Dict[str, str] = field(default_factory=dict)  # workload -> why it failed
     dropped: Dict[str, str] = field(default_factory=dict)  # workload -> why its values were dropped
     run_means: Dict[str, list] = field(default_factory=dict)  # benchmark -> per-run means (cross claims)
+    # metric -> why its probe could not take it (a demo's "<prefix>unmeasured" observation)
+    unmeasured: Dict[str, str] = field(default_factory=dict)
 
 
 def _load_json(path):
@@ -253,6 +255,8 @@ def _is_share(metric):
 
 def _observed_metrics(observations, result):
     for key, value in observations.items():
+        if key.endswith(".unmeasured") and isinstance(value, dict):
+            result.unmeasured.update({str(k): str(v) for k, v in value.items()})
         if isinstance(value, bool):
             value = int(value)
         if isinstance(value, (int, float)) and math.isfinite(value):

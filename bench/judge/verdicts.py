@@ -23,7 +23,10 @@ def _not_built_reason(claim):
 
 
 def _why_missing(claim, result):
-    """The real cause of a missing metric: failed, dropped, or not selected."""
+    """The real cause of a missing metric: failed, dropped, not selected, or not taken by its probe."""
+    for metric in claim.metrics():
+        if metric in result.unmeasured and metric not in result.metrics:
+            return "not measured: " + result.unmeasured[metric]
     producers = sorted({ledger.producer(m).name for m in claim.metrics()})
     for name in producers:
         if name in result.errors:

@@ -210,11 +210,11 @@ _OBSERVED_PYMALLOC = (
     "mem.free_all_whole_arenas", "mem.largest_block_bytes", "mem.model.rows",
     "mem.model_arena_error", "mem.model_real_arena_error", "mem.not_measured", "mem.object_header_words",
     "mem.object_size_bytes", "mem.pointer_bytes", "mem.pool_header_bytes", "mem.pool_size_bytes",
-    "mem.pool_blocks_after_second", "mem.pool_initial_blocks", "mem.pools_per_arena", "mem.pymalloc_in_use",
+    "mem.pool_blocks_after_second", "mem.pool_carving_attempts", "mem.pool_initial_blocks", "mem.pools_per_arena", "mem.pymalloc_in_use",
     "mem.rss_returned_share_after_block_free", "mem.rss_returned_share_after_pool_free", "mem.smallest_block_bytes",
     "mem.size_class_count", "mem.size_class_count_reported", "mem.size_class_step_bytes",
     "mem.size_classes.differ_from_note", "mem.size_classes.measured", "mem.small_threshold_bytes",
-    "mem.small_threshold_reported",
+    "mem.small_threshold_reported", "mem.unmeasured",
 )
 
 WORKLOADS = (
