@@ -88,11 +88,21 @@ async def _serve(port, service_s, ready, parent=None, max_connections=DEFAULT_MA
     if watcher:
         await watcher
     service.stop_sweeping()
+    await _close(server, service)
+
+
+async def _close(server, service):
+    """Stop listening and drop every connection.  From 3.12 wait_closed() waits for all of them,
+    also one accepted whose connection_made has not run yet when the others are aborted: so abort
+    what is there until it returns (an idle keep-alive client would otherwise hold the service)."""
     server.close()
-    for connection in list(service.connections):  # wait_closed() waits for them in 3.12 and later
-        if connection.transport is not None:
-            connection.transport.abort()
-    await server.wait_closed()
+    closed = asyncio.ensure_future(server.wait_closed())
+    while not closed.done():
+        for connection in list(service.connections):
+            if connection.transport is not None:
+                connection.transport.abort()
+        await asyncio.wait([closed], timeout=0.05)
+    closed.result()
 
 
 def _event_loop():
@@ -124,10 +134,21 @@ def _run(main_coroutine):
         return loop.run_until_complete(main_coroutine)
     finally:
         try:
+            _cancel_left(loop)
             loop.run_until_complete(loop.shutdown_asyncgens())
         finally:
             asyncio.set_event_loop(None)
             loop.close()
+
+
+def _cancel_left(loop):
+    # What asyncio.run does: tasks still pending (a connection's handler) are cancelled and awaited,
+    # not destroyed pending with a "Task was destroyed" line in the log.
+    left = asyncio.all_tasks(loop)
+    for task in left:
+        task.cancel()
+    if left:
+        loop.run_until_complete(asyncio.gather(*left, return_exceptions=True))
 
 
 def _positive(text):
