@@ -365,6 +365,7 @@ def test_a_run_near_the_services_capacity_is_flagged_and_errors_are_counted(tmp_
         {"variant": "io[threads=16]", "calls": 40, "errors": 2, "reasons": ["ConnectionError: x"], "rate": peak})))
     session = object.__new__(io_session._IoSession)  # its files, without starting anything
     session._log, session._base, session._errors = str(log), "local service, 10 ms service time", {}
+    session._measured_by = None
     session._probe = {"io.local.capacity_req_s": 5000.0, "io.local.per_call_0ms_samples": [0.0004],
                       "io.probe.calls": 456, "io.probe.errors": 1, "io.probe.error_reasons": ["ReadTimeout: y"]}
     obs = session.observations()
