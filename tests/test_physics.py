@@ -60,3 +60,21 @@ def test_a_claim_reading_a_forbidden_figure_is_flagged_in_its_cell_and_provision
     assert flagged.verdict == evaluate(claim, column.metrics, facts_of(column)).verdict
     plain = verdicts([_column(0.95)])["3.11.2"]["gil.countdown-threads-slower"]
     assert not plain.problems and "measurement problem" not in cell_text(plain)
+
+
+def test_an_io_speedup_above_its_workers_is_flagged_whatever_the_cpus_and_the_gil():
+    # 2 threads waiting 10 ms per call each cannot call more than twice as fast as one: seen on
+    # 3.13.5t, x2.07 [2.03, 2.12] (2026-12-02).  Waiting takes no CPU: 16 on 2 CPUs is no problem.
+    found = physics.problems({"io.speedup.threads2": Measured(2.07, (2.03, 2.12), 12)}, _GIL_OFF)
+    assert "x2 physics allows" in found["io.speedup.threads2"]
+    assert physics.problems({"io.speedup.threads16": Measured(15.1, (14.9, 15.3), 12)}, _GIL_ON) == {}
+    assert physics.problems({"io.speedup.threads2": Measured(2.01, (1.96, 2.06), 12)}, _GIL_ON) == {}
+
+
+def test_the_io_table_marks_a_flagged_speedup():
+    from bench.publish import io_limits
+
+    metrics = {("x", "io.speedup.threads2"): {"value": 2.07, "interval": [2.03, 2.12], "problem": "beyond"},
+               ("x", "io.ceiling.threads"): {"value": 35.0, "interval": None}}
+    (r,) = io_limits.rows(metrics, {"x": {"free_threaded": True, "gil_enabled": False, "cpu_count": 2}}, ["x"])
+    assert io_limits._speedup_cell(r["points"][0]).endswith("⚠ measurement problem")

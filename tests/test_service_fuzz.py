@@ -444,15 +444,18 @@ def test_a_flood_past_select_s_limit_leaves_the_service_answering(tmp_path):
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(own[0], 1400), own[1]))
     try:
         # The service's own limit above select()'s, as a user's shell may give it (the hard limit allowing).
-        with _service(tmp_path, nofile=4096 if hard == resource.RLIM_INFINITY else min(4096, hard)) as service:
+        # A connection cap above what the descriptors allow: the flood is held, up to the descriptor cap.
+        with _service(tmp_path, "--max-connections", "2000",
+                      nofile=4096 if hard == resource.RLIM_INFINITY else min(4096, hard)) as service:
             assert _limits_open_files(service.proc.pid) <= 1024
             held = [socket.socket() for _ in range(1200)]
             try:
                 for s in held:
                     s.setblocking(False)
                     s.connect_ex(("127.0.0.1", service.port))
-                # The flood reaches the cap (without it: past 1024, and select() fails).
-                assert _wait_for(lambda: service.fds() > 900, timeout=20), service.fds()
+                # The flood is held up to the descriptor cap (without it: past 1024, and select() fails).
+                assert _wait_for(lambda: service.fds() > 900, timeout=30), service.fds()
+                assert service.fds() <= 1024
             finally:
                 for s in held:
                     s.close()

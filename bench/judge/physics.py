@@ -19,7 +19,7 @@ def _limit(bound, facts):
     if bound.serial.words and condition_holds(bound.serial, facts):
         return 1.0, "%d %s run one at a time here (%s): together no faster than one" % (
             bound.workers, bound.why or "workers", bound.serial)
-    cpus = facts.get("cpus_usable") or bound.workers
+    cpus = (facts.get("cpus_usable") or bound.workers) if bound.on_cpus else bound.workers
     if cpus < bound.workers:
         return float(cpus), "%d %s on %d usable CPUs" % (bound.workers, bound.why or "workers", cpus)
     return float(bound.workers), "%d %s" % (bound.workers, bound.why or "workers")

@@ -152,7 +152,7 @@ def _physical(bounds):
 
 
 # What physics allows a speedup (bench.ledger.bounds): bench.judge.physics flags figures beyond it.
-PHYSICAL = _physical(gil.PHYSICAL + mp.PHYSICAL)
+PHYSICAL = _physical(gil.PHYSICAL + mp.PHYSICAL + io.PHYSICAL)
 
 
 def needed_metrics(claim):

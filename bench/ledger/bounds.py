@@ -10,7 +10,11 @@ verdict on the note.
 
 Only speedups against one *worker* of the same kind are bounded: the note's own baseline, one
 countdown on the main thread, may run at another speed than a worker thread, so a ratio against
-it has no such bound.  I/O speedups are not bounded either: threads waiting on a socket need no CPU.
+it has no such bound.  I/O speedups are bounded by their workers only (``on_cpus=False``): workers
+waiting on a socket need no CPU, but k of them, each waiting the same service time per call as one,
+cannot make calls more than k times as fast.  (One above k was seen: 3.13.5t's 2 threads at x2.07
+[2.03, 2.12], 2026-12-02.  A lone thread that sleeps 10 ms between calls wakes on a cold CPU: its
+CPU time per call read 0.6-1.4 ms against 0.5-1.0 ms for each of two, so its baseline is slower.)
 
 Python 3.9, stdlib only (the measured interpreters import the ledger).
 """
@@ -25,13 +29,15 @@ class SpeedupBound:
     """``metric`` is a speedup of ``workers`` workers over one worker on the same total work.
 
     ``serial``: conditions (``"gil-on"``) under which the workers run one at a time, so that the
-    bound is 1 there; elsewhere it is min(workers, the CPUs the run could use).  ``why``: what the
-    workers are, for the flag's reason.
+    bound is 1 there; elsewhere it is min(workers, the CPUs the run could use), or ``workers`` alone
+    where they wait rather than compute (``on_cpus=False``).  ``why``: what the workers are, for the
+    flag's reason.
     """
     metric: str
     workers: int
     serial: Union[Conditions, str] = ""
     why: str = ""
+    on_cpus: bool = True
 
     def __post_init__(self):
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 2:
@@ -43,7 +49,7 @@ class SpeedupBound:
             raise LedgerError("ledger: speedup bound of %s: %s" % (self.metric, exc)) from None
 
 
-def speedup_bound(metric, workers, serial="", why=""):
+def speedup_bound(metric, workers, serial="", why="", on_cpus=True):
     """A ``SpeedupBound``: ``speedup_bound("release.zlib.speedup4", 4)``,
     ``speedup_bound("countdown.speedup.threads2_vs_worker", 2, serial="gil-on")``."""
-    return SpeedupBound(metric, workers, serial, why)
+    return SpeedupBound(metric, workers, serial, why, on_cpus)

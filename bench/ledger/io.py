@@ -6,6 +6,7 @@ Its claim lives in the GIL chapter (``gil.io-threads-faster``, and the I/O side 
 is a real Elasticsearch (``ES_URL``) or the local search service (``services/``), started by the
 run; see ``bench.harness.io_session``.
 """
+from bench.ledger.bounds import speedup_bound
 from bench.ledger.vocabulary import Option, Workload, bench_name, grid, mean, ratio, sample_mean
 
 # Fast mode (--io-variants fast) keeps the note's pair, the scaling's ends and one of each other
@@ -73,3 +74,11 @@ WORKLOADS = (
         ),
     ),
 )
+
+# What physics allows (bench.ledger.bounds): k workers, each waiting the service time per call as one
+# does, make calls at most k times as fast; waiting takes no CPU, so the CPUs do not bound them.
+PHYSICAL = tuple(speedup_bound("io.speedup.%s%d" % (kind, k), k, why="I/O %s waiting on the service" % kind,
+                               on_cpus=False)
+                 for kind in ("threads", "processes") for k in (2, 4, 8, 16)) + tuple(
+    speedup_bound(m, 16, why="asyncio tasks waiting on the service", on_cpus=False)
+    for m in ("io.speedup.asyncio16", "io.speedup.asyncio16_httpx"))

@@ -27,6 +27,11 @@ def _value(metrics, col, name):
     return m.get("value"), m.get("interval")
 
 
+def _problem(metrics, col, name):
+    # bench.judge.physics: a speedup whose whole interval lies above its k
+    return (metrics.get((col, name)) or {}).get("problem")
+
+
 def _gil_off(info):
     return bool(info.get("free_threaded")) and info.get("gil_enabled") is False
 
@@ -56,7 +61,7 @@ def row(metrics, col, info, observed=None):
         binds = "service time" if cpu_limit is None or k <= cpu_limit else "client CPU"
         limit = k if binds == "service time" else cpu_limit
         points.append({"k": k, "speedup": speedup, "interval": interval, "limit": limit, "binds": binds,
-                       "share": speedup / limit})
+                       "share": speedup / limit, "problem": _problem(metrics, col, _SPEEDUP % k)})
     c, _ = _value(metrics, col, CPU)
     capacity, capacity_interval = _value(metrics, col, CAPACITY)
     if not capacity:  # runs before the capacity was sampled: one measured load, no interval
@@ -85,8 +90,8 @@ def _speedup_cell(p):
     interval = p["interval"]
     shown = "x%.3g" % p["speedup"] + (" [%.3g, %.3g]" % tuple(interval[:2]) if interval and None not in interval[:2]
                                        else "")
-    return "%s of %.3g (%.0f%%%s)" % (shown, p["limit"], 100 * p["share"], ", CPU binds" if p["binds"] == "client CPU"
-                                      else "")
+    return "%s of %.3g (%.0f%%%s)%s" % (shown, p["limit"], 100 * p["share"], ", CPU binds" if p["binds"] == "client CPU"
+                                        else "", " ⚠ measurement problem" if p.get("problem") else "")
 
 
 def to_markdown(metrics, interpreters, columns, observations=None):

@@ -49,7 +49,8 @@ def to_markdown(model, why=False):
                                                                        model.statistics)
     lines += [""] + machines.to_markdown(model.machines) if model.machines else []
     lines += model_vs_measurement({c: observed(model.observations[c]) for c in columns}, model.model_chapters)
-    lines += io_limits.to_markdown({(m.interpreter, m.metric): {"value": m.value, "interval": m.interval}
+    lines += io_limits.to_markdown({(m.interpreter, m.metric): {"value": m.value, "interval": m.interval,
+                                                                "problem": m.problem}
                                     for m in model.metrics},
                                    {c.column: {"free_threaded": c.free_threaded, "gil_enabled": c.gil_enabled,
                                                "cpu_count": c.cpu_count} for c in model.columns}, columns,
