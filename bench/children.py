@@ -29,8 +29,16 @@ def _wait_unreaped(proc, timeout, stop=None):
     reused by an unrelated process while we may still signal the group; TimeoutExpired after ``timeout``,
     Stopped once ``stop`` (a threading.Event) is set."""
     if not hasattr(os, "waitid"):  # pragma: no cover - e.g. macOS: reap, with a tiny pid-reuse window
-        proc.wait(timeout)
-        return
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            try:
+                proc.wait(0.05)
+                return
+            except subprocess.TimeoutExpired:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise subprocess.TimeoutExpired(proc.args, timeout) from None
+                if stop is not None and stop.is_set():
+                    raise Stopped("stopped: %s" % " ".join(map(str, proc.args[:6])))
     deadline = None if timeout is None else time.monotonic() + timeout
     delay = 0.001
     while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
@@ -80,6 +88,8 @@ def run_in_group(cmd, timeout, grace=_GRACE_S, stop=None, **popen_kwargs):
     """
     if "pass_fds" in popen_kwargs:
         raise ValueError("run_in_group passes no file descriptors but the lifeline")
+    if stop is not None and stop.is_set():  # stopped between two steps: the next one never starts
+        raise Stopped("stopped before it started: %s" % " ".join(map(str, list(cmd)[:6])))
     lifeline_r, lifeline_w = os.pipe()  # both close-on-exec; only the read end is passed
     keeper = [sys.executable, "-I", "-S", _KEEPER, str(lifeline_r), repr(float(grace))]
     try:

@@ -59,6 +59,8 @@ DEFAULT_REQUEST_TIMEOUT_S = 10.0
 _PARENT_POLL_S = 0.5
 # select() holds descriptors below FD_SETSIZE only (1024 in glibc; Python has no constant for it).
 _FD_SETSIZE = 1024
+# How long a stopping service waits for its connections to close.
+_CLOSE_S = 2.0
 
 
 async def _watch_parent(parent, stop):
@@ -94,15 +96,23 @@ async def _serve(port, service_s, ready, parent=None, max_connections=DEFAULT_MA
 async def _close(server, service):
     """Stop listening and drop every connection.  From 3.12 wait_closed() waits for all of them,
     also one accepted whose connection_made has not run yet when the others are aborted: so abort
-    what is there until it returns (an idle keep-alive client would otherwise hold the service)."""
+    what is there until it returns (an idle keep-alive client would otherwise hold the service).
+    Within _CLOSE_S: a transport the service never registered is not ours to abort, and the kernel
+    closes every socket when the process ends."""
     server.close()
+    if hasattr(server, "abort_clients"):  # 3.13+: every transport the server made, registered or not
+        server.abort_clients()
     closed = asyncio.ensure_future(server.wait_closed())
-    while not closed.done():
+    deadline = asyncio.get_running_loop().time() + _CLOSE_S
+    while not closed.done() and asyncio.get_running_loop().time() < deadline:
         for connection in list(service.connections):
             if connection.transport is not None:
                 connection.transport.abort()
         await asyncio.wait([closed], timeout=0.05)
-    closed.result()
+    if closed.done():
+        closed.result()
+    else:
+        closed.cancel()
 
 
 def _event_loop():

@@ -547,6 +547,7 @@ _PREPARE = textwrap.dedent("""
     from bench.guard.signals import sigterm_as_interrupt
     from bench.interpreters import discover, venvs
     venvs._ROOT = Path(sys.argv[1])
+    venvs.os.cpu_count = lambda: 2  # two set-ups at once, whatever the runner has
     interps = [discover.Interpreter(sys.argv[2], "3.1%d.0" % i, "CPython", False, "", "path") for i in (0, 1)]
     with sigterm_as_interrupt():
         venvs.prepare(interps)

@@ -179,8 +179,14 @@ class _IoSession(Session):
             return
         try:
             after = _capacity(self._measured_by, *_CAPACITY[self.mode])
-        except BackendError as exc:
-            progress("      I/O: the capacity after the timings was not measured: %s" % exc)
+        except (BackendError, OSError, subprocess.SubprocessError, KeyError, TypeError, ValueError) as exc:
+            # The loads before the timings stand alone; the column's timings are not lost for this.
+            progress("      I/O: the capacity after the timings was not measured (only the loads before "
+                     "them count): %s" % exc)
+            return
+        if after["io.local.capacity_errors"]:
+            progress("      I/O: the capacity after the timings had %d failed requests: not counted (only "
+                     "the loads before them count)" % after["io.local.capacity_errors"])
             return
         rates = out["io.local.capacity_samples"] + after["io.local.capacity_samples"]
         out.update({"io.local.capacity_samples": rates, "io.local.capacity_req_s": sum(rates) / len(rates),

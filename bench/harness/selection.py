@@ -32,7 +32,7 @@ ONE_PROCESS, WORKER_PER_BENCHMARK = ("--worker",), ("--processes", "1")
 def pyperf_args(workload, mode):
     """pyperf's options for one round of ``workload`` in ``mode``.  Every benchmark keeps its untimed
     warm-up call.  Without one (the run published at 90615c4), a countdown benchmark's first value
-    read +2.5% +- 0.9% over its second (9 columns); with one (677f656), the warm-up of a process's
+    read +2.5% over its second (standard error 0.9%, 9 columns); with one (677f656), the warm-up of a process's
     first benchmark read +6.7% +- 3.1% over its values, +0.4% at later positions.  The 9-14 s a
     column saved were a bias."""
     return (WORKER_PER_BENCHMARK if workload.isolated else ONE_PROCESS) + tuple(PYPERF_ARGS[mode])

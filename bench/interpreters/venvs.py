@@ -77,18 +77,20 @@ def prepare(interps: list[Interpreter], make=None) -> None:
 
 
 def _ready_or_unreadable(interp: Interpreter) -> bool:
-    # An unreadable stamp is not set up; its column tries again and says why.
+    # An unreadable or garbled stamp is not set up; its column tries again and says why.
     try:
         return _ready(_venv_dir(interp))
-    except OSError:
+    except (OSError, ValueError):
         return False
 
 
 def _try(make, interp: Interpreter, stop: threading.Event) -> str:
-    # What the column catches (matrix._column): one bad interpreter must not end the others.
+    # What the column catches (matrix._column), and a garbled file: one bad interpreter must not end the others.
+    if stop.is_set():  # taken from the queue as the main thread stopped: touch nothing
+        return "stopped"
     try:
         make(interp, stop=stop)
-    except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError) as exc:
+    except (InterpreterError, RuntimeError, subprocess.SubprocessError, OSError, ValueError) as exc:
         return str(exc)
     return ""
 

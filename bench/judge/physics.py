@@ -38,8 +38,9 @@ def problems(metrics, facts, bounds=None):
         limit, why = _limit(bound, facts)
         if low > limit:
             out[name] = ("measurement problem: %s = %s, beyond the x%g physics allows (%s); not a property "
-                         "of CPython: noise or drift between the benchmarks, a busy machine or CPU frequency"
-                         % (name, describe_value(m.value, m.interval, m.n, m.events), limit, why))
+                         "of CPython: %s" % (name, describe_value(m.value, m.interval, m.n, m.events), limit, why,
+                                             bound.cause or "noise or drift between the benchmarks, a busy "
+                                             "machine or CPU frequency"))
     return out
 
 

@@ -12,9 +12,10 @@ Only speedups against one *worker* of the same kind are bounded: the note's own 
 countdown on the main thread, may run at another speed than a worker thread, so a ratio against
 it has no such bound.  I/O speedups are bounded by their workers only (``on_cpus=False``): workers
 waiting on a socket need no CPU, but k of them, each waiting the same service time per call as one,
-cannot make calls more than k times as fast.  (One above k was seen: 3.13.5t's 2 threads at x2.07
-[2.03, 2.12], 2026-12-02.  A lone thread that sleeps 10 ms between calls wakes on a cold CPU: its
-CPU time per call read 0.6-1.4 ms against 0.5-1.0 ms for each of two, so its baseline is slower.)
+cannot make calls more than k times as fast.  One above k means the one-worker baseline was slower
+per call than each of the k (seen on the free-threaded build only: 3.13.5t's 2 threads at x2.07
+[2.03, 2.12], 2026-12-02; paired rounds cancel drift, so it is systematic).  A hypothesis, not
+established: a lone thread that sleeps 10 ms between calls wakes on a cold CPU.
 
 Python 3.9, stdlib only (the measured interpreters import the ledger).
 """
@@ -38,6 +39,7 @@ class SpeedupBound:
     serial: Union[Conditions, str] = ""
     why: str = ""
     on_cpus: bool = True
+    cause: str = ""  # what a figure beyond the bound points to, where it is not noise or drift
 
     def __post_init__(self):
         if isinstance(self.workers, bool) or not isinstance(self.workers, int) or self.workers < 2:
@@ -49,7 +51,7 @@ class SpeedupBound:
             raise LedgerError("ledger: speedup bound of %s: %s" % (self.metric, exc)) from None
 
 
-def speedup_bound(metric, workers, serial="", why="", on_cpus=True):
+def speedup_bound(metric, workers, serial="", why="", on_cpus=True, cause=""):
     """A ``SpeedupBound``: ``speedup_bound("release.zlib.speedup4", 4)``,
     ``speedup_bound("countdown.speedup.threads2_vs_worker", 2, serial="gil-on")``."""
-    return SpeedupBound(metric, workers, serial, why, on_cpus)
+    return SpeedupBound(metric, workers, serial, why, on_cpus, cause)
