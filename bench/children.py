@@ -24,6 +24,11 @@ class Stopped(Exception):
     """The ``stop`` event of ``run_in_group`` was set (by another thread): the tree was stopped."""
 
 
+def _stop_if_set(stop, args, what="stopped"):
+    if stop is not None and stop.is_set():
+        raise Stopped("%s: %s" % (what, " ".join(map(str, list(args)[:6]))))
+
+
 def _wait_unreaped(proc, timeout, stop=None):
     """Wait for ``proc`` to exit but leave it a zombie, so that its pid (= its group's id) cannot be
     reused by an unrelated process while we may still signal the group; TimeoutExpired after ``timeout``,
@@ -37,15 +42,13 @@ def _wait_unreaped(proc, timeout, stop=None):
             except subprocess.TimeoutExpired:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise subprocess.TimeoutExpired(proc.args, timeout) from None
-                if stop is not None and stop.is_set():
-                    raise Stopped("stopped: %s" % " ".join(map(str, proc.args[:6])))
+                _stop_if_set(stop, proc.args)
     deadline = None if timeout is None else time.monotonic() + timeout
     delay = 0.001
     while os.waitid(os.P_PID, proc.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
         if deadline is not None and time.monotonic() >= deadline:
             raise subprocess.TimeoutExpired(proc.args, timeout)
-        if stop is not None and stop.is_set():
-            raise Stopped("stopped: %s" % " ".join(map(str, proc.args[:6])))
+        _stop_if_set(stop, proc.args)
         time.sleep(delay if deadline is None else min(delay, max(deadline - time.monotonic(), 0)))
         delay = min(delay * 2, 0.05)
 
@@ -88,8 +91,7 @@ def run_in_group(cmd, timeout, grace=_GRACE_S, stop=None, **popen_kwargs):
     """
     if "pass_fds" in popen_kwargs:
         raise ValueError("run_in_group passes no file descriptors but the lifeline")
-    if stop is not None and stop.is_set():  # stopped between two steps: the next one never starts
-        raise Stopped("stopped before it started: %s" % " ".join(map(str, list(cmd)[:6])))
+    _stop_if_set(stop, cmd, "stopped before it started")  # between two steps: the next one never starts
     lifeline_r, lifeline_w = os.pipe()  # both close-on-exec; only the read end is passed
     keeper = [sys.executable, "-I", "-S", _KEEPER, str(lifeline_r), repr(float(grace))]
     try:

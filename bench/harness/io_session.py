@@ -188,11 +188,9 @@ class _IoSession(Session):
             progress("      I/O: the capacity after the timings had %d failed requests: not counted (only "
                      "the loads before them count)" % after["io.local.capacity_errors"])
             return
-        rates = out["io.local.capacity_samples"] + after["io.local.capacity_samples"]
-        out.update({"io.local.capacity_samples": rates, "io.local.capacity_req_s": sum(rates) / len(rates),
-                    "io.local.capacity_responses": out["io.local.capacity_responses"] +
-                    after["io.local.capacity_responses"],
-                    "io.local.capacity_errors": out["io.local.capacity_errors"] + after["io.local.capacity_errors"]})
+        out.update(_capacity_observations(out["io.local.capacity_samples"] + after["io.local.capacity_samples"],
+                                          out["io.local.capacity_responses"] + after["io.local.capacity_responses"],
+                                          out["io.local.capacity_errors"]))  # the second loads had none
 
     def dropped(self):
         return dict(self._dropped)
@@ -234,9 +232,12 @@ def _capacity(pair, seconds, repeat):
     """The 0 ms service's capacity, measured by the services' own interpreter: observations."""
     cmd, env = pair.capacity_command(seconds, repeat)
     answer = _answer_of(cmd, pair.zero_url, env=env)
-    rates = answer["rates"]
+    return _capacity_observations(answer["rates"], answer["responses"], answer["errors"])
+
+
+def _capacity_observations(rates, responses, errors):
     return {"io.local.capacity_samples": rates, "io.local.capacity_req_s": sum(rates) / len(rates),
-            "io.local.capacity_responses": answer["responses"], "io.local.capacity_errors": answer["errors"]}
+            "io.local.capacity_responses": responses, "io.local.capacity_errors": errors}
 
 
 def open_session(selected, mode, gil_enabled):
