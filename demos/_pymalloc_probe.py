@@ -142,13 +142,17 @@ def workloads(n, request, k_small, k_big, churn_arenas):
                 if len(a) in sizes and all(len(p) == per_pool for p in a))
     # Read again once the grouping's temporaries (300,000 ints: ~10 arenas) are freed: the arena
     # obmalloc keeps of theirs, or one an object of theirs pins, must not count as the workload's.
+    # Their free pools are filled first, so that the pools unused after the free are the workload's.
+    _fill_holes(request, block, filler)
     before_free = _State(block)
     for i in range(n):
         holder[i] = None
     s2 = _State(block)
     out["free_all"] = {"arenas_returned": before_free.arenas - s2.arenas,
                        "bytes_returned": _diff(before_free.rss, s2.rss),
-                       "arenas_allocated": s1.arenas - s0["arenas_current"], "whole_arenas": whole}
+                       "arenas_allocated": s1.arenas - s0["arenas_current"], "whole_arenas": whole,
+                       # A wholly free arena kept has all its pools unused: these bound the arenas kept.
+                       "unused_pools_after": s2.stats.get("unused_pools"), "pools_per_arena_min": min(sizes)}
 
     for k, name in ((k_small, "keep_small"), (k_big, "keep_big")):
         _fill_holes(request, block, filler)

@@ -100,20 +100,31 @@ def _model_metrics(rows, m):
     return out
 
 
+def _kept_bounds(free_all, unmeasured):
+    """Wholly free arenas not returned, bounded.  At least: the arenas holding the workload's objects
+    only (an arena is returned only when wholly free, so at least as many as were returned), less
+    those returned.  At most: the unused pools after the free over an arena's pools (a kept arena
+    has every pool unused; other arenas' unused pools only loosen the bound)."""
+    whole, returned = free_all["whole_arenas"], free_all["arenas_returned"]
+    low = max(whole, returned) - returned
+    unused = free_all.get("unused_pools_after")
+    if unused is None:
+        unmeasured["mem.free_all_arenas_kept"] = "the allocator's statistics give no count of unused pools"
+        return {"mem.free_all_arenas_kept_low": low}
+    high = unused // free_all["pools_per_arena_min"]
+    if high < low:
+        unmeasured["mem.free_all_arenas_kept"] = (
+            "inconsistent: %d arenas counted wholly free and kept, but only %d unused pools (%d per arena)"
+            % (low, unused, free_all["pools_per_arena_min"]))
+        return {}
+    return {"mem.free_all_arenas_kept_low": low, "mem.free_all_arenas_kept_high": high}
+
+
 def _kept_and_mapped(m):
     """Wholly free pools and arenas, how arenas reach the OS, and a fresh pool's carving."""
     out = {"mem.free_all_whole_arenas": m["free_all"]["whole_arenas"]}
     unmeasured = {}
-    # Kept: wholly free arenas not returned.  The arenas holding the workload's objects only are a
-    # lower bound on those wholly free (one it shared with objects freed meanwhile frees too): when
-    # more came back than that bound, the count was off, which says nothing of how many were kept.
-    whole, returned = m["free_all"]["whole_arenas"], m["free_all"]["arenas_returned"]
-    if returned <= whole:
-        out["mem.free_all_arenas_kept"] = whole - returned
-    else:
-        unmeasured["mem.free_all_arenas_kept"] = (
-            "inconclusive: %d arenas returned, more than the %d counted as holding the workload's objects only "
-            "(an arena it shared became free too), so the count of wholly free arenas is off" % (returned, whole))
+    out.update(_kept_bounds(m["free_all"], unmeasured))
     pools = m["emptied_pools"]
     out.update({"mem.emptied_pools": pools["pools_emptied"], "mem.emptied_pools_arenas_returned":
                 pools["arenas_returned"]})

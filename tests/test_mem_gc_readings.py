@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bench import ledger
-from bench.judge import verdicts
+from bench.judge import stats, verdicts
 from bench.judge.evaluate import evaluate
 from bench.judge.stats import Measured
 from demos import _mallocstats, gc_cycles, pymalloc
@@ -19,7 +19,8 @@ _PYMALLOC = pytest.mark.skipif(_mallocstats.allocator_in_use() != "pymalloc", re
 
 
 def _judge(claim_id, facts=_GIL, **values):
-    return evaluate(ledger.get(claim_id), {k.replace("__", "."): Measured(v) for k, v in values.items()}, facts)
+    return evaluate(ledger.get(claim_id), {k.replace("__", "."): v if isinstance(v, Measured) else Measured(v)
+                                           for k, v in values.items()}, facts)
 
 
 def test_passing_an_argument_that_adds_two_makes_the_increments_partly():
@@ -81,8 +82,12 @@ def test_wholly_free_pools_and_arenas_decide_their_claims():
             "mem__emptied_pools_kept_share": 1.0}
     assert _judge("mem.free-blocks-kept", mem__rss_returned_share_after_pool_free=0.0, **kept).verdict == "holds"
     assert _judge("mem.free-blocks-kept", mem__rss_returned_share_after_pool_free=0.9, **kept).verdict == "partly"
-    assert _judge("mem.arena-return", mem__fragmented_arenas_freed=0, mem__free_all_arenas_kept=1).verdict == "holds"
-    assert _judge("mem.arena-return", mem__fragmented_arenas_freed=0, mem__free_all_arenas_kept=3).verdict == "partly"
+    # Arenas kept are bounded, not counted: [0, 1] decides "at most one", [0, 2] does not, [2, 3] refutes it.
+    arena = lambda low, high: _judge("mem.arena-return", mem__fragmented_arenas_freed=0,
+                                     mem__free_all_arenas_kept=stats.bounded(low, high))
+    assert arena(0, 1).verdict == "holds" and arena(1, 1).verdict == "holds"
+    assert arena(0, 2).verdict == "within-noise" and arena(2, 3).verdict == "partly"
+    assert not stats.bounded(0, 2).provisional and stats.bounded(0, 2).interval == (0, 2)
 
 
 def test_16_byte_classes_contradict_the_8_byte_table_where_they_disagree():
@@ -124,30 +129,37 @@ def test_at_most_one_wholly_free_arena_is_read_as_kept():
     # The probe once read 3 on 3.9 and 2 on 3.10: arenas of its own temporaries, counted as kept.
     r = pymalloc.observe()
     assert r["mem.free_all_whole_arenas"] >= 10
-    assert r.get("mem.free_all_arenas_kept", 0) <= 1 or "mem.free_all_arenas_kept" in r["mem.unmeasured"]
+    assert 0 <= r["mem.free_all_arenas_kept_low"] <= 1 <= r["mem.free_all_arenas_kept_high"]
 
 
-def test_arenas_kept_below_its_bound_and_a_lost_carving_are_unmeasured_with_why():
-    # More arenas returned than were counted wholly the workload's: the count was off, so "kept" is
-    # not measured (never 0 nor -1), and the judge says why; a lost carving is read again, the
-    # attempts recorded, and one never read says why too.
+def test_arenas_kept_are_bounded_and_a_lost_carving_is_unmeasured_with_why():
+    # Kept arenas: at least the workload's own wholly free arenas not returned (more returned than
+    # counted: at least 0, never -1), at most the unused pools over an arena's pools; bounds that
+    # contradict each other are not measured, and the judge says why.  A lost carving is read again,
+    # the attempts recorded, and one never read says why too.
     from demos import _pymalloc_probe, pymalloc
 
     from bench.judge import load
 
-    m = {"free_all": {"whole_arenas": 3, "arenas_returned": 4}, "emptied_pools": {"pools_emptied": 0,
-         "arenas_returned": 0}, "mapping": None,
+    free_all = {"whole_arenas": 3, "arenas_returned": 4, "unused_pools_after": 130, "pools_per_arena_min": 63}
+    m = {"free_all": free_all, "emptied_pools": {"pools_emptied": 0, "arenas_returned": 0}, "mapping": None,
          "carving": {"after_first": 2, "after_second": 2, "second_in_same_pool": 0, "attempts": 5}}
     out = pymalloc._kept_and_mapped(m)
-    assert "mem.free_all_arenas_kept" not in out and "mem.pool_initial_blocks" not in out
-    assert "inconclusive: 4 arenas returned" in out["mem.unmeasured"]["mem.free_all_arenas_kept"]
+    assert (out["mem.free_all_arenas_kept_low"], out["mem.free_all_arenas_kept_high"]) == (0, 2)
+    assert "mem.pool_initial_blocks" not in out
     assert "each of 5 attempts" in out["mem.unmeasured"]["mem.pool_initial_blocks"]
-    m["free_all"]["arenas_returned"] = 1
-    assert pymalloc._kept_and_mapped(m)["mem.free_all_arenas_kept"] == 2
+    result = load.InterpreterResult("x", "x", {"selection": ["pymalloc"]})
+    load._observed_metrics(out, result)
+    kept = result.metrics["mem.free_all_arenas_kept"]
+    assert (kept.value, kept.interval, kept.method) == (0, (0, 2), stats.BOUNDS)
+    free_all.update(arenas_returned=1, unused_pools_after=62)
+    out = pymalloc._kept_and_mapped(m)
+    assert "mem.free_all_arenas_kept_low" not in out
+    assert out["mem.unmeasured"]["mem.free_all_arenas_kept"].startswith("inconsistent: 2 arenas")
     result = load.InterpreterResult("x", "x", {"selection": ["pymalloc"]})
     load._observed_metrics(out, result)
     claim = ledger.get("mem.arena-return")
-    assert verdicts._why_missing(claim, result).startswith("not measured: inconclusive: 4 arenas returned")
+    assert verdicts._why_missing(claim, result).startswith("not measured: inconsistent: 2 arenas")
     answers = iter([{"after_first": 2, "after_second": 2, "second_in_same_pool": 0},
                     {"after_first": 2, "after_second": 3, "second_in_same_pool": 1}])
     real = _pymalloc_probe.pool_carved_blocks

@@ -260,3 +260,49 @@ def test_the_loader_judges_a_count_by_its_rounds_where_the_demo_recorded_them():
 def test_per_round_counts_that_no_run_writes_are_refused(events, trials):
     with pytest.raises(ValueError):
         rounds.count_by_round(events, trials)
+
+
+# --- a run's columns pool their round-to-round spread (bench.judge.pooling) ---------------------
+
+def _column(ident, ratios, machine="m1"):
+    from bench.judge.load import InterpreterResult
+
+    return InterpreterResult(ident, ident, {"machine_fingerprint": machine},
+                             metrics={"x.ratio": stats.ratio_of_pairs(ratios)})
+
+
+def test_a_calm_column_is_widened_to_the_runs_pooled_spread_never_narrowed():
+    from bench.judge import pooling
+
+    calm = [1.0, 1.001, 0.999, 1.0005, 0.9995, 1.0]  # six rounds that happened to agree
+    noisy = [[0.9, 1.1, 1.0, 0.95, 1.05, 1.02], [1.1, 0.92, 1.0, 1.04, 0.97, 1.01]]
+    columns = [_column("calm", calm)] + [_column("noisy%d" % i, r) for i, r in enumerate(noisy)]
+    before = {c.id: c.metrics["x.ratio"] for c in columns}
+    pooling.pool_spreads(columns)
+    after = {c.id: c.metrics["x.ratio"] for c in columns}
+    sd = math.sqrt(sum(5 * before[c].log_sd ** 2 for c in before) / 15)
+    lo, hi = after["calm"].interval
+    assert after["calm"].value == before["calm"].value
+    assert math.log(hi / lo) / 2 == pytest.approx(stats.t_quantile(15) * sd / math.sqrt(6))
+    assert "pooled spread" in after["calm"].method and "3 columns, df 15" in after["calm"].method
+    for c in before:  # no interval gets narrower; a noisy column keeps its own where it is wider
+        assert after[c].interval[0] <= before[c].interval[0] and after[c].interval[1] >= before[c].interval[1]
+    wider_own = max(before, key=lambda c: before[c].log_sd)
+    assert after[wider_own] == before[wider_own]
+
+
+def test_pooling_needs_two_columns_of_one_machine():
+    from bench.judge import pooling
+
+    alone = [_column("a", [1.0, 1.001, 0.999]), _column("b", [0.8, 1.2, 1.0], machine="m2")]
+    before = [c.metrics["x.ratio"] for c in alone]
+    pooling.pool_spreads(alone)
+    assert [c.metrics["x.ratio"] for c in alone] == before
+    assert [c.metrics["x.ratio"].method for c in alone] == ["paired t on log ratios"] * 2
+
+
+def test_only_ratios_of_pairs_are_pooled():
+    unpaired = stats.unpaired_ratio([1.0, 1.1, 0.9], [1.0, 1.0, 1.01])
+    assert unpaired.log_sd is None and stats.with_spread(unpaired, 1.0, 10, "x") == unpaired
+    equal = stats.ratio_of_pairs([2.0, 2.0, 2.0])  # no spread: no interval, nothing to widen
+    assert equal.log_sd is None and stats.with_spread(equal, 1.0, 10, "x") == equal

@@ -59,15 +59,22 @@ def _compare(args):
                 timings.append((pair.label, text))
     # Do the base run's intervals hold the new run's values (bench.publish.rerun)?
     held = rerun.coverage([base_dir], [new_dir])
+    # The other way round too: which run's intervals are the narrower is chance (issue 17's reviews).
+    held_back = rerun.coverage([new_dir], [base_dir])
     if args.json:
         doc = compare.to_dict(base_name, new_name, base, new, timings)
         doc["rerun_coverage"] = {"inside": held.inside, "metrics": len(held.pairs), "share": held.share,
                                  "outside": [{"column": p.column, "metric": p.metric, "new": p.new, "base": p.base,
-                                              "interval": list(p.interval)} for p in held.pairs if not p.inside]}
+                                              "interval": list(p.interval)} for p in held.pairs if not p.inside],
+                                 "reverse": {"inside": held_back.inside, "metrics": len(held_back.pairs),
+                                             "share": held_back.share}}
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(compare.to_markdown(base_name, new_name, base, new, timings, show_all=args.all))
         sys.stdout.write("\n## Do the base run's intervals hold the new run?\n\n" + "\n".join(held.lines()) + "\n")
+        if held_back.pairs:
+            sys.stdout.write("\nThe other way round: %d of %d (%.0f%%) of the base run's values lie inside the new "
+                             "run's 95%% interval.\n" % (held_back.inside, len(held_back.pairs), 100 * held_back.share))
     return 0
 
 

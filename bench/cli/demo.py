@@ -15,9 +15,6 @@ import sys
 import demos
 from bench.progress import usage
 
-# Derived metrics made from a demo's own observations (the others come from pyperf's timings).
-_FROM_OBSERVATIONS = ("count", "samples", "sample_mean")
-
 
 def names():
     return sorted(m.name for m in pkgutil.iter_modules(demos.__path__) if not m.name.startswith("_"))
@@ -33,12 +30,14 @@ def _workloads_of_demo(name):
 
 def _from_observe(workloads):
     """The metrics observe() alone gives: the keys it returns and what is counted from them."""
+    from bench import ledger
+
     out = set()
     for w in workloads:
         if w.demo is None:
             continue
         out.update(w.observes)
-        out.update(m for m, spec in w.derived if spec[0] in _FROM_OBSERVATIONS)
+        out.update(m for m, spec in w.derived if spec[0] in ledger.FROM_OBSERVATIONS)
     return out
 
 

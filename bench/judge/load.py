@@ -15,7 +15,7 @@ from typing import Dict
 
 from bench import ledger
 from bench.harness import results_format
-from bench.judge import migrate, stats
+from bench.judge import migrate, pooling, stats
 from bench.judge.rounds import count_by_round
 from bench.judge.stats import Measured
 from bench.guard import folders
@@ -75,6 +75,8 @@ def _shapes():
                 shapes.update({spec[1] + _BY_ROUND: "list", spec[2] + _BY_ROUND: "list"})
             elif spec[0] in ("samples", "sample_mean"):
                 shapes[spec[1]] = "list"
+            elif spec[0] == "bounds":
+                shapes.update({spec[1]: "number", spec[2]: "number"})
     return shapes
 
 
@@ -137,7 +139,6 @@ def _check_meta(path, meta):
 
 # Derived metrics made from pyperf timings, and those made from a demo's observations.
 _FROM_TIMINGS = ("mean", "ratio", "parallel_share")
-_FROM_OBSERVATIONS = ("count", "samples", "sample_mean")
 
 
 def _workload_of_benchmark(name):
@@ -263,7 +264,7 @@ def _observed_metrics(observations, result):
             result.metrics[key] = Measured(value)
     for workload in ledger.WORKLOADS:
         for metric, spec in workload.derived:
-            if spec[0] not in _FROM_OBSERVATIONS:
+            if spec[0] not in ledger.FROM_OBSERVATIONS:
                 continue
             # A demo may also report a plain summary under the metric's own name (a median): it
             # must never pass for the measurement with its interval.
@@ -273,6 +274,8 @@ def _observed_metrics(observations, result):
                     result.metrics[metric] = _count(observations, spec[1], spec[2])
                 elif spec[0] == "samples" and spec[1] in observations:
                     result.metrics[metric] = stats.ratio_of_pairs(observations[spec[1]])
+                elif spec[0] == "bounds" and spec[1] in observations and spec[2] in observations:
+                    result.metrics[metric] = stats.bounded(observations[spec[1]], observations[spec[2]])
                 elif spec[0] == "sample_mean" and spec[1] in observations:
                     result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements",
                                                                  _SHARE if _is_share(metric) else None)
@@ -333,6 +336,7 @@ def load(run_dir):
         raise ResultsError("%s holds no gilbench results (no <interpreter>/%s): write some with `gilbench run --out "
                            "%s` or `gilbench matrix --out %s`" % (run_dir, results_format.META, run_dir, run_dir))
     loaded = [_load_interpreter(f) for f in column_dirs]
+    pooling.pool_spreads(loaded)  # one run's columns share its machine's round-to-round spread
     # Columns in version order (3.9 before 3.10), each GIL build before its free-threaded twin.
     return sorted(loaded, key=lambda r: (versions.sort_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
                                          bool(r.meta.get("gil_enabled")), r.id))

@@ -30,7 +30,7 @@ No scipy: the few quantiles needed are computed here and checked against publish
 tests/test_judging.py.
 """
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Sequence, Tuple
 
 CONFIDENCE = 0.95
@@ -41,6 +41,9 @@ _UNBOUNDED = (-math.inf, math.inf)
 # mode's 6 rounds give intervals that a back-to-back rerun missed for about a quarter of the ratios
 # (issue 17), so a fast run's ratios are marked provisional, not published as settled.
 MIN_PAIRS = 8
+# The method of a value known only between two certain bounds (``bounded``): neither a 95% interval
+# nor provisional, however few the observations.
+BOUNDS = "certain bounds (not a 95% interval)"
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,10 @@ class Measured:
     # A count taken over rounds (fresh processes): ((events, trials), ...) per round, so that a
     # comparison of two counts of the same rounds can be made round by round (``rounds.fisher_less_stratified``).
     rounds: Optional[Tuple[Tuple[int, int], ...]] = None
+    # A ratio of pairs: the standard deviation of its per-pair log ratios, which the columns of one
+    # run pool (``bench.judge.pooling``).  Not part of what the measurement is: two measurements with
+    # one value, interval and method are the same, however their spread was kept.
+    log_sd: Optional[float] = field(default=None, compare=False)
 
     @property
     def is_count(self):
@@ -67,7 +74,8 @@ class Measured:
     @property
     def provisional(self):
         """Too little data to be sure: an interval from fewer than MIN_PAIRS pairs or runs."""
-        return self.interval is not None and not self.is_count and (self.n or 0) < MIN_PAIRS
+        return (self.interval is not None and not self.is_count and self.method != BOUNDS
+                and (self.n or 0) < MIN_PAIRS)
 
 
 # --- counts ------------------------------------------------------------------------------
@@ -229,9 +237,38 @@ def ratio_of_pairs(ratios: Sequence[float]):
     """Per-pair ratios already taken (each pair measured back to back): geometric mean, t on logs."""
     if not all(_positive(r) for r in ratios):
         raise ValueError("ratios must be positive finite numbers")
-    m = mean_interval([math.log(r) for r in ratios], "paired t on log ratios")
+    logs = [math.log(r) for r in ratios]
+    m = mean_interval(logs, "paired t on log ratios")
     lo, hi = m.interval
-    return Measured(math.exp(m.value), (_exp(lo), _exp(hi)), m.n, method=m.method)
+    sd = _mean_sd(logs)[1] if len(logs) > 1 else 0.0
+    return Measured(math.exp(m.value), (_exp(lo), _exp(hi)), m.n, method=m.method, log_sd=sd if sd > 0 else None)
+
+
+def bounded(low, high):
+    """A quantity known only to lie in [low, high] (certain bounds, not a 95% interval): its value is
+    ``low``, what is certain; equal bounds are an exact fact."""
+    low, high = float(low), float(high)
+    _check_finite([low, high])
+    if low > high:
+        raise ValueError("bounds [%s, %s]: the low one is above the high one" % (low, high))
+    if low == high:
+        return Measured(low)
+    return Measured(low, (low, high), method=BOUNDS)
+
+
+def with_spread(m: Measured, sd: float, df: int, why: str) -> Measured:
+    """``m`` (a ratio of pairs) with the wider of its own interval and the t-interval of its n pairs
+    at spread ``sd`` (on the logs) with ``df`` degrees of freedom; ``why`` says whose spread it is.
+    Never narrower than ``m``'s own: a spread from elsewhere may widen an interval, not tighten it."""
+    if m.log_sd is None or m.interval is None or not all(math.isfinite(x) and x > 0 for x in m.interval):
+        return m
+    centre = math.log(m.value)
+    own = (math.log(m.interval[1]) - math.log(m.interval[0])) / 2
+    half = t_quantile(df) * sd / math.sqrt(m.n)
+    if half <= own:
+        return m
+    return Measured(m.value, (math.exp(centre - half), math.exp(centre + half)), m.n, m.events,
+                    "%s (widened to %s)" % (m.method, why), m.rounds, m.log_sd)
 
 
 def _exp(x):

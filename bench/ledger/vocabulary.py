@@ -398,3 +398,13 @@ def samples(key):
 def sample_mean(key):
     """A demo's list of repeated measurements of one quantity; t-interval of their mean."""
     return ("sample_mean", key)
+
+
+def bounds(low_key, high_key):
+    """A quantity a demo could only bound: what it certainly is at least and at most (two numbers it
+    observes), shown as [low, high]; certain bounds, not a 95% interval."""
+    return ("bounds", low_key, high_key)
+
+
+# The derived kinds made from a demo's own observations (the others come from pyperf's timings).
+FROM_OBSERVATIONS = ("count", "samples", "sample_mean", "bounds")

@@ -308,8 +308,12 @@ def statistics():
         "(a stratified one-sided Fisher exact test). The lock and Queue claims are facts of one run "
         "(counts of 0), not rates.",
         "What an interval covers: the spread between the rounds of this run on this machine. Round r of "
-        "every workload runs before round r+1 of any, so a drift of the machine during the run widens "
-        "the intervals; a rerun on another day or machine may still differ by more.",
+        "every workload runs before round r+1 of any, so a drift of the machine during the column widens "
+        "the intervals; and a ratio's interval is never narrower than the t-interval at the spread of its "
+        "rounds pooled over the run's columns (a column whose rounds happened to agree in a calm stretch "
+        "gets the machine's usual spread; its method says 'widened'). A rerun on another day or machine "
+        "may still differ by more. A quantity the probe can only bound (arenas kept) shows its certain "
+        "bounds [at least, at most], not a 95% interval.",
         "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
         "compared unpaired, or (claims about parallel speed-ups) the machine's own parallelism reached "
         "below x%s within its interval." % (stats.MIN_PAIRS, ROUNDS["fast"], PARALLEL_MACHINE_SPEEDUP),
