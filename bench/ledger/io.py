@@ -47,8 +47,6 @@ WORKLOADS = (
             ("io.client_cpu_per_call_s", sample_mean("io.client_cpu_per_call_samples")),
             ("io.ceiling.threads", sample_mean("io.ceiling.threads_samples")),
             ("io.local.per_call_0ms_s", sample_mean("io.local.per_call_0ms_samples")),
-            # The 0 ms service's capacity, measured in this column by the services' own interpreter.
-            ("io.local.capacity_0ms", sample_mean("io.local.capacity_samples")),
             ("io.es.per_call_s", sample_mean("io.es.per_call_samples")),
         ) + tuple(
             ("io.speedup.threads%d" % k, ratio(_ONE_THREAD, _IO.benchmark(threads=k))) for k in (2, 4, 8, 16)

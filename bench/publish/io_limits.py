@@ -17,7 +17,9 @@ chart (from the JSON report) use it.
 WORKERS = (2, 4, 8, 16)
 CEILING = "io.ceiling.threads"
 CPU = "io.client_cpu_per_call_s"
-CAPACITY = "io.local.capacity_0ms"
+# The 0 ms service's capacity: its loads, 3 before and 3 after the column's timings.  Two clusters of
+# three are not six independent draws, so the table shows their range, not a 95% interval.
+CAPACITY_LOADS = "io.local.capacity_samples"
 _SPEEDUP = "io.speedup.threads%d"
 _ASYNC = "io.speedup.asyncio16"
 
@@ -51,7 +53,7 @@ def column_limits(metrics, col, info):
 def row(metrics, col, info, observed=None):
     """The column's figures: c, its client-CPU limit, capacity, and per k of ``WORKERS`` measured:
     (k, speedup, interval, the binding limit, which binds, share of it reached).  ``observed``: the
-    column's observations, for the capacity of a run that recorded no ``CAPACITY`` metric."""
+    column's observations: the capacity's loads (their mean and range)."""
     cpu_limit, how = column_limits(metrics, col, info)
     points = []
     for k in WORKERS:
@@ -63,12 +65,12 @@ def row(metrics, col, info, observed=None):
         points.append({"k": k, "speedup": speedup, "interval": interval, "limit": limit, "binds": binds,
                        "share": speedup / limit, "problem": _problem(metrics, col, _SPEEDUP % k)})
     c, _ = _value(metrics, col, CPU)
-    capacity, capacity_interval = _value(metrics, col, CAPACITY)
-    if not capacity:  # runs before the capacity was sampled: one measured load, no interval
-        capacity = (observed or {}).get("io.local.capacity_req_s")
+    loads = (observed or {}).get(CAPACITY_LOADS) or []
+    capacity = sum(loads) / len(loads) if loads else (observed or {}).get("io.local.capacity_req_s")
+    capacity_range = (min(loads), max(loads), len(loads)) if len(loads) > 1 else None
     asyncio16, _ = _value(metrics, col, _ASYNC)
     return {"column": col, "c_s": c, "cpu_limit": cpu_limit, "cpu_limit_reads": how, "points": points,
-            "capacity": capacity, "capacity_interval": capacity_interval, "asyncio16": asyncio16}
+            "capacity": capacity, "capacity_range": capacity_range, "asyncio16": asyncio16}
 
 
 def rows(metrics, interpreters, columns, observations=None):
@@ -108,7 +110,8 @@ def to_markdown(metrics, interpreters, columns, observations=None):
     for r in found:
         by_k = {p["k"]: p for p in r["points"]}
         capacity = "-" if not r["capacity"] else "%.0f req/s" % r["capacity"] + (
-            " [%.0f, %.0f]" % tuple(r["capacity_interval"][:2]) if r["capacity_interval"] else "")
+            " (%d loads: %.0f-%.0f)" % (r["capacity_range"][2], r["capacity_range"][0], r["capacity_range"][1])
+            if r["capacity_range"] else "")
         body.append([r["column"], "%.3g ms" % (1000 * r["c_s"]) if r["c_s"] else "-",
                      "%.3g (%s)" % (r["cpu_limit"], r["cpu_limit_reads"]) if r["cpu_limit"] else "not measured",
                      capacity] + [_speedup_cell(by_k[k]) if k in by_k else "-" for k in ks]
