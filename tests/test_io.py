@@ -355,7 +355,7 @@ def test_a_service_ends_when_the_run_that_started_it_is_killed():
     assert gone
 
 
-@pytest.mark.parametrize("peak, flagged", [(1000.0, 0), (2600.0, 1)])
+@pytest.mark.parametrize("peak, flagged", [(1000.0, 0), (2600.0, 1), (2100.0, 1)])
 def test_a_run_near_the_services_capacity_is_flagged_and_errors_are_counted(tmp_path, peak, flagged):
     from bench.harness import io_session
 
@@ -366,7 +366,9 @@ def test_a_run_near_the_services_capacity_is_flagged_and_errors_are_counted(tmp_
     session = object.__new__(io_session._IoSession)  # its files, without starting anything
     session._log, session._base, session._errors = str(log), "local service, 10 ms service time", {}
     session._measured_by = None
-    session._probe = {"io.local.capacity_req_s": 5000.0, "io.local.per_call_0ms_samples": [0.0004],
+    # Loads of 4000-6000 req/s: 2100 is within 50% of the lowest, not of the mean.
+    session._probe = {"io.local.capacity_req_s": 5000.0, "io.local.capacity_samples": [4000.0, 5000.0, 6000.0],
+                      "io.local.per_call_0ms_samples": [0.0004],
                       "io.probe.calls": 456, "io.probe.errors": 1, "io.probe.error_reasons": ["ReadTimeout: y"]}
     obs = session.observations()
     assert (obs["io.calls"], obs["io.errors"]) == (536, 3)

@@ -12,7 +12,8 @@ prints as its error.
 """
 from bench.ledger import gc, gil, io, mem, mp, slow
 from bench.ledger.predictions import LedgerError
-from bench.ledger.vocabulary import FROM_OBSERVATIONS, MACHINE_PARALLELISM
+from bench.ledger.derived import FROM_OBSERVATIONS
+from bench.ledger.vocabulary import MACHINE_PARALLELISM
 
 # Selection names for ``--only``; "io" holds the I/O workloads of the GIL chapter's
 # io-threads claim once they are built.

@@ -7,7 +7,8 @@ marker contradicts the note's count; the why says what it is); a collector witho
 (the free-threaded build's) makes the generation claims fail with the reason, or n/a where the
 note's question has no meaning for it.
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Headline, Workload, count, grid, mean, ratio, sample_mean
+from bench.ledger.derived import count, mean, ratio, sample_mean
+from bench.ledger.vocabulary import Change, Check, Claim, Headline, Workload, grid
 
 _SECTION = "Python의 Garbage Collection"
 

@@ -1,7 +1,8 @@
 """The GIL (CLAIMS.md section 4): its claims and the workloads that measure them."""
 from bench.ledger.bounds import speedup_bound
-from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Headline, Option, Workload, count, grid,
-                                     mean, parallel_share, ratio, same_binary_ratio, sample_mean, samples, twin_ratio)
+from bench.ledger.derived import count, mean, parallel_share, ratio, sample_mean, samples
+from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Headline, Option, Workload, grid,
+                                     same_binary_ratio, twin_ratio)
 
 _SECTION = "GIL"
 

@@ -7,7 +7,8 @@ is a real Elasticsearch (``ES_URL``) or the local search service (``services/``)
 run; see ``bench.harness.io_session``.
 """
 from bench.ledger.bounds import speedup_bound
-from bench.ledger.vocabulary import Option, Workload, bench_name, grid, mean, ratio, sample_mean
+from bench.ledger.derived import mean, ratio, sample_mean
+from bench.ledger.vocabulary import Option, Workload, bench_name, grid
 
 # Fast mode (--io-variants fast) keeps the note's pair, the scaling's ends and one of each other
 # kind: each variant's crew is started, connected and parked before its values, and that set-up

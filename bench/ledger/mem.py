@@ -4,7 +4,8 @@ Every pymalloc figure is read from the allocator of the measured interpreter (it
 ``sys._debugmallocstats()`` counters, ``demos._mallocstats``); the model rows set the note's
 constants and this interpreter's beside the same workloads measured (``demos._memmodel``).
 """
-from bench.ledger.vocabulary import Change, Check, Claim, Headline, Workload, bounds, grid, ratio
+from bench.ledger.derived import bounds, ratio
+from bench.ledger.vocabulary import Change, Check, Claim, Headline, Workload, grid
 
 _SECTION = "Python의 memory 관리 방식"
 
@@ -111,9 +112,10 @@ CLAIMS = (
           "arena",
           (Check("mem.fragmented_arenas_freed", "equals(0)"),
            Check("mem.free_all_arenas_kept", "below(1.5)",
-                 why="arenas wholly free after freeing every object minus the arenas returned, bounded: at least "
-                     "the arenas holding the workload's objects only (found from their addresses), at most every "
-                     "arena its objects touched; at most the one obmalloc keeps back for reuse (bpo-37257)")),
+                 why="arenas wholly free after freeing every object but not returned, in certain bounds: at least "
+                     "the arenas holding the workload's objects only (found from their addresses) less those "
+                     "returned, at most the unused pools after the free over an arena's pools; predicted: at most "
+                     "the one obmalloc keeps back for reuse (bpo-37257)")),
           applies="pymalloc",
           context=("mem.free_all_whole_arenas", "mem.free_all_arenas_returned_share", "mem.model_real_arena_error"),
           departs="Two halves: freeing all but one object in every 16 returns no arena; freeing all of them "
@@ -226,8 +228,7 @@ WORKLOADS = (
         derived=(
             ("mem.alloc.raw_over_small", ratio(_ALLOC.benchmark(bytes=567), _ALLOC.benchmark(bytes=15))),
             ("mem.alloc.object_over_small", ratio(_ALLOC.benchmark("object"), _ALLOC.benchmark(bytes=15))),
-            # Wholly free arenas not returned: at least those holding the workload's objects only,
-            # at most every arena its objects touched (demos/pymalloc.py).
+            # Wholly free arenas not returned, in certain bounds (demos/pymalloc.py ``_kept_bounds``).
             ("mem.free_all_arenas_kept", bounds("mem.free_all_arenas_kept_low", "mem.free_all_arenas_kept_high")),
         ),
         grid=_ALLOC,

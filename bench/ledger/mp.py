@@ -4,8 +4,8 @@ Every demo (demos/mp_*.py, demos/zombie.py) runs real processes under the platfo
 start method; demos/mp_workers.py and demos/ft_patterns.py compare threads with processes.
 """
 from bench.ledger.bounds import speedup_bound
-from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Headline, Option, Workload, count, grid,
-                                     ratio, sample_mean, samples)
+from bench.ledger.derived import count, ratio, sample_mean, samples
+from bench.ledger.vocabulary import FREE_THREADING, Change, Check, Claim, Headline, Option, Workload, grid
 
 _SECTION = "Multi processing"
 

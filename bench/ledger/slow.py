@@ -1,5 +1,6 @@
 """Why Python is slow (CLAIMS.md section 3): its claims and the workloads that measure them."""
-from bench.ledger.vocabulary import Check, Claim, Headline, Workload, grid, mean, ratio
+from bench.ledger.derived import mean, ratio
+from bench.ledger.vocabulary import Check, Claim, Headline, Workload, grid
 
 _SECTION = "Python은 왜 느린가?"
 

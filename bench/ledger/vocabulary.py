@@ -285,7 +285,7 @@ class Workload:
     script: Optional[str] = None  # bm_*.py in bench/harness/benchmarks/, timed with pyperf
     params: Optional[Dict[str, dict]] = None  # observe() keyword arguments per mode
     script_args: Optional[Dict[str, tuple]] = None  # values of the script's options per mode
-    # metric -> how it is made: mean(), ratio(), parallel_share() of benchmarks; count(), samples() of observations.
+    # metric -> how it is made (bench.ledger.derived): mean(), ratio() of benchmarks; count(), bounds() of observations.
     derived: Tuple[Tuple[str, tuple], ...] = ()
     grid: Optional[Grid] = None  # the script's benchmarks
     options: Tuple[Option, ...] = ()  # the script's own options (script_args sets them per mode)
@@ -366,45 +366,3 @@ def twin_ratio(benchmark, over="free_threaded", key=""):
 def same_binary_ratio(benchmark, over="gil_on", key=""):
     """``benchmark`` on one free-threaded binary with the GIL on over off (``over="gil_off"``: the reverse)."""
     return CrossRatio(benchmark, "same_binary", over, key)
-
-
-def mean(benchmark):
-    """The mean time of one pyperf benchmark (interval over its runs, one per round)."""
-    return ("mean", benchmark)
-
-
-def ratio(numerator, denominator):
-    """Two pyperf benchmarks of the same run, paired round by round (interval from the pairs)."""
-    return ("ratio", numerator, denominator)
-
-
-def parallel_share(base, parallel, machine):
-    """The share of the machine's parallel gain that ``parallel`` reaches, per round:
-    (base/parallel - 1) / (base/machine - 1).  About 0 when one thread runs at a time, about 1
-    when threads use the cores as well as processes do."""
-    return ("parallel_share", base, parallel, machine)
-
-
-def count(events_key, trials_key):
-    """``events`` of ``trials`` observed by a demo, judged with an exact binomial interval."""
-    return ("count", events_key, trials_key)
-
-
-def samples(key):
-    """A demo's list of per-pair ratios (each pair measured back to back); interval from the pairs."""
-    return ("samples", key)
-
-
-def sample_mean(key):
-    """A demo's list of repeated measurements of one quantity; t-interval of their mean."""
-    return ("sample_mean", key)
-
-
-def bounds(low_key, high_key):
-    """A quantity a demo could only bound: what it certainly is at least and at most (two numbers it
-    observes), shown as [low, high]; certain bounds, not a 95% interval."""
-    return ("bounds", low_key, high_key)
-
-
-# The derived kinds made from a demo's own observations (the others come from pyperf's timings).
-FROM_OBSERVATIONS = ("count", "samples", "sample_mean", "bounds")
