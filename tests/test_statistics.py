@@ -264,11 +264,11 @@ def test_per_round_counts_that_no_run_writes_are_refused(events, trials):
 
 # --- a run's columns pool their round-to-round spread (bench.judge.pooling) ---------------------
 
-def _column(ident, ratios, machine="m1"):
+def _column(ident, ratios, machine="m1", host="vm"):
     from bench.judge.load import InterpreterResult
 
-    return InterpreterResult(ident, ident, {"machine_fingerprint": machine},
-                             metrics={"x.ratio": stats.ratio_of_pairs(ratios)})
+    return InterpreterResult(ident, ident, {"machine_fingerprint": machine, "host": host},
+                             metrics={"x.ratio": stats.paired_ratio(ratios, [1.0] * len(ratios))})
 
 
 def test_a_calm_column_is_widened_to_the_runs_pooled_spread_never_narrowed():
@@ -285,6 +285,10 @@ def test_a_calm_column_is_widened_to_the_runs_pooled_spread_never_narrowed():
     assert after["calm"].value == before["calm"].value
     assert math.log(hi / lo) / 2 == pytest.approx(stats.t_quantile(15) * sd / math.sqrt(6))
     assert "pooled spread" in after["calm"].method and "3 columns, df 15" in after["calm"].method
+    again = list(after.values())
+    pooling.pool_spreads(columns)  # idempotent: widening a widened interval changes nothing
+    assert [c.metrics["x.ratio"] for c in columns] == again
+    assert all(c.metrics["x.ratio"].method.count("widened") <= 1 for c in columns)
     for c in before:  # no interval gets narrower; a noisy column keeps its own where it is wider
         assert after[c].interval[0] <= before[c].interval[0] and after[c].interval[1] >= before[c].interval[1]
     wider_own = max(before, key=lambda c: before[c].log_sd)
@@ -294,15 +298,18 @@ def test_a_calm_column_is_widened_to_the_runs_pooled_spread_never_narrowed():
 def test_pooling_needs_two_columns_of_one_machine():
     from bench.judge import pooling
 
-    alone = [_column("a", [1.0, 1.001, 0.999]), _column("b", [0.8, 1.2, 1.0], machine="m2")]
+    alone = [_column("a", [1.0, 1.001, 0.999]), _column("b", [0.8, 1.2, 1.0], machine="m2"),
+             _column("c", [0.7, 1.3, 1.0], host="other vm of the same type")]
     before = [c.metrics["x.ratio"] for c in alone]
     pooling.pool_spreads(alone)
     assert [c.metrics["x.ratio"] for c in alone] == before
-    assert [c.metrics["x.ratio"].method for c in alone] == ["paired t on log ratios"] * 2
+    assert [c.metrics["x.ratio"].method for c in alone] == ["paired t on log ratios"] * 3
 
 
 def test_only_ratios_of_pairs_are_pooled():
     unpaired = stats.unpaired_ratio([1.0, 1.1, 0.9], [1.0, 1.0, 1.01])
     assert unpaired.log_sd is None and stats.with_spread(unpaired, 1.0, 10, "x") == unpaired
-    equal = stats.ratio_of_pairs([2.0, 2.0, 2.0])  # no spread: no interval, nothing to widen
+    equal = stats.paired_ratio([2.0, 2.0, 2.0], [1.0, 1.0, 1.0])  # no spread: no interval, nothing to widen
     assert equal.log_sd is None and stats.with_spread(equal, 1.0, 10, "x") == equal
+    demo = stats.ratio_of_pairs([1.0, 1.1, 0.9])  # a demo's back-to-back pairs: not the machine's rounds
+    assert demo.log_sd is None

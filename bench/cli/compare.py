@@ -71,10 +71,12 @@ def _compare(args):
         sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
     else:
         sys.stdout.write(compare.to_markdown(base_name, new_name, base, new, timings, show_all=args.all))
-        sys.stdout.write("\n## Do the base run's intervals hold the new run?\n\n" + "\n".join(held.lines()) + "\n")
+        sys.stdout.write("\n## Do the intervals of each run hold the other run's values?\n\n"
+                         + "\n".join(held.lines()) + "\n")
         if held_back.pairs:
-            sys.stdout.write("\nThe other way round: %d of %d (%.0f%%) of the base run's values lie inside the new "
-                             "run's 95%% interval.\n" % (held_back.inside, len(held_back.pairs), 100 * held_back.share))
+            sys.stdout.write("\nThe other way round: %d of %d dimensionless metrics (%.0f%%) of the base run lie "
+                             "inside the new run's 95%% interval.\n"
+                             % (held_back.inside, len(held_back.pairs), 100 * held_back.share))
     return 0
 
 

@@ -17,7 +17,7 @@ Time is bounded and stated: every request waits at most ``services.backend.reque
 The probe's stderr is ours (its progress lines while it waits); its stdout is its JSON answer.
 
 What a session adds to the run: the probe's observations, the errors every value logged, the
-peak request rate and whether it came within 50% of the local service's capacity.
+peak request rate and whether it came within 50% of the local service's lowest capacity load.
 """
 import json
 import os
@@ -163,7 +163,7 @@ class _IoSession(Session):
         if capacity:
             out["io.capacity_share"] = peak / capacity
             # Against the lowest load, not the mean: the server's capacity drifts with the VM.
-            lowest = min(out.get("io.local.capacity_samples") or [capacity])
+            lowest = min([x for x in out.get("io.local.capacity_samples") or () if x > 0] or [capacity])
             out["io.near_capacity"] = int(peak >= NEAR_CAPACITY * lowest)
             per_call = out.get("io.local.per_call_0ms_samples") or [0.0]
             self.description = self._base + ", capacity %.0f req/s and %.2f ms per call from one thread at 0 ms" % (

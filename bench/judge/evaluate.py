@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Optional, Tuple
 
-from bench.judge import rounds, stats
+from bench.judge import pooling, rounds, stats
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
 from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
@@ -61,7 +61,11 @@ class Verdict:
 
 def _describe(m):
     """A measured value as a reason (``why``) states it, spelled as the reports' cells are."""
-    return describe_value(m.value, m.interval, m.n, m.events)
+    if m.method == stats.BOUNDS:  # not a 95% interval: said in words
+        low, high = (describe_value(x, None) for x in m.interval)
+        return "between %s and %s (bounds)" % (low, high)
+    text = describe_value(m.value, m.interval, m.n, m.events)
+    return text + " (widened to the run's pooled spread)" if pooling.WIDENED in m.method else text
 
 
 def _version(facts):
@@ -133,6 +137,15 @@ def _fisher(m, reference):
 
 
 def judge(prediction, measured, reference=None):
+    """``_judged_value``, where bounds that straddle the prediction are ``inconclusive``: the
+    probe could not tell, which is no noise."""
+    outcome = _judged_value(prediction, measured, reference)
+    if outcome == V.WITHIN_NOISE and measured.method == stats.BOUNDS:
+        return V.INCONCLUSIVE
+    return outcome
+
+
+def _judged_value(prediction, measured, reference=None):
     """One check of a ``Prediction``: holds, contradicted, within-noise or (counts) inconclusive.
     ``reference``: the count a two-sample prediction compares ``measured`` with (its check's versus)."""
     kind, args = prediction.kind, prediction.bounds

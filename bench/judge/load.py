@@ -114,6 +114,7 @@ def _check_format(path, data):
 _META_TYPES = {"id": str, "free_threaded": bool, "gil_enabled": bool, "pymalloc": (bool, type(None)),
                "cpus_usable": (int, type(None)), "cpu_count": (int, type(None)), "rounds": (int, type(None)),
                "selection": list, "started": (str, type(None)), "host": (str, type(None)),
+               "machine_fingerprint": (str, type(None)),
                "memory_bytes": (int, type(None)), "measured_workloads": (dict, type(None)),
                "libraries": (dict, type(None))}
 
@@ -268,18 +269,21 @@ def _observed_metrics(observations, result):
                 continue
             # A demo may also report a plain summary under the metric's own name (a median): it
             # must never pass for the measurement with its interval.
-            result.metrics.pop(metric, None)
+            plain = result.metrics.pop(metric, None)
             try:
                 if spec[0] == "count" and spec[1] in observations and spec[2] in observations:
                     result.metrics[metric] = _count(observations, spec[1], spec[2])
                 elif spec[0] == "samples" and spec[1] in observations:
                     result.metrics[metric] = stats.ratio_of_pairs(observations[spec[1]])
-                elif spec[0] == "bounds" and spec[1] in observations and spec[2] in observations:
+                elif spec[0] == "bounds" and None not in (observations.get(spec[1]), observations.get(spec[2])):
                     result.metrics[metric] = stats.bounded(observations[spec[1]], observations[spec[2]])
+                elif spec[0] == "bounds" and plain is not None:
+                    result.unmeasured.setdefault(metric, "recorded by an older probe as one count read as exact, "
+                                                         "before its bounds: not judged")
                 elif spec[0] == "sample_mean" and spec[1] in observations:
                     result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements",
                                                                  _SHARE if _is_share(metric) else None)
-            except (TypeError, ValueError) as exc:
+            except (TypeError, ValueError, OverflowError) as exc:
                 result.dropped.setdefault(workload.name, "bad value of %s: %s" % (metric, exc))
                 result.metrics.pop(metric, None)
 

@@ -1,18 +1,23 @@
-"""The spread between rounds, pooled over the columns of one run: no ratio's interval is narrower
-than the machine's usual round-to-round spread for that ratio.
+"""The spread between rounds, pooled over the comparable columns of one run: no ratio's interval is
+narrower than the t-interval of its rounds at the spread the other columns of its kind show.
 
-A column's six rounds take two minutes; the machine's state (a neighbour on the host, the second
-CPU's share) changes over tens of minutes.  Rounds of one column are then not six independent
-draws of the machine: a column that ran in a calm stretch gets a narrow interval that a rerun misses.
-Measured (issue 17, two nine-column runs of 2026-12-02 on one VM): the first run's own 95% intervals
-held the second run's ratios for 76% of 496 and the other way round 88%; with each interval at
-least as wide as the pooled spread's, 87% and 92%.
+Six rounds give a t-interval with 5 degrees of freedom: by chance alone their standard deviation
+often comes out small, and more often than that where the rounds are not independent (a column's
+two minutes run in one state of the VM: a neighbour on the host, the second CPU's share).  Such a
+column's interval is one a rerun misses.  Pooling repairs the small-s chance; it does not add a
+shift of a whole column's level between runs, which no column's own spread holds.
+
+Measured (issue 17, two nine-column runs of 2026-12-02 on one VM, the runs the rule was chosen on):
+the first run's own 95% intervals held the second run's ratios for 76% of 496 and the other way
+round 88%; with the floor, 87% and 92%.  Two intervals that are both exact at n = 6 (t with 5 df)
+hold each other's values about 87% of the time; with the floor about 90%.
 
 The pooled spread of a ratio is its per-round log ratios' variance pooled over the run's columns
-(sum of (n - 1) s^2 over sum of n - 1, on one machine); each column keeps the wider of its own
-interval and the t-interval of its rounds at that spread.  Columns differ in their true spread
-(a free-threaded build's countdown spreads more), so for the calmer ones this is conservative,
-and it is said in the method of every interval it widened.
+of one kind (sum of (n - 1) s^2 over sum of n - 1): the same host and machine, mode and code, and
+the same build and GIL state at run time (a free-threaded build's rounds spread otherwise than a
+GIL build's).  Each column keeps the wider of its own interval and the t-interval at that spread,
+so an interval is at least as wide as its own 95% one (conservative where the column's true spread
+is below its kind's), and its method says it was widened.  A run of one column is not pooled.
 """
 import math
 from collections import defaultdict
@@ -20,26 +25,32 @@ from typing import Iterable
 
 from bench.judge import stats
 
+# What the method of a widened interval says (a reason's text names it too: ``evaluate._describe``).
+WIDENED = "widened to the run's pooled spread"
 
-def _machine(result):
-    """The machine a column ran on: only columns of one machine share a spread."""
+
+def _kind(result):
+    """Which columns share a spread: one host and machine (two VMs of one type have one fingerprint;
+    the host label tells them apart), mode and code, and one build and GIL state at run time."""
     meta = result.meta
-    return meta.get("machine_fingerprint") or meta.get("host") or result.folder
+    return (meta.get("host"), meta.get("machine_fingerprint") or result.folder, meta.get("mode"), meta.get("code"),
+            bool(meta.get("free_threaded")), bool(meta.get("gil_enabled")))
 
 
 def pool_spreads(results: Iterable) -> None:
-    """Widen, in place, each ratio of pairs in ``results`` (InterpreterResults of one run folder) to
-    the spread pooled over the columns of its machine that measured it (two columns at least)."""
+    """Widen, in place, each ratio of rounds in ``results`` (InterpreterResults of one run folder) to
+    the spread pooled over the columns of its kind that measured it (two columns at least)."""
     by_metric = defaultdict(list)
     for result in results:
         for name, m in result.metrics.items():
-            if m.log_sd is not None and (m.n or 0) > 1:
-                by_metric[(_machine(result), name)].append(result)
+            if m.log_sd is not None and math.isfinite(m.log_sd) and m.log_sd > 0 and (m.n or 0) > 1 \
+                    and m.interval is not None:
+                by_metric[(_kind(result), name)].append(result)
     for (_, name), columns in by_metric.items():
         if len(columns) < 2:
             continue
         df = sum(r.metrics[name].n - 1 for r in columns)
         sd = math.sqrt(sum((r.metrics[name].n - 1) * r.metrics[name].log_sd ** 2 for r in columns) / df)
-        why = "the run's pooled spread: sd %.3g of the log ratios over %d columns, df %d" % (sd, len(columns), df)
+        why = "%s: sd %.3g of the log ratios over %d columns, df %d" % (WIDENED, sd, len(columns), df)
         for r in columns:
             r.metrics[name] = stats.with_spread(r.metrics[name], sd, df, why)

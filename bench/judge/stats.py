@@ -23,6 +23,10 @@
   to hold the per-round rates' t-interval too (``rounds.count_by_round``).  A fix and its control of the
   same rounds are compared round by round (``rounds.fisher_less_stratified``).
 - One value bounds nothing: its interval is unbounded, and no prediction is decided on it.
+- A ratio of timings' rounds keeps its rounds' spread (``log_sd``): the columns of one run pool it,
+  and no column's interval is narrower than the one at the pooled spread (``with_spread``,
+  ``bench.judge.pooling``).
+- A quantity a probe can only bound has bounds (``bounded``), not a 95% interval.
 - Columns measured at different times (two interpreters) cannot be paired: their ratio gets a
   Welch interval on the logarithms of the per-run means, and says it is unpaired.
 
@@ -30,7 +34,7 @@ No scipy: the few quantiles needed are computed here and checked against publish
 tests/test_judging.py.
 """
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, Tuple
 
 CONFIDENCE = 0.95
@@ -41,9 +45,9 @@ _UNBOUNDED = (-math.inf, math.inf)
 # mode's 6 rounds give intervals that a back-to-back rerun missed for about a quarter of the ratios
 # (issue 17), so a fast run's ratios are marked provisional, not published as settled.
 MIN_PAIRS = 8
-# The method of a value known only between two certain bounds (``bounded``): neither a 95% interval
+# The method of a value known only between two bounds (``bounded``): neither a 95% interval
 # nor provisional, however few the observations.
-BOUNDS = "certain bounds (not a 95% interval)"
+BOUNDS = "bounds from the probe's counts (not a 95% interval)"
 
 
 @dataclass(frozen=True)
@@ -51,8 +55,8 @@ class Measured:
     """A measured value, how sure we are of it, and what it rests on.
 
     ``interval`` is the 95% interval of ``value`` (None: an exact fact, such as a constant the
-    interpreter reports).  ``n`` counts the pairs, runs or trials behind it; ``events`` is set
-    for counts (``events`` of ``n`` trials).  ``method`` names how the interval was made.
+    interpreter reports; bounds where ``method`` is ``BOUNDS``).  ``n`` counts the pairs, runs or
+    trials behind it; ``events`` is set for counts (``events`` of ``n`` trials).  ``method`` names how the interval was made.
     """
     value: float
     interval: Optional[Tuple[float, float]] = None
@@ -62,8 +66,8 @@ class Measured:
     # A count taken over rounds (fresh processes): ((events, trials), ...) per round, so that a
     # comparison of two counts of the same rounds can be made round by round (``rounds.fisher_less_stratified``).
     rounds: Optional[Tuple[Tuple[int, int], ...]] = None
-    # A ratio of pairs: the standard deviation of its per-pair log ratios, which the columns of one
-    # run pool (``bench.judge.pooling``).  Not part of what the measurement is: two measurements with
+    # A ratio of rounds (``paired_ratio``): the standard deviation of its per-round log ratios, which
+    # the columns of one run pool (``bench.judge.pooling``).  Not part of what the measurement is: two measurements with
     # one value, interval and method are the same, however their spread was kept.
     log_sd: Optional[float] = field(default=None, compare=False)
 
@@ -230,23 +234,26 @@ def paired_ratio(numerators: Sequence[float], denominators: Sequence[float]):
     """Geometric mean of per-pair ratios a_i / b_i, with a t-interval on log ratios."""
     if len(numerators) != len(denominators):
         raise ValueError("paired ratio: %d numerators but %d denominators" % (len(numerators), len(denominators)))
-    return ratio_of_pairs([a / b for a, b in zip(numerators, denominators) if _positive(a, b)])
+    ratios = [a / b for a, b in zip(numerators, denominators) if _positive(a, b)]
+    m = ratio_of_pairs(ratios)
+    # Rounds of timings, each a fresh process: their spread is the machine's, which the run's columns
+    # pool (``bench.judge.pooling``); a demo's pairs, back to back in one process, are not pooled.
+    sd = _mean_sd([math.log(r) for r in ratios])[1] if len(ratios) > 1 else 0.0
+    return replace(m, log_sd=sd) if sd > 0 else m
 
 
 def ratio_of_pairs(ratios: Sequence[float]):
     """Per-pair ratios already taken (each pair measured back to back): geometric mean, t on logs."""
     if not all(_positive(r) for r in ratios):
         raise ValueError("ratios must be positive finite numbers")
-    logs = [math.log(r) for r in ratios]
-    m = mean_interval(logs, "paired t on log ratios")
+    m = mean_interval([math.log(r) for r in ratios], "paired t on log ratios")
     lo, hi = m.interval
-    sd = _mean_sd(logs)[1] if len(logs) > 1 else 0.0
-    return Measured(math.exp(m.value), (_exp(lo), _exp(hi)), m.n, method=m.method, log_sd=sd if sd > 0 else None)
+    return Measured(math.exp(m.value), (_exp(lo), _exp(hi)), m.n, method=m.method)
 
 
 def bounded(low, high):
-    """A quantity known only to lie in [low, high] (certain bounds, not a 95% interval): its value is
-    ``low``, what is certain; equal bounds are an exact fact."""
+    """A quantity known only to lie in [low, high] (bounds, not a 95% interval): its value is
+    ``low``; equal bounds are an exact fact."""
     low, high = float(low), float(high)
     _check_finite([low, high])
     if low > high:
@@ -258,17 +265,17 @@ def bounded(low, high):
 
 def with_spread(m: Measured, sd: float, df: int, why: str) -> Measured:
     """``m`` (a ratio of pairs) with the wider of its own interval and the t-interval of its n pairs
-    at spread ``sd`` (on the logs) with ``df`` degrees of freedom; ``why`` says whose spread it is.
+    at spread ``sd`` (on the logs) with ``df`` degrees of freedom; ``why`` (the method's addition) says whose.
     Never narrower than ``m``'s own: a spread from elsewhere may widen an interval, not tighten it."""
     if m.log_sd is None or m.interval is None or not all(math.isfinite(x) and x > 0 for x in m.interval):
         return m
     centre = math.log(m.value)
     own = (math.log(m.interval[1]) - math.log(m.interval[0])) / 2
     half = t_quantile(df) * sd / math.sqrt(m.n)
-    if half <= own:
+    if half <= own * (1 + 1e-9):  # a tolerance: widening a widened interval again changes nothing
         return m
     return Measured(m.value, (math.exp(centre - half), math.exp(centre + half)), m.n, m.events,
-                    "%s (widened to %s)" % (m.method, why), m.rounds, m.log_sd)
+                    "%s (%s)" % (m.method, why), m.rounds, m.log_sd)
 
 
 def _exp(x):

@@ -36,7 +36,7 @@ def sample_mean(key):
 
 def bounds(low_key, high_key):
     """A quantity a demo could only bound: what it certainly is at least and at most (two numbers it
-    observes), shown as [low, high]; certain bounds, not a 95% interval."""
+    observes), shown as [low, high]; bounds that hold under the probe's stated assumptions, not a 95% interval."""
     return ("bounds", low_key, high_key)
 
 

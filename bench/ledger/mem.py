@@ -112,10 +112,10 @@ CLAIMS = (
           "arena",
           (Check("mem.fragmented_arenas_freed", "equals(0)"),
            Check("mem.free_all_arenas_kept", "below(1.5)",
-                 why="arenas wholly free after freeing every object but not returned, in certain bounds: at least "
-                     "the arenas holding the workload's objects only (found from their addresses) less those "
-                     "returned, at most the unused pools after the free over an arena's pools; predicted: at most "
-                     "the one obmalloc keeps back for reuse (bpo-37257)")),
+                 why="wholly free arenas not returned after freeing every object, in bounds from the allocator's counts (assuming nothing else allocates during the free): at least "
+                     "max(arenas holding the workload's objects only, arenas returned) - arenas returned; at most "
+                     "the unused pools after the free divided by the fewest pools an arena has, rounded down. "
+                     "obmalloc keeps at most one back for reuse (bpo-37257)")),
           applies="pymalloc",
           context=("mem.free_all_whole_arenas", "mem.free_all_arenas_returned_share", "mem.model_real_arena_error"),
           departs="Two halves: freeing all but one object in every 16 returns no arena; freeing all of them "
@@ -228,7 +228,7 @@ WORKLOADS = (
         derived=(
             ("mem.alloc.raw_over_small", ratio(_ALLOC.benchmark(bytes=567), _ALLOC.benchmark(bytes=15))),
             ("mem.alloc.object_over_small", ratio(_ALLOC.benchmark("object"), _ALLOC.benchmark(bytes=15))),
-            # Wholly free arenas not returned, in certain bounds (demos/pymalloc.py ``_kept_bounds``).
+            # Wholly free arenas not returned, in bounds (demos/pymalloc.py ``_kept_bounds``).
             ("mem.free_all_arenas_kept", bounds("mem.free_all_arenas_kept_low", "mem.free_all_arenas_kept_high")),
         ),
         grid=_ALLOC,

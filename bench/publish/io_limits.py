@@ -13,12 +13,13 @@ Plain dicts in, plain dicts out: ``rows`` reads ``view``-style data (``{(column,
 "interval"}}`` and ``{column: interpreter dict}``), so both the Markdown (from the model) and the
 chart (from the JSON report) use it.
 """
+import math
 
 WORKERS = (2, 4, 8, 16)
 CEILING = "io.ceiling.threads"
 CPU = "io.client_cpu_per_call_s"
-# The 0 ms service's capacity: its loads, 3 before and 3 after the column's timings.  Two clusters of
-# three are not six independent draws, so the table shows their range, not a 95% interval.
+# The 0 ms service's capacity: its loads before and after the column's timings (3 and 3; 5 and 5 in
+# rigorous mode).  Two clusters are not independent draws: the table shows their range, no interval.
 CAPACITY_LOADS = "io.local.capacity_samples"
 _SPEEDUP = "io.speedup.threads%d"
 _ASYNC = "io.speedup.asyncio16"
@@ -50,6 +51,14 @@ def column_limits(metrics, col, info):
     return ceiling, "(L + c)/c, under the GIL"
 
 
+def _numbers(values):
+    """The positive finite numbers of a list of observations (anything else: none)."""
+    if not isinstance(values, list):
+        return []
+    return [float(x) for x in values if isinstance(x, (int, float)) and not isinstance(x, bool)
+            and math.isfinite(x) and x > 0]
+
+
 def row(metrics, col, info, observed=None):
     """The column's figures: c, its client-CPU limit, capacity, and per k of ``WORKERS`` measured:
     (k, speedup, interval, the binding limit, which binds, share of it reached).  ``observed``: the
@@ -65,7 +74,7 @@ def row(metrics, col, info, observed=None):
         points.append({"k": k, "speedup": speedup, "interval": interval, "limit": limit, "binds": binds,
                        "share": speedup / limit, "problem": _problem(metrics, col, _SPEEDUP % k)})
     c, _ = _value(metrics, col, CPU)
-    loads = (observed or {}).get(CAPACITY_LOADS) or []
+    loads = _numbers((observed or {}).get(CAPACITY_LOADS))
     capacity = sum(loads) / len(loads) if loads else (observed or {}).get("io.local.capacity_req_s")
     capacity_range = (min(loads), max(loads), len(loads)) if len(loads) > 1 else None
     asyncio16, _ = _value(metrics, col, _ASYNC)
@@ -121,6 +130,7 @@ def to_markdown(metrics, interpreters, columns, observations=None):
             "next to the limit that binds: k itself (the service time L: each thread waits L + c per call) or the "
             "client-CPU limit (L + c)/c (under a GIL one thread holds it for c of every L + c; c measured in the "
             "same run). The share says how close the speedup came to that limit. The local service's capacity at "
-            "0 ms is measured in each column by the services' own interpreter: the same server in every column "
-            "of a matrix (the I/O backend line above says which).", "",
+            "0 ms (the mean of its loads, with their lowest and highest: a range, not an interval) is measured in "
+            "each column by the services' own interpreter: the same server in every column of a matrix (the I/O "
+            "backend line above says which).", "",
             tabulate(body, head, tablefmt="github")]

@@ -309,11 +309,15 @@ def statistics():
         "(counts of 0), not rates.",
         "What an interval covers: the spread between the rounds of this run on this machine. Round r of "
         "every workload runs before round r+1 of any, so a drift of the machine during the column widens "
-        "the intervals; and a ratio's interval is never narrower than the t-interval at the spread of its "
-        "rounds pooled over the run's columns (a column whose rounds happened to agree in a calm stretch "
-        "gets the machine's usual spread; its method says 'widened'). A rerun on another day or machine "
-        "may still differ by more. A quantity the probe can only bound (arenas kept) shows its certain "
-        "bounds [at least, at most], not a 95% interval.",
+        "the intervals. Six rounds often give a small spread by chance: a ratio of timings' rounds gets an "
+        "interval never narrower than the t-interval at its rounds' spread pooled over the run's columns of "
+        "its kind (one host and machine, mode, build and GIL state; none where a column is alone of its "
+        "kind); its reason then says 'widened to the run's pooled spread', and it covers at least 95% of "
+        "this run's rounds (more where widened). It holds no shift of a whole column between runs: two "
+        "exact intervals of 6 rounds hold each other's values about 9 times in 10, and a rerun on another "
+        "day or machine may differ by more. A quantity the probe can only bound "
+        "(arenas kept) is said as 'between a and b (bounds from the allocator's counts)', not with a 95% interval; bounds that "
+        "straddle a prediction leave it undecided.",
         "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
         "compared unpaired, or (claims about parallel speed-ups) the machine's own parallelism reached "
         "below x%s within its interval." % (stats.MIN_PAIRS, ROUNDS["fast"], PARALLEL_MACHINE_SPEEDUP),
