@@ -58,9 +58,8 @@ def _compare(args):
             if text is not None:
                 timings.append((pair.label, text))
     # Do the base run's intervals hold the new run's values (bench.publish.rerun)?
-    held = rerun.coverage([base_dir], [new_dir])
-    # The other way round too: which run's intervals are the narrower is chance (issue 17's reviews).
-    held_back = rerun.coverage([new_dir], [base_dir])
+    # Both ways round: which run's intervals are the narrower is chance (issue 17's reviews).
+    held, held_back = rerun.both_ways([base_dir], [new_dir])
     if args.json:
         doc = compare.to_dict(base_name, new_name, base, new, timings)
         doc["rerun_coverage"] = {"inside": held.inside, "metrics": len(held.pairs), "share": held.share,

@@ -340,7 +340,7 @@ def load(run_dir):
         raise ResultsError("%s holds no gilbench results (no <interpreter>/%s): write some with `gilbench run --out "
                            "%s` or `gilbench matrix --out %s`" % (run_dir, results_format.META, run_dir, run_dir))
     loaded = [_load_interpreter(f) for f in column_dirs]
-    pooling.pool_spreads(loaded)  # one run's columns share its machine's round-to-round spread
+    pooling.pool_spreads(loaded)  # a run's columns of one kind share a round-to-round spread
     # Columns in version order (3.9 before 3.10), each GIL build before its free-threaded twin.
     return sorted(loaded, key=lambda r: (versions.sort_key(r.meta.get("version")), bool(r.meta.get("free_threaded")),
                                          bool(r.meta.get("gil_enabled")), r.id))

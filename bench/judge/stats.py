@@ -56,7 +56,8 @@ class Measured:
 
     ``interval`` is the 95% interval of ``value`` (None: an exact fact, such as a constant the
     interpreter reports; bounds where ``method`` is ``BOUNDS``).  ``n`` counts the pairs, runs or
-    trials behind it; ``events`` is set for counts (``events`` of ``n`` trials).  ``method`` names how the interval was made.
+    trials behind it; ``events`` is set for counts (``events`` of ``n`` trials).  ``method`` names
+    how the interval was made.
     """
     value: float
     interval: Optional[Tuple[float, float]] = None
@@ -67,8 +68,8 @@ class Measured:
     # comparison of two counts of the same rounds can be made round by round (``rounds.fisher_less_stratified``).
     rounds: Optional[Tuple[Tuple[int, int], ...]] = None
     # A ratio of rounds (``paired_ratio``): the standard deviation of its per-round log ratios, which
-    # the columns of one run pool (``bench.judge.pooling``).  Not part of what the measurement is: two measurements with
-    # one value, interval and method are the same, however their spread was kept.
+    # the columns of one run pool (``bench.judge.pooling``).  Not part of what the measurement is:
+    # two measurements with one value, interval and method are the same, however their spread was kept.
     log_sd: Optional[float] = field(default=None, compare=False)
 
     @property

@@ -80,9 +80,19 @@ def _bounded(m):
 def coverage(base_dirs, new_dirs, metrics=None) -> Coverage:
     """Every dimensionless metric (or those of ``metrics``) of the columns both runs share: B's value
     against A's interval.  Folders load as ``gilbench report`` loads them (``ResultsError``)."""
+    return _coverage(merge.load_all(base_dirs), merge.load_all(new_dirs), metrics)
+
+
+def both_ways(base_dirs, new_dirs, metrics=None):
+    """(``coverage`` of B by A, and of A by B), each run loaded once."""
+    base, new = merge.load_all(base_dirs), merge.load_all(new_dirs)
+    return _coverage(base, new, metrics), _coverage(new, base, metrics)
+
+
+def _coverage(base_results, new_results, metrics=None) -> Coverage:
     wanted = dimensionless_metrics() if metrics is None else set(metrics)
-    base = {r.id: r for r in merge.load_all(base_dirs)}
-    new = {r.id: r for r in merge.load_all(new_dirs)}
+    base = {r.id: r for r in base_results}
+    new = {r.id: r for r in new_results}
     pairs = []
     for column in sorted(set(base) & set(new)):
         a, b = base[column].metrics, new[column].metrics
