@@ -104,7 +104,8 @@ def _kept_bounds(free_all, unmeasured):
     """Wholly free arenas not returned, in bounds (they assume that nothing else allocates between
     the two readings; a 63-pool group is read as a whole arena where pools are 16 KiB).  At least:
     max(arenas holding the workload's objects only, arenas returned) - arenas returned (each of the
-    first is wholly free after the free, and an arena is returned only when wholly free).  At most: the unused pools after the free divided
+    first is wholly free after the free, and an arena is returned only when wholly free).  At most:
+    the unused pools after the free divided
     by the fewest pools an arena has, rounded down (a kept arena has every pool unused; other arenas'
     unused pools only loosen the bound)."""
     whole, returned = free_all["whole_arenas"], free_all["arenas_returned"]
