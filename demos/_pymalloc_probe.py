@@ -138,8 +138,8 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     # mmap aligns arenas to pages: where a pool is one page every arena has all its pools; with bigger
     # pools most arenas lose one to alignment.
     sizes = (most,) if real["pool_size"] <= _PAGE else (most - 1, most)
-    whole = sum(1 for a in _arenas_by_address(holder, real["pool_size"])
-                if len(a) in sizes and all(len(p) == per_pool for p in a))
+    whole_at = [id(holder[a[0][0]]) for a in _arenas_by_address(holder, real["pool_size"])
+                if len(a) in sizes and all(len(p) == per_pool for p in a)]
     # Read again once the grouping's temporaries (300,000 ints: ~10 arenas) are freed: the arena
     # obmalloc keeps of theirs, or one an object of theirs pins, must not count as the workload's.
     # Their free pools are filled first, so that the pools unused after the free are the workload's.
@@ -150,7 +150,12 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     s2 = _State(block)
     out["free_all"] = {"arenas_returned": before_free.arenas - s2.arenas,
                        "bytes_returned": _diff(before_free.rss, s2.rss),
-                       "arenas_allocated": s1.arenas - s0["arenas_current"], "whole_arenas": whole,
+                       "arenas_allocated": s1.arenas - s0["arenas_current"], "whole_arenas": len(whole_at),
+                       # Each of the workload's whole arenas is wholly free now: still mapped = kept.  An
+                       # address is the old arena's only if no arena was mapped during the free.
+                       "whole_arenas_mapped": _count_mapped(whole_at),
+                       "arenas_opened_during_free": (s2.stats["arenas_allocated_total"]
+                                                     - before_free.stats["arenas_allocated_total"]),
                        # A wholly free arena kept has all its pools unused: these bound the arenas kept.
                        "unused_pools_after": s2.stats.get("unused_pools"), "pools_per_arena_min": min(sizes)}
 
@@ -284,6 +289,16 @@ def _emptied_pools(real, request, block, arenas, filler):
     return {"pools_emptied": emptied, "free_pools_added": after.stats.get("unused_pools", 0)
             - before.stats.get("unused_pools", 0), "arenas_returned": before.arenas - after.arenas,
             "bytes_returned": _diff(before.rss, after.rss), "bytes_emptied": emptied * real["pool_size"]}
+
+
+def _count_mapped(addresses):
+    """How many of ``addresses`` lie in a mapping of /proc/self/maps (None where it cannot be read)."""
+    try:
+        with open("/proc/self/maps") as f:
+            spans = [[int(x, 16) for x in line.split()[0].split("-")] for line in f]
+    except (OSError, ValueError, IndexError):
+        return None
+    return sum(1 for a in addresses if any(lo <= a < hi for lo, hi in spans))
 
 
 def _anonymous_mapped_bytes():

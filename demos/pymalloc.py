@@ -101,14 +101,19 @@ def _model_metrics(rows, m):
 
 
 def _kept_bounds(free_all, unmeasured):
-    """Wholly free arenas not returned, in bounds (they assume that nothing else allocates between
-    the two readings; a 63-pool group is read as a whole arena where pools are 16 KiB).  At least:
-    max(arenas holding the workload's objects only, arenas returned) - arenas returned (each of the
-    first is wholly free after the free, and an arena is returned only when wholly free).  At most:
-    the unused pools after the free divided
-    by the fewest pools an arena has, rounded down (a kept arena has every pool unused; other arenas'
-    unused pools only loosen the bound)."""
+    """Wholly free arenas not returned after the free.
+
+    Exact where /proc/self/maps is read and no arena was opened during the free: the workload's
+    whole arenas (its objects only, so wholly free now) still mapped, low = high.  Otherwise in
+    bounds (assuming that nothing else allocates between the two readings; a 63-pool group is read
+    as a whole arena where pools are 16 KiB).  At least: max(whole arenas, arenas returned) -
+    arenas returned (an arena is returned only when wholly free).  At most: the unused pools after
+    the free divided by the fewest pools an arena has, rounded down (a kept arena has every pool
+    unused; other arenas' unused pools only loosen the bound)."""
     whole, returned = free_all["whole_arenas"], free_all["arenas_returned"]
+    mapped = free_all.get("whole_arenas_mapped")
+    if mapped is not None and free_all.get("arenas_opened_during_free") == 0:
+        return {"mem.free_all_arenas_kept_low": mapped, "mem.free_all_arenas_kept_high": mapped}
     low = max(whole, returned) - returned
     unused = free_all.get("unused_pools_after")
     if unused is None:

@@ -112,7 +112,10 @@ CLAIMS = (
           "arena",
           (Check("mem.fragmented_arenas_freed", "equals(0)"),
            Check("mem.free_all_arenas_kept", "below(1.5)",
-                 why="wholly free arenas not returned after freeing every object, in bounds from the allocator's counts (assuming nothing else allocates during the free): at least "
+                 why="wholly free arenas not returned after freeing every object: of the arenas that held the "
+                     "workload's objects only (so wholly free after the free), those still mapped in /proc/self/maps, "
+                     "an exact count where no arena was opened during the free. Elsewhere in bounds from the "
+                     "allocator's counts (assuming nothing else allocates during the free): at least "
                      "max(arenas holding the workload's objects only, arenas returned) - arenas returned; at most "
                      "the unused pools after the free divided by the fewest pools an arena has, rounded down. "
                      "obmalloc keeps at most one back for reuse (bpo-37257)")),

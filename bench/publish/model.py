@@ -316,7 +316,7 @@ def statistics():
         "this run's rounds (more where widened). It holds no shift of a whole column between runs: two "
         "exact intervals of 6 rounds hold each other's values about 9 times in 10, and a rerun on another "
         "day or machine may differ by more. A quantity the probe can only bound "
-        "(arenas kept) is said as 'between a and b (bounds from the allocator's counts)', not with a 95% interval; bounds that "
+        "(arenas kept, where /proc/self/maps cannot be read or an arena was opened during the free) is said as 'between a and b (bounds from the allocator's counts)', not with a 95% interval; bounds that "
         "straddle a prediction leave it undecided.",
         "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
         "compared unpaired, or (claims about parallel speed-ups) the machine's own parallelism reached "
