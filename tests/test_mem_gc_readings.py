@@ -189,3 +189,43 @@ def test_arenas_kept_are_bounded_and_a_lost_carving_is_unmeasured_with_why():
         assert found["after_second"] == 3 and found["attempts"] == 2
     finally:
         _pymalloc_probe.pool_carved_blocks = real
+
+
+def _rss_shares_judged(block_free, pool_free):
+    from bench.judge import load
+
+    result = load.InterpreterResult("x", "x", {"selection": ["pymalloc"]})
+    load._observed_metrics({"mem.rss_returned_share_after_block_free_samples": block_free,
+                            "mem.rss_returned_share_after_pool_free_samples": pool_free}, result)
+    metrics = dict(result.metrics, **{"mem.arenas_added_on_refill": Measured(0),
+                                      "mem.emptied_pools_kept_share": Measured(1.0)})
+    return result.metrics, evaluate(ledger.get("mem.free-blocks-kept"), metrics, _GIL)
+
+
+def test_rss_shares_are_means_of_repeated_readings_never_one_reading_read_as_exact():
+    # 60 readings of 0 bound the mean share below 5% (1 - 0.05^(1/60) = 0.049): decided.  20 do not
+    # (0.139), and one reading has no interval at all: neither decides "below 5%".
+    from demos import _pymalloc_probe
+
+    assert _pymalloc_probe.RSS_READINGS == 60
+    metrics, verdict = _rss_shares_judged([0.0] * 60, [0.0] * 60)
+    share = metrics["mem.rss_returned_share_after_pool_free"]
+    assert share.value == 0 and share.n == 60 and share.interval[1] < 0.05
+    assert verdict.verdict == "holds"
+    assert _rss_shares_judged([0.0] * 60, [0.0] * 20)[1].verdict not in ("holds", "partly", "contradicted")
+    assert _rss_shares_judged([0.0] * 60, [0.0])[1].verdict not in ("holds", "partly", "contradicted")
+    # Pages given back in some readings: the t-interval of their mean, still inside [0, 1].
+    metrics, verdict = _rss_shares_judged([0.0] * 59 + [0.001], [0.9, 0.95, 0.92] * 20)
+    assert verdict.verdict == "partly" and 0 <= metrics["mem.rss_returned_share_after_block_free"].interval[0]
+
+
+@_PYMALLOC
+def test_the_probe_reads_the_rss_shares_repeatedly():
+    if not sys.platform.startswith("linux"):
+        pytest.skip("RSS is read in /proc")
+    from demos import _memmodel, _pymalloc_probe
+
+    real = _memmodel.from_stats(_mallocstats.snapshot())
+    shares = _pymalloc_probe._rss_shares(real, 41, _memmodel.block_size(real, 41), 40000, 16, [], readings=3)
+    assert len(shares["block_free"]) <= 3 and len(shares["pool_free"]) == 3
+    assert all(0 <= x <= 1 for x in shares["block_free"] + shares["pool_free"])

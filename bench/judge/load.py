@@ -251,8 +251,9 @@ _SHARE = (0.0, 1.0)
 
 
 def _is_share(metric):
-    """A metric named ``..._share`` is a share of something: its values and interval lie in [0, 1]."""
-    return metric.rsplit(".", 1)[-1].endswith("share")
+    """A metric named ``..._share`` or ``..._share_<of what>`` is a share of something: its values and
+    interval lie in [0, 1]."""
+    return "share" in metric.rsplit(".", 1)[-1].split("_")
 
 
 def _observed_metrics(observations, result):

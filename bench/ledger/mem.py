@@ -4,7 +4,7 @@ Every pymalloc figure is read from the allocator of the measured interpreter (it
 ``sys._debugmallocstats()`` counters, ``demos._mallocstats``); the model rows set the note's
 constants and this interpreter's beside the same workloads measured (``demos._memmodel``).
 """
-from bench.ledger.derived import bounds, ratio
+from bench.ledger.derived import bounds, ratio, sample_mean
 from bench.ledger.vocabulary import Change, Check, Claim, Headline, Workload, grid
 
 _SECTION = "Python의 memory 관리 방식"
@@ -100,7 +100,8 @@ CLAIMS = (
           applies="pymalloc", context=("mem.emptied_pools", "mem.emptied_pools_arenas_returned"),
           departs="Freeing all but one object in every 16 (every pool keeps a live block): the share of the "
                   "workload's resident memory given back (RSS, /proc) must stay near 0 (below 5%, RSS moves by "
-                  "pages for other reasons); allocating as many objects again must need no new arena "
+                  "pages for other reasons: the mean of 60 fresh workloads' readings, each clipped at 0, with its "
+                  "95% interval in [0, 1]); allocating as many objects again must need no new arena "
                   "(the freed blocks are reused). Then whole pools: arenas filled with the workload's objects, "
                   "every pool but the first of each emptied.",
           changes=(_MIMALLOC,),
@@ -217,7 +218,8 @@ _OBSERVED_PYMALLOC = (
     "mem.model_arena_error", "mem.model_real_arena_error", "mem.not_measured", "mem.object_header_words",
     "mem.object_size_bytes", "mem.pointer_bytes", "mem.pool_header_bytes", "mem.pool_size_bytes",
     "mem.pool_blocks_after_second", "mem.pool_carving_attempts", "mem.pool_initial_blocks", "mem.pools_per_arena", "mem.pymalloc_in_use",
-    "mem.rss_returned_share_after_block_free", "mem.rss_returned_share_after_pool_free", "mem.smallest_block_bytes",
+    "mem.rss_returned_share_after_block_free_samples", "mem.rss_returned_share_after_pool_free_samples",
+    "mem.smallest_block_bytes",
     "mem.size_class_count", "mem.size_class_count_reported", "mem.size_class_step_bytes",
     "mem.size_classes.differ_from_note", "mem.size_classes.measured", "mem.small_threshold_bytes",
     "mem.small_threshold_reported", "mem.unmeasured",
@@ -233,6 +235,9 @@ WORKLOADS = (
             ("mem.alloc.object_over_small", ratio(_ALLOC.benchmark("object"), _ALLOC.benchmark(bytes=15))),
             # Wholly free arenas not returned, in bounds (demos/pymalloc.py ``_kept_bounds``).
             ("mem.free_all_arenas_kept", bounds("mem.free_all_arenas_kept_low", "mem.free_all_arenas_kept_high")),
+            # RSS given back, as shares: the mean of 60 fresh workloads' readings (one reading is not a fact).
+            ("mem.rss_returned_share_after_block_free", sample_mean("mem.rss_returned_share_after_block_free_samples")),
+            ("mem.rss_returned_share_after_pool_free", sample_mean("mem.rss_returned_share_after_pool_free_samples")),
         ),
         grid=_ALLOC,
     ),
