@@ -15,7 +15,7 @@ from demos import _mallocstats, _memmodel
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _object_api():
+def object_api():
     malloc = ctypes.pythonapi.PyObject_Malloc
     malloc.restype, malloc.argtypes = ctypes.c_void_p, [ctypes.c_size_t]
     free = ctypes.pythonapi.PyObject_Free
@@ -40,7 +40,7 @@ def block_for(request, count):
     stays alive to move a class of its own); the class whose blocks-in-use rose by at least
     ``count`` is the one.  A request above the threshold moves no class: None.
     """
-    malloc, free = _object_api()
+    malloc, free = object_api()
     before = _mallocstats.snapshot()
     held = (ctypes.c_void_p * count)()
     try:
@@ -84,7 +84,7 @@ def _bytes_of_request(request):
     return bytes(request - sys.getsizeof(b""))
 
 
-def _fill_holes(request, block, keep):
+def fill_holes(request, block, keep):
     """Read the allocator, then allocate objects of ``request`` bytes until no free pool and no
     free block of the class is left, so that the next objects go into fresh arenas, in order.
 
@@ -122,7 +122,7 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     block = _memmodel.block_size(real, request)
     filler, holder, out = [], [None] * n, {}
 
-    s0 = _fill_holes(request, block, filler)
+    s0 = fill_holes(request, block, filler)
     rss0 = rss_bytes()
     for i in range(n):
         holder[i] = _bytes_of_request(request)
@@ -143,7 +143,7 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     # Read again once the grouping's temporaries (300,000 ints: ~10 arenas) are freed: the arena
     # obmalloc keeps of theirs, or one an object of theirs pins, must not count as the workload's.
     # Their free pools are filled first, so that the pools unused after the free are the workload's.
-    _fill_holes(request, block, filler)
+    fill_holes(request, block, filler)
     before_free = _State(block)
     for i in range(n):
         holder[i] = None
@@ -160,7 +160,7 @@ def workloads(n, request, k_small, k_big, churn_arenas):
                        "unused_pools_after": s2.stats.get("unused_pools"), "pools_per_arena_min": min(sizes)}
 
     for k, name in ((k_small, "keep_small"), (k_big, "keep_big")):
-        _fill_holes(request, block, filler)
+        fill_holes(request, block, filler)
         for i in range(n):
             holder[i] = _bytes_of_request(request)
         a = _State(block)
@@ -189,7 +189,6 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     out["emptied_pools"] = _emptied_pools(real, request, block, max(2, churn_arenas // 2), filler)
     out["rss_shares"] = _rss_shares(real, request, block, n, k_small, filler)
     out["mapping"] = arena_mappings(real, request, block, 8, filler)
-    out["carving"] = _carving(real, request, block, filler)
     del filler[:]
     return out
 
@@ -262,7 +261,7 @@ def _whole_arenas(real, request, block, arenas, filler):
     per_pool = _memmodel.blocks_per_pool(real, request)
     most = real["arena_size"] // real["pool_size"]
     holder = [None] * ((arenas + 2) * per_pool * most)
-    _fill_holes(request, block, filler)
+    fill_holes(request, block, filler)
     for i in range(len(holder)):
         holder[i] = _bytes_of_request(request)
     layout = [a for a in _arenas_by_address(holder, real["pool_size"])[1:-1]
@@ -372,7 +371,7 @@ def arena_mappings(real, request, block, arenas, filler):
     """
     per_pool = _memmodel.blocks_per_pool(real, request)
     holder = [None] * (arenas * per_pool * (real["arena_size"] // real["pool_size"]))
-    _fill_holes(request, block, filler)
+    fill_holes(request, block, filler)
     # Read after the filling: the filler's list grows by realloc, which glibc serves with mmap/mremap.
     try:
         mapped0 = _anonymous_mapped_bytes()
@@ -385,65 +384,3 @@ def arena_mappings(real, request, block, arenas, filler):
     mapped1 = _anonymous_mapped_bytes()
     del holder
     return {"arenas_added": a1 - a0, "mapped_bytes": mapped1 - mapped0}
-
-
-# struct pool_header (Objects/obmalloc.c; Include/internal/pycore_obmalloc.h from 3.12) on 64-bit:
-# ref.count (uint, in an 8-byte union), freeblock, nextpool, prevpool, arenaindex, szidx,
-# nextoffset, maxnextoffset: unchanged from 3.9 to 3.13.
-class _PoolHeader(ctypes.Structure):
-    _fields_ = [("count", ctypes.c_uint), ("_pad", ctypes.c_uint), ("freeblock", ctypes.c_void_p),
-                ("nextpool", ctypes.c_void_p), ("prevpool", ctypes.c_void_p), ("arenaindex", ctypes.c_uint),
-                ("szidx", ctypes.c_uint), ("nextoffset", ctypes.c_uint), ("maxnextoffset", ctypes.c_uint)]
-
-
-def _carving(real, request, block, filler, attempts=5):
-    """``pool_carved_blocks``, tried again when the second block landed in another pool (pymalloc
-    puts a pool that regained a free block at the head of its size class's list, so the next malloc
-    can come from it): in the run of 2026-12-01 20:47 both 3.13 columns lost the reading that way.
-    Each attempt takes a pool not seen before (a recycled one is no fresh pool); ``attempts`` in the
-    result says how many were made."""
-    found, seen = None, set()
-    for attempt in range(1, attempts + 1):
-        found = pool_carved_blocks(real, request, block, filler, seen=seen)
-        if found is None:
-            return None
-        found["attempts"] = attempt
-        if found["second_in_same_pool"]:
-            return found
-    return found
-
-
-def pool_carved_blocks(real, request, block, filler, tries=None, seen=None):
-    """Blocks a fresh pool has carved after its first and its second block, read from its header.
-
-    A pool is fresh when the block PyObject_Malloc returns is its first (at the header's end) and
-    the pool counts one block in use, and its address is not in ``seen`` (which it is added to).  None
-    when no such pool is found, or the header does not read as this layout (another word size, a debug
-    allocator): then nothing is claimed.
-    """
-    seen = set() if seen is None else seen
-    if ctypes.sizeof(ctypes.c_void_p) != 8 or not real["pool_header"]:
-        return None
-    malloc, free = _object_api()
-    _fill_holes(request, block, filler)
-    per_pool = _memmodel.blocks_per_pool(real, request)
-    held = (ctypes.c_void_p * ((tries or 4 * per_pool) + 1))()
-    found = None
-    try:
-        for i in range(len(held) - 1):
-            held[i] = malloc(request)
-            base = held[i] - held[i] % real["pool_size"]
-            head = _PoolHeader.from_address(base)
-            if (held[i] - base == real["pool_header"] and head.count == 1 and base not in seen
-                    and (head.szidx + 1) * real["step"] == block):
-                seen.add(base)
-                first = (head.nextoffset - real["pool_header"]) // block
-                held[i + 1] = malloc(request)
-                found = {"after_first": first, "after_second": (head.nextoffset - real["pool_header"]) // block,
-                         "second_in_same_pool": int(held[i + 1] - held[i + 1] % real["pool_size"] == base)}
-                break
-    finally:
-        for i in range(len(held)):
-            if held[i]:
-                free(held[i])
-    return found

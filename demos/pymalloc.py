@@ -185,7 +185,7 @@ def observe(n=300000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_aren
     if kind != "pymalloc":
         obs["mem.not_measured"] = "this process's allocator is %s, not pymalloc: no pymalloc counters to read" % kind
         return obs
-    from demos import _pymalloc_probe  # ctypes: only where pymalloc's counters are read
+    from demos import _pool_carving, _pymalloc_probe  # ctypes: only where pymalloc's counters are read
 
     stats = _mallocstats.snapshot()
     real = _memmodel.from_stats(stats)
@@ -198,6 +198,7 @@ def observe(n=300000, request=_NOTE_EXAMPLE, k_small=16, k_big=50000, churn_aren
     obs["mem.block_for_41_byte_object"] = _pymalloc_probe.object_block_for(_NOTE_EXAMPLE, probe_count)
     measured = _pymalloc_probe.workloads(n, request, k_small, k_big, churn_arenas)
     measured["arena_size"] = stats["arena_size"]
+    measured["carving"] = _pool_carving.carving(real, request, _memmodel.block_size(real, request), [])
     obs.update(_model_metrics(_model_rows(real, measured, n, request, k_small, k_big), measured))
     return obs
 

@@ -157,7 +157,7 @@ def test_arenas_kept_are_bounded_and_a_lost_carving_is_unmeasured_with_why():
     # counted: at least 0, never -1), at most the unused pools over an arena's pools; bounds that
     # contradict each other are not measured, and the judge says why.  A lost carving is read again,
     # the attempts recorded, and one never read says why too.
-    from demos import _pymalloc_probe, pymalloc
+    from demos import _pool_carving, pymalloc
 
     from bench.judge import load
 
@@ -182,13 +182,13 @@ def test_arenas_kept_are_bounded_and_a_lost_carving_is_unmeasured_with_why():
     assert verdicts._why_missing(claim, result).startswith("not measured: inconsistent: 2 arenas")
     answers = iter([{"after_first": 2, "after_second": 2, "second_in_same_pool": 0},
                     {"after_first": 2, "after_second": 3, "second_in_same_pool": 1}])
-    real = _pymalloc_probe.pool_carved_blocks
+    real = _pool_carving.pool_carved_blocks
     try:
-        _pymalloc_probe.pool_carved_blocks = lambda *a, **k: next(answers)
-        found = _pymalloc_probe._carving(None, 16, 16, [])
+        _pool_carving.pool_carved_blocks = lambda *a, **k: next(answers)
+        found = _pool_carving.carving(None, 16, 16, [])
         assert found["after_second"] == 3 and found["attempts"] == 2
     finally:
-        _pymalloc_probe.pool_carved_blocks = real
+        _pool_carving.pool_carved_blocks = real
 
 
 def _rss_shares_judged(block_free, pool_free):
@@ -229,3 +229,12 @@ def test_the_probe_reads_the_rss_shares_repeatedly():
     shares = _pymalloc_probe._rss_shares(real, 41, _memmodel.block_size(real, 41), 40000, 16, [], readings=3)
     assert len(shares["block_free"]) <= 3 and len(shares["pool_free"]) == 3
     assert all(0 <= x <= 1 for x in shares["block_free"] + shares["pool_free"])
+
+
+def test_an_older_runs_single_rss_reading_is_not_judged_and_says_why():
+    from bench.judge import load
+
+    result = load.InterpreterResult("x", "x", {"selection": ["pymalloc"]})
+    load._observed_metrics({"mem.rss_returned_share_after_block_free": 0.0}, result)
+    assert "mem.rss_returned_share_after_block_free" not in result.metrics
+    assert "one reading" in result.unmeasured["mem.rss_returned_share_after_block_free"]

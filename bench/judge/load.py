@@ -284,6 +284,9 @@ def _observed_metrics(observations, result):
                 elif spec[0] == "sample_mean" and spec[1] in observations:
                     result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements",
                                                                  _SHARE if _is_share(metric) else None)
+                elif spec[0] == "sample_mean" and plain is not None:
+                    result.unmeasured.setdefault(metric, "recorded as one reading, without the repeated readings "
+                                                         "its mean is taken of (an older probe): not judged")
             except (TypeError, ValueError, OverflowError) as exc:
                 result.dropped.setdefault(workload.name, "bad value of %s: %s" % (metric, exc))
                 result.metrics.pop(metric, None)
