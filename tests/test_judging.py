@@ -6,11 +6,12 @@ import math
 import pytest
 
 from bench import ledger
-from bench.judge import evaluate, stats
+from bench.judge import evaluate, stats, words
 from bench.judge.load import load
 from bench.judge.verdicts import verdicts
 from bench.ledger.predictions import Prediction
-from bench.ledger.vocabulary import Check, Claim
+from bench.judge.stats import Measured
+from bench.ledger.vocabulary import MACHINE_PARALLELISM, Check, Claim
 from bench.publish import report
 
 pyperf = pytest.importorskip("pyperf")
@@ -203,6 +204,15 @@ def test_parallel_claims_wait_for_a_machine_that_can_show_parallelism():
     v = evaluate.evaluate(claim, metrics, straddling)
     assert v.verdict == "holds" and v.provisional and "reaches below x1.5" in v.why
     assert evaluate.evaluate(claim, metrics, dict(_FACTS, machine_parallelism=None)).verdict == "not-measured"
+    # x1.35 as a point, but its interval [1.05, 1.73] reaches x1.5: judged (provisional), not n/a; only an
+    # interval wholly below x1.5 is a busy machine (a point estimate moved the gate between two runs).
+    unsure = dict(_FACTS, machine_parallelism=Measured(1.35, (1.05, 1.73), 6))
+    v = evaluate.evaluate(claim, metrics, unsure)
+    assert v.verdict == "holds" and v.provisional
+    assert words.machine_note({MACHINE_PARALLELISM: unsure["machine_parallelism"]}) is None
+    wholly_below = Measured(1.3, (1.2, 1.45), 6)
+    assert evaluate.evaluate(claim, metrics, dict(_FACTS, machine_parallelism=wholly_below)).verdict == "n/a"
+    assert "wholly below x1.5" in words.machine_note({MACHINE_PARALLELISM: wholly_below})
 
 
 # --- results folders --------------------------------------------------------------------

@@ -28,7 +28,7 @@ from typing import Optional, Tuple
 from bench.judge import pooling, rounds, stats
 from bench.ledger import versions
 from bench.numbers import percent, describe_value
-from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_words,  # noqa: F401 (machine_note:
+from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_too_busy, machine_words,  # noqa: F401 (machine_note:
                                allocator_note, not_met_words, p_value, said, short)     # the CLI's, from here)
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
 from bench.ledger.vocabulary import Verdict as V
@@ -272,9 +272,10 @@ def _machine_parallelism(case):
     """Whether a parallel-speedup claim can be judged in this run.
 
     ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
-    in the same run (a Measured, or None when that workload did not run).  Below x1.5 the
-    machine cannot show parallelism and the claim is n/a.  At x1.5 or more the claim is judged;
-    when the interval still reaches below x1.5 the verdict is provisional and says so.
+    in the same run (a Measured, or None when that workload did not run).  Where its 95% interval
+    lies wholly below x1.5 the machine cannot show parallelism and the claim is n/a
+    (``words.machine_too_busy``).  Otherwise the claim is judged; when the interval reaches below
+    x1.5 the verdict is provisional and says so.
     """
     if not case.claim.applies.has("parallel"):
         return None
@@ -283,9 +284,9 @@ def _machine_parallelism(case):
         return Verdict(case.claim.id, V.NOT_MEASURED,
                        "needs the parallelism this machine delivered in the same run "
                        "(2 processes against 1 on the countdown): run the countdown workload too")
-    if machine.value < PARALLEL_MACHINE_SPEEDUP:
+    if machine_too_busy(machine):
         return Verdict(case.claim.id, V.NA,
-                       "the machine delivered only x%s on 2 processes in this run; below x%s it cannot "
+                       "the machine delivered only x%s on 2 processes in this run, wholly below x%s: it cannot "
                        "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
                        % (_describe(machine), PARALLEL_MACHINE_SPEEDUP), words=machine_words(machine))
     if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
