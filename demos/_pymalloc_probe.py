@@ -317,7 +317,9 @@ def _block_free_share(request, n, k):
 def _rss_shares(real, request, block, n, k, filler, readings=RSS_READINGS):
     """The RSS given back, as shares, by ``readings`` fresh workloads each: all but one block in every
     ``k`` freed (pools keep a live block), and whole pools emptied in arenas that keep one each."""
-    blocks = [_block_free_share(request, n // 4, k) for _ in range(readings)]
+    # A quarter of the workload, but several arenas: the one obmalloc keeps back would otherwise
+    # serve the next reading from resident memory, and the RSS would not grow at all.
+    blocks = [_block_free_share(request, max(n // 4, 75000), k) for _ in range(readings)]
     pools = [_pool_free_share(real, request, block, filler) for _ in range(readings)]
     return {"block_free": [x for x in blocks if x is not None], "pool_free": [x for x in pools if x is not None]}
 

@@ -91,12 +91,6 @@ def _model_metrics(rows, m):
     }
     if m["alloc"]["arenas"]:
         out["mem.free_all_arenas_returned_share"] = m["free_all"]["arenas_returned"] / float(m["alloc"]["arenas"])
-    # Repeated readings (RSS moves by pages and for other reasons): the judge takes their mean.
-    shares = m["rss_shares"]
-    if shares["block_free"]:
-        out["mem.rss_returned_share_after_block_free_samples"] = shares["block_free"]
-    if shares["pool_free"]:
-        out["mem.rss_returned_share_after_pool_free_samples"] = shares["pool_free"]
     out.update(_kept_and_mapped(m))
     if m["churn"]["address_order"]:
         out["mem.arenas_freed_vs_address_order"] = m["churn"]["arenas_returned"] / float(m["churn"]["address_order"])
@@ -132,7 +126,7 @@ def _kept_bounds(free_all, unmeasured):
 
 
 def _kept_and_mapped(m):
-    """Wholly free pools and arenas, how arenas reach the OS, and a fresh pool's carving."""
+    """Wholly free pools and arenas, the RSS given back, how arenas reach the OS, a fresh pool's carving."""
     out = {"mem.free_all_whole_arenas": m["free_all"]["whole_arenas"]}
     unmeasured = {}
     out.update(_kept_bounds(m["free_all"], unmeasured))
@@ -160,6 +154,13 @@ def _kept_and_mapped(m):
                "not seen before)" % carving["attempts"] if carving else
                "no fresh pool found, or its header does not read as struct pool_header on this build")
         unmeasured.update(dict.fromkeys(("mem.pool_initial_blocks", "mem.pool_blocks_after_second"), why))
+    # Repeated readings (RSS moves by pages and for other reasons): the judge takes their mean.
+    for name, key in (("block_free", "mem.rss_returned_share_after_block_free"),
+                      ("pool_free", "mem.rss_returned_share_after_pool_free")):
+        if m["rss_shares"][name]:
+            out[key + "_samples"] = m["rss_shares"][name]
+        else:
+            unmeasured[key] = "no reading: the resident set size (/proc) did not grow or could not be read"
     if unmeasured:
         out["mem.unmeasured"] = unmeasured  # the judge says why, where the metric is missing
     return out

@@ -475,8 +475,9 @@ def test_a_paused_run_pauses_its_whole_tree_and_does_not_judge_what_it_measured_
         _wait_for(proc, "fib: round 2/")
         below = keeper.descendants(proc.pid)
         os.kill(proc.pid, sig)
-        # SIGSTOP cannot be passed on: each keeper sees its caller stopped within its 1 s poll
-        deadline = time.monotonic() + 15
+        # SIGSTOP cannot be passed on: each keeper sees its caller stopped within its 1 s poll.  A process
+        # in uninterruptible sleep (D, a write under a loaded test run) stops only when it wakes: 30 s.
+        deadline = time.monotonic() + 30
         # T: stopped; Z or gone: a process that had ended by then (a pyperf worker between values)
         still = ("T", "Z", "X", "gone")
         while any(_state(p) not in still for p in below) and time.monotonic() < deadline:

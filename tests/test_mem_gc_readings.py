@@ -163,11 +163,14 @@ def test_arenas_kept_are_bounded_and_a_lost_carving_is_unmeasured_with_why():
 
     free_all = {"whole_arenas": 3, "arenas_returned": 4, "unused_pools_after": 130, "pools_per_arena_min": 63}
     m = {"free_all": free_all, "emptied_pools": {"pools_emptied": 0, "arenas_returned": 0}, "mapping": None,
-         "carving": {"after_first": 2, "after_second": 2, "second_in_same_pool": 0, "attempts": 5}}
+         "carving": {"after_first": 2, "after_second": 2, "second_in_same_pool": 0, "attempts": 5},
+         "rss_shares": {"block_free": [0.0] * 60, "pool_free": []}}
     out = pymalloc._kept_and_mapped(m)
     assert (out["mem.free_all_arenas_kept_low"], out["mem.free_all_arenas_kept_high"]) == (0, 2)
     assert "mem.pool_initial_blocks" not in out
     assert "each of 5 attempts" in out["mem.unmeasured"]["mem.pool_initial_blocks"]
+    assert len(out["mem.rss_returned_share_after_block_free_samples"]) == 60
+    assert "did not grow" in out["mem.unmeasured"]["mem.rss_returned_share_after_pool_free"]
     result = load.InterpreterResult("x", "x", {"selection": ["pymalloc"]})
     load._observed_metrics(out, result)
     kept = result.metrics["mem.free_all_arenas_kept"]
