@@ -62,8 +62,11 @@ def test_all_zero_samples_never_read_as_certainty():
 
 
 def test_a_t_interval_of_a_share_is_clipped_to_0_1():
-    m = stats.mean_interval([0.0, 0.001, 0.0, 0.002, 0.0, 0.0], bounds=(0.0, 1.0))
+    m = stats.mean_interval([0.001, 0.03, 0.0005, 0.002, 0.001, 0.0008], bounds=(0.0, 1.0))
     assert m.interval[0] == 0.0 < m.interval[1] and "clipped" in m.method
+    # Values at 0 among them: bounded by the share of values above 0, not by t (which is no interval there).
+    m = stats.mean_interval([0.0, 0.001, 0.0, 0.002, 0.0, 0.0], bounds=(0.0, 1.0))
+    assert m.interval[0] == 0.0 and m.interval[1] > 0.6 and "2 of 6 values above 0" in m.method
 
 
 def test_provisional_means_fewer_than_8_pairs():

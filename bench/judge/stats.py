@@ -209,9 +209,25 @@ def mean_interval(samples: Sequence[float], method="paired t", bounds=None):
                         % len(xs))
     if sd == 0:
         return hoeffding(xs, bounds, method)
+    if bounds and min(xs) <= bounds[0]:
+        return _mostly_at_low(xs, bounds, method)
     half = t_quantile(len(xs) - 1) * sd / math.sqrt(len(xs))
     measured = Measured(m, (m - half, m + half), len(xs), method=method)
     return within(measured, *bounds) if bounds else measured
+
+
+def _mostly_at_low(xs, bounds, method):
+    """Values in [low, high], some at ``low`` (RSS readings of 0): a t-interval is no interval for
+    them (59 zeros and one 0.5 read tighter than 60 zeros).  The mean is at most low + (high - low) x
+    the share of values above ``low``, so that share's one-sided 95% Clopper-Pearson bound bounds it
+    (0 of 60: 0.049, 1 of 60: 0.076)."""
+    low, high = bounds
+    n, above = len(xs), sum(1 for x in xs if x > low)
+    tail = 1 - CONFIDENCE
+    share = _bisect(lambda p: _binom_cdf(above, n, p) - tail)
+    return Measured(sum(xs) / n, (low, low + (high - low) * share), n,
+                    method=method + " (%d of %d values above %s: one-sided 95%% bound from the share of them)"
+                    % (above, n, low))
 
 
 def hoeffding(xs, bounds, method="mean"):

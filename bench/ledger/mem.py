@@ -100,8 +100,9 @@ CLAIMS = (
           applies="pymalloc", context=("mem.emptied_pools", "mem.emptied_pools_arenas_returned"),
           departs="Freeing all but one object in every 16 (every pool keeps a live block): the share of the "
                   "workload's resident memory given back (RSS, /proc) must stay near 0 (below 5%, RSS moves by "
-                  "pages for other reasons: the mean of 60 fresh workloads' readings, each clipped at 0, with its "
-                  "95% interval in [0, 1]); allocating as many objects again must need no new arena "
+                  "pages for other reasons: the mean of 60 readings, each a new workload, back to back in this one "
+                  "process, each clipped at 0; its 95% interval lies in [0, 1], and readings at 0 bound it by the "
+                  "share of readings above 0, as far as readings of one process are independent); allocating as many objects again must need no new arena "
                   "(the freed blocks are reused). Then whole pools: arenas filled with the workload's objects, "
                   "every pool but the first of each emptied.",
           changes=(_MIMALLOC,),
@@ -235,7 +236,7 @@ WORKLOADS = (
             ("mem.alloc.object_over_small", ratio(_ALLOC.benchmark("object"), _ALLOC.benchmark(bytes=15))),
             # Wholly free arenas not returned, in bounds (demos/pymalloc.py ``_kept_bounds``).
             ("mem.free_all_arenas_kept", bounds("mem.free_all_arenas_kept_low", "mem.free_all_arenas_kept_high")),
-            # RSS given back, as shares: the mean of 60 fresh workloads' readings (one reading is not a fact).
+            # RSS given back, as shares: the mean of 60 readings in one process (one reading is not a fact).
             ("mem.rss_returned_share_after_block_free", sample_mean("mem.rss_returned_share_after_block_free_samples")),
             ("mem.rss_returned_share_after_pool_free", sample_mean("mem.rss_returned_share_after_pool_free_samples")),
         ),

@@ -210,15 +210,15 @@ CLAIMS = (
     Claim("mp.processes-not-threads", "mp", _SECTION,
           "Because of the GIL, CPU-bound Python is parallelised with processes, not threads.",
           "multi-thread 방식 보다는 multi-processing 방식으로 병렬 처리를 해야한다",
-          # The parallel gate of every claim about parallel speed (applies="multicore parallel": judged
-          # where 2 processes reached x1.5 on the countdown in the same run), then the usual checks.
+          # The parallel gate of every claim about parallel speed (applies="multicore parallel": n/a where
+          # 2 processes on the countdown, in the same run, lie wholly below x1.5), then the usual checks.
           (Check("mp.workers.threads2", "below(1.5)"), Check("mp.workers.processes_over_threads2", "above(1.0)")),
           applies="multicore parallel",
           context=("mp.workers.threads4", "mp.workers.processes4", "mp.workers.words.threads2",
                    "mp.workers.words.processes2") + tuple("mp.ft.%s.scaling" % p for p in _PATTERNS),
           departs="The countdown split over a thread pool and a process pool (speedup over 1 worker of the same "
-                  "kind), full work in every mode; judged, as every claim about parallel speed, only where 2 processes "
-                  "reached x1.5 on the countdown in the same run. Shown beside it: a word "
+                  "kind), full work in every mode; as every claim about parallel speed, n/a where 2 processes on the "
+                  "countdown in the same run lie wholly below x1.5 (their 95% interval). Shown beside it: a word "
                   "count, and the access patterns of CPython's Tools/ftscalingbench, time(2 threads, each doing "
                   "the full work) / time(1 thread): about 1 scales, about 2 is serialised.",
           changes=(FREE_THREADING,),

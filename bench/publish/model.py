@@ -307,7 +307,8 @@ def statistics():
         "rates' t-interval too, and the reason says so. A fix is compared with its control round by round "
         "(a stratified one-sided Fisher exact test). The lock and Queue claims are facts of one run "
         "(counts of 0), not rates.",
-        "What an interval covers: the spread between the rounds of this run on this machine. Round r of "
+        "What an interval covers: the spread between the rounds of this run on this machine (or, for the "
+        "RSS shares, between 60 readings back to back in one process). Round r of "
         "every workload runs before round r+1 of any, so a drift of the machine during the column widens "
         "the intervals. Six rounds often give a small spread by chance: a ratio of timings' rounds gets an "
         "interval never narrower than the t-interval at its rounds' spread pooled over the run's columns of "
