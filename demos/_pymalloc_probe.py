@@ -10,7 +10,7 @@ import ctypes
 import os
 import sys
 
-from demos import _mallocstats, _memmodel
+from demos import _mallocstats, _memmodel, _procmaps
 
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -148,7 +148,7 @@ def workloads(n, request, k_small, k_big, churn_arenas):
     for i in range(n):
         holder[i] = None
     # Read before the allocator's reading, which allocates: no arena can be mapped in between.
-    mapped = _count_mapped(whole_at)
+    mapped = _procmaps.count_mapped(whole_at)
     s2 = _State(block)
     out["free_all"] = {"arenas_returned": before_free.arenas - s2.arenas,
                        "bytes_returned": _diff(before_free.rss, s2.rss),
@@ -156,8 +156,8 @@ def workloads(n, request, k_small, k_big, churn_arenas):
                        # Each of the workload's whole arenas is wholly free now: still mapped = kept.  An
                        # address is the old arena's only if no arena was mapped during the free.
                        "whole_arenas_mapped": mapped,
-                       "arenas_opened_during_free": (s2.stats["arenas_allocated_total"]
-                                                     - before_free.stats["arenas_allocated_total"]),
+                       "arenas_opened_during_free": _diff(s2.stats.get("arenas_allocated_total"),
+                                                          before_free.stats.get("arenas_allocated_total")),
                        # A wholly free arena kept has all its pools unused: these bound the arenas kept.
                        "unused_pools_after": s2.stats.get("unused_pools"), "pools_per_arena_min": min(sizes)}
 
@@ -356,28 +356,6 @@ def _pool_free_share(real, request, block, filler):
     return max(0, before - after) / float(emptied * real["pool_size"])
 
 
-def _count_mapped(addresses):
-    """How many of ``addresses`` lie in a mapping of /proc/self/maps (None where it cannot be read)."""
-    try:
-        with open("/proc/self/maps") as f:
-            spans = [[int(x, 16) for x in line.split()[0].split("-")] for line in f]
-    except (OSError, ValueError, IndexError):
-        return None
-    return sum(1 for a in addresses if any(lo <= a < hi for lo, hi in spans))
-
-
-def _anonymous_mapped_bytes():
-    """Bytes of this process's anonymous mappings (no file, not [heap] or [stack]) in /proc/self/maps."""
-    total = 0
-    with open("/proc/self/maps") as f:
-        for line in f:
-            fields = line.split()
-            if len(fields) == 5:  # no path: an anonymous mapping (mmap of MAP_ANONYMOUS)
-                lo, hi = fields[0].split("-")
-                total += int(hi, 16) - int(lo, 16)
-    return total
-
-
 def arena_mappings(real, request, block, arenas, filler):
     """How new arenas reach the OS: anonymous mappings grown against the arenas added.
 
@@ -390,13 +368,13 @@ def arena_mappings(real, request, block, arenas, filler):
     fill_holes(request, block, filler)
     # Read after the filling: the filler's list grows by realloc, which glibc serves with mmap/mremap.
     try:
-        mapped0 = _anonymous_mapped_bytes()
+        mapped0 = _procmaps.anonymous_bytes()
     except OSError:
         return None
     a0 = _mallocstats.snapshot()["arenas_current"]
     for i in range(len(holder)):
         holder[i] = _bytes_of_request(request)
     a1 = _mallocstats.snapshot()["arenas_current"]
-    mapped1 = _anonymous_mapped_bytes()
+    mapped1 = _procmaps.anonymous_bytes()
     del holder
     return {"arenas_added": a1 - a0, "mapped_bytes": mapped1 - mapped0}

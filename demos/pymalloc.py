@@ -109,7 +109,10 @@ def _kept_bounds(free_all, unmeasured):
     unused; other arenas' unused pools only loosen the bound)."""
     whole, returned = free_all["whole_arenas"], free_all["arenas_returned"]
     mapped = free_all.get("whole_arenas_mapped")
-    if mapped is not None and free_all.get("arenas_opened_during_free") == 0:
+    # Exact only with two whole arenas or more (one cannot show "at most one kept") and a count the
+    # allocator's unused pools can hold (else another mapping took a freed arena's address).
+    if (mapped is not None and free_all.get("arenas_opened_during_free") == 0 and whole >= 2
+            and mapped <= (free_all.get("unused_pools_after") or 0) // free_all["pools_per_arena_min"]):
         return {"mem.free_all_arenas_kept_low": mapped, "mem.free_all_arenas_kept_high": mapped}
     low = max(whole, returned) - returned
     unused = free_all.get("unused_pools_after")

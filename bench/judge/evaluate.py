@@ -54,7 +54,7 @@ class Verdict:
     headline: Optional[dict] = None
     # {metric: reason} of the figures this claim reads that physics forbids here (bench.judge.physics).
     problems: dict = field(default_factory=dict)
-    # Why the cell shows no value, in a few words ("machine x1.48 on 2 processes", "GIL on here"):
+    # Why the cell shows no value, in a few words ("machine x1.2 on 2 processes", "GIL on here"):
     # set where a gate settles the claim without measuring it (n/a, a failed precondition).
     words: Optional[str] = None
 

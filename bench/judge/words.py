@@ -1,5 +1,5 @@
 """What a cell says, in a few words, where a claim is settled without its measurement (n/a, a failed
-precondition): "GIL on here", "before 3.10", "machine x1.48 on 2 processes".  The parallel gate's
+precondition): "GIL on here", "before 3.10", "machine x1.2 on 2 processes".  The parallel gate's
 threshold lives here too, with the line a person reads after `run` when the machine was too busy.
 """
 import math
@@ -48,11 +48,14 @@ def machine_too_busy(machine):
     interval's upper end (its value where it has none) under x1.5.  A point estimate would move the
     gate with the noise of six rounds (x1.35 [1.05, 1.73] in one run, x1.98 [1.25, 3.15] in the next
     on the same VM); an interval reaching the gate leaves the claim judged, marked provisional."""
-    return (machine.interval[1] if machine.interval else machine.value) < PARALLEL_MACHINE_SPEEDUP
+    upper = machine.interval[1] if machine.interval else machine.value
+    if not math.isfinite(upper):  # one pair, or an unbounded interval: no evidence either way, the value decides
+        upper = machine.value
+    return upper < PARALLEL_MACHINE_SPEEDUP
 
 
 def machine_words(machine):
-    """A busy machine's n/a in a cell's words: 'machine x1.48 on 2 processes'."""
+    """A busy machine's n/a in a cell's words: 'machine x1.2 on 2 processes'."""
     return "machine x%s on 2 processes" % fmt(machine.value)
 
 

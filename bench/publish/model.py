@@ -96,7 +96,7 @@ def shown_text(v, claim=None):
     """What a cell shows after its mark: the row's one quantity, spelled in its unit, or words.
 
     A cell settled without its measurement (n/a, a failed precondition) says why in words and shows no
-    number ("machine x1.48 on 2 processes", "precondition failed: race.call.races = 0/40"): a value
+    number ("machine x1.2 on 2 processes", "precondition failed: race.call.races = 0/40"): a value
     there would be another quantity than its neighbours', or one the claim is not about.  Otherwise
     the claim's headline metric as measured in this column, whichever check decided the verdict
     (a verdict without a headline: the value it turned on); * = provisional."""
@@ -287,7 +287,7 @@ def statistics():
     return [
         "Cells: the verdict, then the row's one quantity (its headline metric, in the unit after the claim) "
         "with its %s interval [low, high]. A cell that could not be judged on its measurement says why in words "
-        "and shows no number: n/a (the claim does not apply here: 'GIL on here', 'machine x1.48 on 2 processes') "
+        "and shows no number: n/a (the claim does not apply here: 'GIL on here', 'machine x1.2 on 2 processes') "
         "or undecided because a precondition failed ('precondition failed: race.call.races = 0/40')." % conf,
         "What each value estimates: ratios (x) are the geometric mean of per-round ratios, paired (both sides "
         "in the same round), with a Student t-interval on the log ratios; shares of the machine's parallel gain "
@@ -295,7 +295,8 @@ def statistics():
         "it, e.g. threads slower than one worker, is shown as measured, not clipped); means of repeated "
         "measurements have a t-interval (shares clipped to [0, 1]; values all at 0 get the one-sided 95% "
         "bound 1 - 0.05^(1/n), other all-equal shares Hoeffding's interval, other all-equal values none: "
-        "never a zero-width one); counts are k/n trials with the exact Clopper-Pearson interval of the "
+        "never a zero-width one; shares with some values at 0 get Hoeffding's bound below and, above, the "
+        "one-sided Clopper-Pearson bound on the share of values above 0, each at 97.5%); counts are k/n trials with the exact Clopper-Pearson interval of the "
         "rate, two-sided between 0 and n events, one-sided at 0 and at n (so the cells' count intervals "
         "as a whole cover somewhat less than 95%: about 93% at n = 40 for some rates).",
         "'never' and 'sometimes' are one-sided %s tests at a rate the ledger states: at 0 events the cell "
