@@ -61,6 +61,14 @@ def test_all_zero_samples_never_read_as_certainty():
     assert stats.ratio_of_pairs([2.0] * 8).interval == (0.0, math.inf)  # equal ratios: no interval either
 
 
+def test_equal_values_never_give_a_zero_width_interval_even_with_a_rounding_error_spread():
+    xs = [1 / 504.0] * 60
+    assert stats._mean_sd(xs)[1] < 1e-12  # 3e-18 here: a rounding error, not a spread
+    m = stats.mean_interval(xs, bounds=(0.0, 1.0))
+    assert m.interval[1] - m.interval[0] > 0.1 and "equal" in m.method
+    assert stats.mean_interval(xs).interval == stats._UNBOUNDED
+
+
 def test_a_t_interval_of_a_share_is_clipped_to_0_1():
     m = stats.mean_interval([0.001, 0.03, 0.0005, 0.002, 0.001, 0.0008], bounds=(0.0, 1.0))
     assert m.interval[0] == 0.0 < m.interval[1] and "clipped" in m.method

@@ -202,6 +202,9 @@ def mean_interval(samples: Sequence[float], method="paired t", bounds=None):
     m, sd = _mean_sd(xs)
     if len(xs) < 2:
         return Measured(m, _UNBOUNDED, 1, method=method + " (1 value: no interval)")
+    # Equal values, compared as values: 60 copies of 1/504 have a rounding-error sd of 1e-18, which
+    # would give a zero-width interval that reads as certainty.
+    sd = 0.0 if len(set(xs)) == 1 else sd
     if sd == 0 and bounds is None:
         # n equal values (all zero, say) have no spread to estimate one from: a zero-width interval
         # would read as certainty, so the mean bounds nothing and no prediction is decided on it.

@@ -106,7 +106,7 @@ CLAIMS = (
                   "(the freed blocks are reused). Then whole pools: arenas filled with the workload's objects, "
                   "every pool but the first of each emptied.",
           changes=(_MIMALLOC,),
-          headline=Headline("mem.rss_returned_share_after_pool_free", "share of RSS",
+          headline=Headline("mem.rss_returned_share_after_pool_free", "share of the emptied pools' bytes",
                             "the share of wholly emptied pools' memory given back to the OS: near 0 = kept, as the "
                             "note says; 1 = all of it returned")),
     Claim("mem.arena-return", "mem", _SECTION,
