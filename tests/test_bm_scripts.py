@@ -157,3 +157,48 @@ def test_gil_metadata_is_valid_pyperf_metadata(monkeypatch):
     assert meta["python_gil_env"] == "unset"
     monkeypatch.setenv("PYTHON_GIL", "1")
     assert gil_metadata()["python_gil_env"] == "1"
+
+
+def test_calls_taken_in_turn_alternate_the_order_and_keep_each_benchmarks_own_times():
+    from bench.harness import pyperf_script
+
+    calls = []
+    benchmarks = [(name, calls.append, name) for name in "ABC"]
+    taken = pyperf_script._take_in_turn(benchmarks, 3, False, pyperf_script.gil_enabled())
+    assert "".join(calls) == "ABCCBAABC"
+    assert sorted(taken) == ["A", "B", "C"] and all(len(t) == 3 and min(t) >= 0 for t in taken.values())
+    del calls[:]
+    pyperf_script._take_in_turn(benchmarks, 2, True, pyperf_script.gil_enabled())
+    assert "".join(calls) == "CBAABC"
+    times = [0.5, 0.25]
+    assert pyperf_script._replayed(1, True, times) == 0.5 and times == [0.25]
+    with pytest.raises(RuntimeError):
+        pyperf_script._replayed(1, True, [])
+    with pytest.raises(RuntimeError):
+        pyperf_script._replayed(2, True, [0.5])
+
+
+@pytest.mark.parametrize("script", ["bm_countdown.py", "bm_release.py", "bm_slow.py", "bm_mp_workers.py"])
+def test_one_process_rounds_take_the_calls_in_turn_and_file_every_one(script, tmp_path):
+    suite, _ = _run_timed(script, tmp_path, "--worker", "--loops", "1", "--values", "2", "--warmups", "1")
+    for bench in suite.get_benchmarks():
+        assert bench.get_metadata()["gilbench_timing"] == "interleaved", bench.get_name()
+        (run,) = [r for r in bench.get_runs() if r.values]
+        assert len(run.values) == 2 and len(run.warmups) == 1 and min(run.values) > 0
+
+
+def test_calls_taken_in_turn_refuse_loops_they_cannot_file(tmp_path):
+    proc = _run_timed("bm_slow.py", tmp_path, "--worker", "--loops", "2", "--values", "1", check=False)
+    assert proc.returncode != 0 and "--loops 1" in proc.stderr
+
+
+def _run_timed(script, tmp_path, *args, check=True):
+    """``script`` run as a round runs it (not --debug-single-value), at the test's sizes."""
+    out = tmp_path / "timed.json"
+    proc = subprocess.run([sys.executable, str(_FOLDER / script), "-q", "-o", str(out)] + _SMALL.get(script, [])
+                          + list(args), cwd=str(tmp_path), env=child_env(), capture_output=True, text=True,
+                          timeout=300)
+    if not check:
+        return proc
+    assert proc.returncode == 0, proc.stderr
+    return pyperf.BenchmarkSuite.load(str(out)), out

@@ -128,6 +128,53 @@ def _bench_in_order(runner, benchmarks, timer, after=None):
             after(func)
 
 
+def bench_interleaved(runner, benchmarks):
+    """Like ``bench_all``, with the benchmarks' calls taken in turn rather than one benchmark after
+    another: a pass calls every benchmark once, the passes alternate the order (ABC CBA ABC, starting
+    as ``--gilbench-order`` says), and the first ``--warmups`` passes are the warm-ups.  pyperf then
+    files each benchmark's calls, in the order they were taken, as that benchmark's warm-ups and
+    values (the runs' ``duration`` is the filing's, not the timing's; ``gilbench_timing`` says so).
+
+    Why: this VM's speed moves within seconds (a round's countdown[threads=1] read 0.13 s and the
+    next round's 0.35 s), and a ratio's two benchmarks taken one after the other sat 3 s apart.  The
+    per-round log ratio of countdown threads=2 over threads=1 had an sd of 0.18 that way and 0.10
+    taken in turn (3.11.7, 8 rounds each, one process).  Only for benchmarks that leave nothing
+    busy between calls (an idle pool may wait; ``bench_all``'s ``after`` has no place here).  Where pyperf is the
+    manager, or a worker asked for one benchmark (``--worker-task``), each benchmark is in its own
+    process and there is nothing to take in turn: ``bench_all`` times them.
+    """
+    args = runner.args if runner.args is not None else runner.parse_args()
+    if not args.worker or args.worker_task is not None:
+        bench_all(runner, benchmarks)
+        return
+    if args.loops != 1:
+        raise ValueError("interleaved timing takes one call per value (--loops 1), not --loops %r" % (args.loops,))
+    recorded = runner.metadata["gil_enabled_at_runtime"] == "1"
+    taken = _take_in_turn(benchmarks, args.warmups + args.values, args.gilbench_order == "reversed", recorded)
+    runner.metadata["gilbench_timing"] = "interleaved"
+    _bench_in_order(runner, [(name, taken[name]) for name, *_ in benchmarks], _replayed)
+    left = {name: len(times) for name, times in taken.items() if times}
+    if left:
+        raise RuntimeError("pyperf filed fewer calls than were taken: %r left" % (left,))
+
+
+def _take_in_turn(benchmarks, passes, reverse_first, gil_before):
+    """Each benchmark's call times over ``passes`` passes, every pass calling each once."""
+    taken = {name: [] for name, *_ in benchmarks}
+    for p in range(passes):
+        ordered = list(benchmarks) if (p % 2 == 1) == reverse_first else list(reversed(benchmarks))
+        for name, func, *func_args in ordered:
+            taken[name].append(_timed_calls(1, gil_before, func, *func_args))
+    return taken
+
+
+def _replayed(loops, gil_before, times):
+    """The next of a benchmark's call times taken by ``_take_in_turn`` (the GIL was checked then)."""
+    if loops != 1 or not times:
+        raise RuntimeError("pyperf asked for %d loops of a call taken once, or for more calls than were taken" % loops)
+    return times.pop(0)
+
+
 def _self_timed(loops, gil_before, func, *args):
     elapsed = func(loops, *args)
     _refuse_if_flipped(gil_before, func)

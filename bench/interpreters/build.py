@@ -244,8 +244,11 @@ def _build_one(srcdir: Path, full: str, ft: bool, work: Path, jobs: int, tarball
     objdir = work / f"obj-{ident}"
     stage = work / f"stage-{ident}"
     objdir.mkdir()
-    # Identical for both twins except --disable-gil (and the prefix, which must differ).
-    flags = [f"--prefix={prefix}", "--with-ensurepip=install"] + (["--disable-gil"] if ft else [])
+    # Identical for both twins except --disable-gil (and the prefix, which must differ).  No test
+    # modules: nothing here imports Lib/test or the _test* extensions, and leaving them out took a
+    # twin's build from 141 s to 99 s on 2 cores (3.13.5; make 104 -> 73 s, install 16 -> 7 s).
+    flags = [f"--prefix={prefix}", "--with-ensurepip=install", "--disable-test-modules"] + (
+        ["--disable-gil"] if ft else [])
     label = f"{ident} ({'free-threaded' if ft else 'GIL'})"
     start = time.monotonic()
     try:

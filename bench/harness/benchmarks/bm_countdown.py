@@ -1,6 +1,6 @@
 """pyperf: the note's countdown(10,000,000) on the countdown workload's grid: 1, 2, 4 threads and
 2, 4 processes (plus one worker thread, to tell the main thread's own speed from the GIL's effect)."""
-from bench.harness.pyperf_script import bench_all, grid, make_runner
+from bench.harness.pyperf_script import bench_interleaved, grid, make_runner
 from demos import countdown
 
 
@@ -18,7 +18,7 @@ def main():
     n = args.countdown_n
     runner.metadata["countdown_n"] = n
     benchmarks = grid("countdown")
-    bench_all(runner, [(benchmarks.name(p),) + _timed(p, n) for p in benchmarks.points()])
+    bench_interleaved(runner, [(benchmarks.name(p),) + _timed(p, n) for p in benchmarks.points()])
 
 if __name__ == "__main__":
     main()

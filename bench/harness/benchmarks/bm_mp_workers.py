@@ -1,6 +1,6 @@
 """pyperf: the countdown and a word count split over a thread pool and a process pool of 1, 2, 4
 workers (the mp_workers workload's grid; --tasks picks the tasks)."""
-from bench.harness.pyperf_script import bench_all, grid, make_runner
+from bench.harness.pyperf_script import bench_interleaved, grid, make_runner
 from demos import mp_workers
 
 
@@ -16,8 +16,10 @@ def main():
             kind = "threads" if "threads" in p else "processes"
             benchmarks.append((grid_.name(p), mp_workers.run, kind, p[kind], task, total))
     try:
-        # Each benchmark's pool is made on its first call (pyperf's warm-up) and shut once it is timed.
-        bench_all(runner, benchmarks, after=lambda _func: mp_workers.shutdown())
+        # The calls are taken in turn (bench_interleaved), so every benchmark's pool is made on its
+        # first call (the warm-up pass) and all of them wait, idle, between their calls: a pool of
+        # processes or threads that waits on its queue takes no CPU from the one being timed.
+        bench_interleaved(runner, benchmarks)
     finally:
         mp_workers.shutdown()
 
