@@ -11,7 +11,9 @@ def _spans():
         for line in f:
             fields = line.split()
             lo, hi = fields[0].split("-")
-            yield int(lo, 16), int(hi, 16), len(fields) > 5
+            # A name of the kernel's own ("[anon:name]", PR_SET_VMA_ANON_NAME, Linux 5.17) is still
+            # anonymous memory, unlike a file, [heap] or [stack].
+            yield int(lo, 16), int(hi, 16), len(fields) > 5 and not fields[5].startswith("[anon:")
 
 
 def count_mapped(addresses):
@@ -27,5 +29,9 @@ def count_mapped(addresses):
 
 
 def anonymous_bytes():
-    """Bytes of the anonymous mappings (no file, not [heap] or [stack]: mmap of MAP_ANONYMOUS)."""
-    return sum(hi - lo for lo, hi, has_path in _spans() if not has_path)
+    """Bytes of the anonymous mappings (no file, not [heap] or [stack]: mmap of MAP_ANONYMOUS); None
+    where /proc/self/maps cannot be read or holds a line it cannot parse."""
+    try:
+        return sum(hi - lo for lo, hi, has_path in _spans() if not has_path)
+    except (OSError, ValueError, IndexError):
+        return None

@@ -367,9 +367,8 @@ def arena_mappings(real, request, block, arenas, filler):
     holder = [None] * (arenas * per_pool * (real["arena_size"] // real["pool_size"]))
     fill_holes(request, block, filler)
     # Read after the filling: the filler's list grows by realloc, which glibc serves with mmap/mremap.
-    try:
-        mapped0 = _procmaps.anonymous_bytes()
-    except OSError:
+    mapped0 = _procmaps.anonymous_bytes()
+    if mapped0 is None:
         return None
     a0 = _mallocstats.snapshot()["arenas_current"]
     for i in range(len(holder)):
@@ -377,4 +376,6 @@ def arena_mappings(real, request, block, arenas, filler):
     a1 = _mallocstats.snapshot()["arenas_current"]
     mapped1 = _procmaps.anonymous_bytes()
     del holder
+    if mapped1 is None:
+        return None
     return {"arenas_added": a1 - a0, "mapped_bytes": mapped1 - mapped0}

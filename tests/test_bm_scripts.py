@@ -159,23 +159,41 @@ def test_gil_metadata_is_valid_pyperf_metadata(monkeypatch):
     assert gil_metadata()["python_gil_env"] == "1"
 
 
-def test_calls_taken_in_turn_alternate_the_order_and_keep_each_benchmarks_own_times():
+def test_calls_taken_in_turn_alternate_the_order_and_keep_each_benchmarks_own_times(monkeypatch):
     from bench.harness import pyperf_script
 
     calls = []
-    benchmarks = [(name, calls.append, name) for name in "ABC"]
-    taken = pyperf_script._take_in_turn(benchmarks, 3, False, pyperf_script.gil_enabled())
+    # Each call's "time" is its benchmark's name and pass: what comes back must be its own, in order.
+    monkeypatch.setattr(pyperf_script, "_timed_calls", lambda loops, gil, func, *args: func(*args))
+    benchmarks = [(name, lambda n: calls.append(n) or "%s%d" % (n, calls.count(n)), name) for name in "ABC"]
+    taken = pyperf_script._take_in_turn(benchmarks, 3, pyperf_script.gil_enabled())
     assert "".join(calls) == "ABCCBAABC"
-    assert sorted(taken) == ["A", "B", "C"] and all(len(t) == 3 and min(t) >= 0 for t in taken.values())
-    del calls[:]
-    pyperf_script._take_in_turn(benchmarks, 2, True, pyperf_script.gil_enabled())
-    assert "".join(calls) == "CBAABC"
+    assert taken == {n: [n + "1", n + "2", n + "3"] for n in "ABC"}
     times = [0.5, 0.25]
     assert pyperf_script._replayed(1, True, times) == 0.5 and times == [0.25]
     with pytest.raises(RuntimeError):
         pyperf_script._replayed(1, True, [])
     with pytest.raises(RuntimeError):
         pyperf_script._replayed(2, True, [0.5])
+
+
+def test_a_rounds_first_pass_is_shuffled_by_its_number_and_reproducible():
+    from bench.harness.pyperf_script import _first_pass
+
+    names = lambda order: "".join(b[0] for b in order)  # noqa: E731
+    benchmarks = [(name, None) for name in "ABCDEF"]
+    assert names(_first_pass(benchmarks, 0, False)) == "ABCDEF"  # run by hand: as declared
+    assert names(_first_pass(benchmarks, 0, True)) == "FEDCBA"
+    orders = {names(_first_pass(benchmarks, r, False)) for r in range(1, 7)}
+    assert len(orders) > 1 and all(sorted(o) == list("ABCDEF") for o in orders)
+    assert names(_first_pass(benchmarks, 3, False)) == names(_first_pass(benchmarks, 3, False))
+    # Over six rounds, no benchmark has the same one before it every time (a fixed order's carry-over).
+    before = {}
+    for r in range(1, 7):
+        order = names(_first_pass(benchmarks, r, r % 2 == 0))
+        for prev, cur in zip(order, order[1:]):
+            before.setdefault(cur, set()).add(prev)
+    assert all(len(prevs) > 1 for prevs in before.values())
 
 
 @pytest.mark.parametrize("script", ["bm_countdown.py", "bm_release.py", "bm_slow.py", "bm_mp_workers.py"])
@@ -190,6 +208,19 @@ def test_one_process_rounds_take_the_calls_in_turn_and_file_every_one(script, tm
 def test_calls_taken_in_turn_refuse_loops_they_cannot_file(tmp_path):
     proc = _run_timed("bm_slow.py", tmp_path, "--worker", "--loops", "2", "--values", "1", check=False)
     assert proc.returncode != 0 and "--loops 1" in proc.stderr
+
+
+@pytest.mark.parametrize("flag", [["--track-memory"], ["--tracemalloc"]])
+def test_calls_taken_in_turn_refuse_what_would_measure_the_replay(flag, tmp_path):
+    proc = _run_timed("bm_slow.py", tmp_path, "--worker", "--loops", "1", "--values", "1", *flag, check=False)
+    assert proc.returncode != 0 and "replay" in proc.stderr
+
+
+@pytest.mark.parametrize("tasks", ["countdown,countdown", "nosuch"])
+def test_mp_workers_refuses_a_task_it_would_time_twice_or_not_at_all(tasks, tmp_path):
+    proc = _run_timed("bm_mp_workers.py", tmp_path, "--worker", "--loops", "1", "--values", "1", "--tasks", tasks,
+                      check=False)
+    assert proc.returncode != 0 and "--tasks" in proc.stderr
 
 
 def _run_timed(script, tmp_path, *args, check=True):

@@ -208,6 +208,24 @@ def test_build_again_builds_nothing(private_cache, monkeypatch):
     assert any("nothing to do" in line for line in lines)
 
 
+def test_a_cached_twin_is_reused_only_if_built_from_the_same_source_with_todays_flags(private_cache):
+    import json
+    import shlex
+
+    tarball = Path("/src/python3.13_3.13.5.orig.tar.xz")
+    for ident, ft in (("3.13.5", False), ("3.13.5t", True)):
+        prefix = _fake_prefix(private_cache, ident, complete=True)
+        flags = " ".join(shlex.quote(f) for f in build_mod._flags(prefix, ft))
+        (prefix / COMPLETE_MARKER).write_text(json.dumps({"source": str(tarball), "configure_flags": flags}))
+    assert build_mod._built_as_now("3.13.5", False, tarball) and build_mod._built_as_now("3.13.5", True, tarball)
+    assert not build_mod._built_as_now("3.13.5", True, Path("/src/other.tar.xz"))
+    # A GIL twin built before the test modules were left out does not pair with one built now.
+    old = private_cache / "pythons" / "3.13.5"
+    (old / COMPLETE_MARKER).write_text(json.dumps({"source": str(tarball), "configure_flags": "'--prefix=%s' "
+                                                   "'--with-ensurepip=install'" % old}))
+    assert not build_mod._built_as_now("3.13.5", False, tarball)
+
+
 def test_build_rejects_a_bad_version():
     with pytest.raises(InterpreterError, match="not like 3.13"):
         build_mod.build("three", progress=lambda line: None)

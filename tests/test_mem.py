@@ -198,3 +198,19 @@ def test_pymalloc_claims_are_na_with_the_allocator_named_where_it_is_not_pymallo
     assert v.verdict == "n/a" and "mimalloc" in v.why
     v = evaluate(claim, {"mem.pool_size_bytes": Measured(16384)}, dict(facts, pymalloc=True, allocator="pymalloc"))
     assert v.verdict == "contradicted"
+
+
+def test_proc_maps_reading_names_anonymous_memory_and_says_none_on_a_line_it_cannot_parse(monkeypatch):
+    import io
+
+    from demos import _procmaps
+
+    lines = ("7f0000000000-7f0000100000 rw-p 00000000 00:00 0 \n"                       # mmap: anonymous
+             "7f0000100000-7f0000200000 rw-p 00000000 00:00 0 [anon:arena]\n"            # named, still anonymous
+             "55d000000000-55d000021000 rw-p 00000000 00:00 0 [heap]\n"
+             "7f0000200000-7f0000201000 r--p 00000000 08:01 42 /usr/lib/libc.so.6\n")
+    monkeypatch.setattr(_procmaps, "open", lambda path: io.StringIO(lines), raising=False)
+    assert _procmaps.anonymous_bytes() == 2 * 0x100000
+    assert _procmaps.count_mapped([0x7f0000000010, 0x7f0000200010, 0x10]) == 2
+    monkeypatch.setattr(_procmaps, "open", lambda path: io.StringIO("garbage\n"), raising=False)
+    assert _procmaps.anonymous_bytes() is None and _procmaps.count_mapped([1]) is None

@@ -226,7 +226,8 @@ def test_rss_shares_are_means_of_repeated_readings_never_one_reading_read_as_exa
     assert _rss_shares_judged([0.0] * 60, [0.0] * 20)[1].verdict not in ("holds", "partly", "contradicted")
     assert _rss_shares_judged([0.0] * 60, [0.0])[1].verdict not in ("holds", "partly", "contradicted")
     # Readings mostly at 0: no t-interval (59 zeros and one 0.5 read tighter than 60 zeros did), the
-    # one-sided bound on the share of readings above 0 (1 of 60: 0.077), which no longer decides.
+    # one-sided 97.5% Clopper-Pearson bound on the share of readings above 0 (1 of 60: 0.089), which no
+    # longer decides.
     share = stats.mean_interval([0.0] * 59 + [0.5], "t", (0, 1))
     assert share.interval[1] > stats.mean_interval([0.0] * 60, "t", (0, 1)).interval[1]
     assert 0.089 < share.interval[1] < 0.090 and "1 of 60 values above 0" in share.method

@@ -8,6 +8,7 @@ be filed under a GIL state they were not taken in.
 """
 import multiprocessing
 import os
+import random
 import sys
 import sysconfig
 import time
@@ -130,8 +131,8 @@ def _bench_in_order(runner, benchmarks, timer, after=None):
 
 def bench_interleaved(runner, benchmarks):
     """Like ``bench_all``, with the benchmarks' calls taken in turn rather than one benchmark after
-    another: a pass calls every benchmark once, the passes alternate the order (ABC CBA ABC, starting
-    as ``--gilbench-order`` says), and the first ``--warmups`` passes are the warm-ups.  pyperf then
+    another: a pass calls every benchmark once, the passes alternate the order (ABC CBA ABC, the first
+    pass's order from ``_first_pass``), and the first ``--warmups`` passes are the warm-ups.  pyperf then
     files each benchmark's calls, in the order they were taken, as that benchmark's warm-ups and
     values (the runs' ``duration`` is the filing's, not the timing's; ``gilbench_timing`` says so).
 
@@ -149,20 +150,46 @@ def bench_interleaved(runner, benchmarks):
         return
     if args.loops != 1:
         raise ValueError("interleaved timing takes one call per value (--loops 1), not --loops %r" % (args.loops,))
+    # These measure what pyperf runs, and pyperf runs only the replay: they would file a plausible
+    # wrong number.  Refused, as --loops is.
+    wrapped = [flag for flag, dest in (("--track-memory", "track_memory"), ("--tracemalloc", "tracemalloc"),
+                                       ("--profile", "profile"), ("--hook", "hook")) if getattr(args, dest, None)]
+    if wrapped:
+        raise ValueError("interleaved timing cannot take %s: pyperf would measure the replay of times taken "
+                         "before, not the calls" % " or ".join(wrapped))
+    # pyperf pins a worker (--affinity, or the isolated CPUs) when it files its first benchmark, which
+    # here is after the timing: pin now, with pyperf's own rule, so the calls run where the metadata says.
+    runner._cpu_affinity()
     recorded = runner.metadata["gil_enabled_at_runtime"] == "1"
-    taken = _take_in_turn(benchmarks, args.warmups + args.values, args.gilbench_order == "reversed", recorded)
+    first = _first_pass(benchmarks, args.gilbench_round, args.gilbench_order == "reversed")
+    taken = _take_in_turn(first, args.warmups + args.values, recorded)
     runner.metadata["gilbench_timing"] = "interleaved"
+    runner.metadata["gilbench_first_pass"] = " ".join(name for name, *_ in first)
     _bench_in_order(runner, [(name, taken[name]) for name, *_ in benchmarks], _replayed)
     left = {name: len(times) for name, times in taken.items() if times}
     if left:
         raise RuntimeError("pyperf filed fewer calls than were taken: %r left" % (left,))
 
 
-def _take_in_turn(benchmarks, passes, reverse_first, gil_before):
-    """Each benchmark's call times over ``passes`` passes, every pass calling each once."""
+def _first_pass(benchmarks, round_, reverse):
+    """The order of a round's first pass: the declared order (reversed where asked), shuffled by the
+    round's number from round 1 on.  The passes then alternate it (ABC CBA ABC), which balances each
+    benchmark's place within the round but keeps its neighbours; a fixed order made the same
+    benchmark precede another in every round (a carry-over, throttling after 4 processes, say,
+    would bias that ratio and never enter its interval).  Seeded: a round's order is reproducible and
+    filed in the metadata (gilbench_first_pass)."""
+    ordered = list(benchmarks)
+    if round_ >= 1:
+        random.Random(round_).shuffle(ordered)
+    return ordered[::-1] if reverse else ordered
+
+
+def _take_in_turn(benchmarks, passes, gil_before):
+    """Each benchmark's call times over ``passes`` passes, every pass calling each once: the first in
+    the order given, then alternately reversed."""
     taken = {name: [] for name, *_ in benchmarks}
     for p in range(passes):
-        ordered = list(benchmarks) if (p % 2 == 1) == reverse_first else list(reversed(benchmarks))
+        ordered = list(benchmarks) if p % 2 == 0 else list(reversed(benchmarks))
         for name, func, *func_args in ordered:
             taken[name].append(_timed_calls(1, gil_before, func, *func_args))
     return taken

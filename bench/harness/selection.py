@@ -21,9 +21,12 @@ ROUNDS = {"fast": 6, "default": 8, "rigorous": 16}
 # take 10 ms or more), and pyperf skips its loop calibration.
 PYPERF_ARGS = {
     "fast": ("--loops", "1", "--values", "2", "--warmups", "1"),
-    "default": ("--loops", "1", "--values", "3", "--warmups", "1"),
-    "rigorous": ("--loops", "1", "--values", "3", "--warmups", "2"),
+    "default": ("--loops", "1", "--values", "4", "--warmups", "1"),
+    "rigorous": ("--loops", "1", "--values", "4", "--warmups", "2"),
 }
+# Even --values: the benchmarks taken in turn (pyperf_script.bench_interleaved) alternate the order
+# of their passes, and only an even count of passes after the warm-ups puts each benchmark as often
+# early as late within a round (3 gave R D R: a drift within the round did not cancel).
 # How a round's process times its benchmarks: all of them itself (pyperf's worker mode, see above),
 # or, for an ``isolated`` workload (ledger), each in a fresh pyperf worker process of its own.
 ONE_PROCESS, WORKER_PER_BENCHMARK = ("--worker",), ("--processes", "1")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import tarfile
@@ -105,15 +106,15 @@ def _build_from_source(version, source, variants, twin, work, jobs, progress, lo
     if not _matches(full, version):
         raise InterpreterError(f"{tarball} holds CPython {full}, not {version}; build log: {log_path}")
     done = _already_built(full, variants)
-    if done:
+    if done and (not twin or all(_built_as_now(full, ft, tarball) for ft in variants)):
         progress("already built: " + ", ".join(i.id for i in done) + " (nothing to do)")
         return done
     _check_toolchain(log_path, progress)
     built = []
     for ft in variants:
         have = _already_built(full, [ft])
-        if have and twin and _marker(full, ft).get("source") != str(tarball):
-            have = []  # a twin must come from the very same source: rebuild this one too
+        if have and twin and not _built_as_now(full, ft, tarball):
+            have = []  # twins come from the very same source and flags: rebuild this one too
         if have:  # e.g. the GIL build exists and --twin adds its free-threaded twin
             progress(f"already built: {have[0].id}")
             built += have
@@ -124,6 +125,23 @@ def _build_from_source(version, source, variants, twin, work, jobs, progress, lo
 
 def _id(full: str, ft: bool) -> str:
     return full + ("t" if ft else "")
+
+
+def _flags(prefix: Path, ft: bool) -> list[str]:
+    """configure's flags: identical for both twins except --disable-gil (and the prefix, which must
+    differ).  No test modules: nothing here imports Lib/test or the _test* extensions, and leaving
+    them out took a twin's build from 141 s to 99 s on 2 cores (3.13.5; make 104 -> 73 s, install
+    16 -> 7 s)."""
+    return [f"--prefix={prefix}", "--with-ensurepip=install", "--disable-test-modules"] + (
+        ["--disable-gil"] if ft else [])
+
+
+def _built_as_now(full: str, ft: bool, tarball: Path) -> bool:
+    """Whether the cached build came from ``tarball`` with today's flags: a twin kept from before a
+    change of flags (a GIL build with test modules) would not pair with one built now."""
+    marker = _marker(full, ft)
+    given = set(shlex.split(marker.get("configure_flags") or ""))
+    return marker.get("source") == str(tarball) and set(_flags(pythons_dir() / _id(full, ft), ft)) <= given
 
 
 def _marker(full: str, ft: bool) -> dict:
@@ -244,11 +262,7 @@ def _build_one(srcdir: Path, full: str, ft: bool, work: Path, jobs: int, tarball
     objdir = work / f"obj-{ident}"
     stage = work / f"stage-{ident}"
     objdir.mkdir()
-    # Identical for both twins except --disable-gil (and the prefix, which must differ).  No test
-    # modules: nothing here imports Lib/test or the _test* extensions, and leaving them out took a
-    # twin's build from 141 s to 99 s on 2 cores (3.13.5; make 104 -> 73 s, install 16 -> 7 s).
-    flags = [f"--prefix={prefix}", "--with-ensurepip=install", "--disable-test-modules"] + (
-        ["--disable-gil"] if ft else [])
+    flags = _flags(prefix, ft)
     label = f"{ident} ({'free-threaded' if ft else 'GIL'})"
     start = time.monotonic()
     try:

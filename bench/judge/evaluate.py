@@ -1,11 +1,9 @@
 """The one generic evaluator: (prediction, measured value with its interval) -> verdict.
 
 Predictions (``bench.ledger.predictions.Prediction``, typed by the ledger):
-  above(x)        the value is greater than x
-  below(x)        the value is less than x
-  between(a,b)    a < value < b
-  equals(x)       the value is x: exact facts (counts of things, constants)
-  equals(x,tol)   the value is within tol of x: for measured values, which can never be exact
+  above(x), below(x), between(a,b)   value > x, value < x, a < value < b
+  equals(x), equals(x,tol)           the value is x (exact facts: counts of things, constants), or
+                                     within tol of x (measured values, which can never be exact)
   never(r)        an event counted over trials does not happen: holds when the 95% upper bound
                   of its rate is below r; one event contradicts it
   sometimes(r)    it does happen: holds as soon as one event is seen; contradicted only when the
@@ -19,7 +17,7 @@ when the prediction's bound lies inside the interval the verdict is ``within-noi
 whose bound cannot decide is ``inconclusive`` ("not seen in n trials (rate <= X%)").
 
 A claim goes through ``_GATES`` in order, each of which may settle it early (n/a, not-measured,
-inconclusive); a claim that passes them all is judged on its checks (``_judged``).
+inconclusive); one that passes them all is judged on its checks (``_judged``).
 """
 import math
 from dataclasses import dataclass, field
@@ -229,7 +227,8 @@ class _Case:
     facts: dict  # the interpreter (version, gil_enabled, ...) and the machine's parallelism
     checks: list = field(default_factory=list)  # the checks that apply and are judged
     left_out: list = field(default_factory=list)  # optional checks this run did not measure
-    note: str = ""  # why the verdict is provisional, from the machine's parallelism
+    note: str = ""  # a machine_bound check left undecided, and why
+    unshown: object = None  # the machine's parallelism where its interval straddles the gate (a Measured)
     outcomes: list = field(default_factory=list)  # per check of ``checks``
 
     def applying(self, checks):
@@ -274,8 +273,8 @@ def _machine_parallelism(case):
     ``facts["machine_parallelism"]`` is the speedup 2 processes reached over 1 on the same work
     in the same run (a Measured, or None when that workload did not run).  Where its 95% interval
     lies wholly below x1.5 the machine cannot show parallelism and the claim is n/a
-    (``words.machine_too_busy``).  Otherwise the claim is judged; when the interval reaches below
-    x1.5 the verdict is provisional and says so.
+    (``words.machine_too_busy``).  Otherwise it is judged; where the interval reaches below x1.5 too, a
+    ``machine_bound`` check that holds is undecided (``_checks_judged``): the machine could keep it there.
     """
     if not case.claim.applies.has("parallel"):
         return None
@@ -290,8 +289,7 @@ def _machine_parallelism(case):
                        "show parallelism, so threads are not judged (a busy machine must not pass for the GIL)"
                        % (_describe(machine), PARALLEL_MACHINE_SPEEDUP), words=machine_words(machine))
     if _bounds(machine)[0] < PARALLEL_MACHINE_SPEEDUP:
-        case.note = ("provisional: the machine's parallelism on 2 processes, x%s, reaches below x%s"
-                     % (_describe(machine), PARALLEL_MACHINE_SPEEDUP))
+        case.unshown = machine
     return None
 
 
@@ -337,15 +335,19 @@ def _checks_judged(case):
     """Each check's outcome; not-measured when a value cannot be judged (not finite, not a count)."""
     for check in case.checks:
         try:
-            case.outcomes.append(judge(check.prediction, case.metrics[check.metric], _reference(case, check)))
+            outcome = judge(check.prediction, case.metrics[check.metric], _reference(case, check))
         except ValueError as exc:
             return Verdict(case.claim.id, V.NOT_MEASURED, "%s: bad value (%s)" % (check.metric, exc),
                            metric=check.metric)
+        if outcome == V.HOLDS and check.machine_bound and case.unshown is not None:
+            outcome = V.INCONCLUSIVE
+            case.note = "%s not judged: the machine's own parallelism on 2 processes, x%s, reaches below x%s, " \
+                "so threads held below it show nothing" % (check.metric, _describe(case.unshown), PARALLEL_MACHINE_SPEEDUP)
+        case.outcomes.append(outcome)
     return None
 
 
-_GATES = (_applies, _some_check_applies, _all_measured, _machine_parallelism, _unless, _preconditions,
-          _checks_judged)
+_GATES = (_applies, _some_check_applies, _all_measured, _machine_parallelism, _unless, _preconditions, _checks_judged)
 
 
 def _judged(case):

@@ -47,7 +47,8 @@ def machine_too_busy(machine):
     """Whether the machine's parallelism (2 processes over 1 worker) is wholly below the gate: its 95%
     interval's upper end (its value where it has none) under x1.5.  A point estimate would move the
     gate with the noise of six rounds (x1.35 [1.05, 1.73] in one run, x1.98 [1.25, 3.15] in the next
-    on the same VM); an interval reaching the gate leaves the claim judged, marked provisional."""
+    on the same VM); an interval reaching the gate leaves the claim judged (evaluate._machine_parallelism
+    says what a straddling one leaves undecided)."""
     upper = machine.interval[1] if machine.interval else machine.value
     if not math.isfinite(upper):  # one pair, or an unbounded interval: no evidence either way, the value decides
         upper = machine.value

@@ -15,9 +15,9 @@ _SECTION = "Python의 Garbage Collection"
 
 # What a huge printed count is: judged as printed (the verdict follows what the build printed), explained here.
 _MARKER = ("4294967295 (2**32 - 1; 3221225472 from 3.14) is no count of references: it is the fixed refcount "
-           "of an immortal object (PEP 683), which 'memory', an interned string, is on 3.12.0-3.12.x before "
-           "3.12 releases before the backport of gh-113993 and on free-threaded builds; the *_immortal context "
-           "says whether this build's object was")
+           "of an immortal object (PEP 683), which 'memory', an interned string, is on 3.12 releases without "
+           "the backport of gh-113993 and on free-threaded builds; the *_immortal context says whether this "
+           "build's object was")
 _ALIAS_MARKER = ("0 where the string is immortal (PEP 683): its count is a fixed marker that bar = foo does not "
                  "move, so the printed counts stay 4294967295")
 
@@ -25,13 +25,16 @@ _ALIAS_MARKER = ("0 where the string is immortal (PEP 683): its count is a fixed
 # Verified against CPython's sources and docs, and against the interpreters measured here
 # (3.12.1 prints 4294967295 for the note's snippets; 3.13.0/3.13.5 print 4, 2, 2; 3.13.5t 4294967295).
 _IMMORTAL = Change("3.12", "immortal objects: interned strings such as 'memory' get a fixed refcount "
-                           "(4294967295 on 64-bit) that references no longer change", "PEP 683 (gh-84436)")
+                           "(4294967295 on 64-bit) that references no longer change (on GIL builds until "
+                           "gh-113993 made them mortal again: 3.13, and a later 3.12 bugfix release)",
+                   "PEP 683 (gh-84436)")
 _MORTAL_INTERNED = Change("3.13", "interned strings are mortal again (also backported to a later 3.12 bugfix "
                                   "release): the note's counts come back", "gh-113993 (PR 120520; 3.12: PR 123065)")
 _FT_IMMORTAL = Change("3.13", "free-threaded build: interned strings and code constants are immortal",
                       "PEP 703; gh-118527")
 _FT_COLLECTOR = Change("3.13", "free-threaded build: the cyclic collector keeps no generations (every collection "
-                               "looks at the whole heap) and stops all threads while it runs",
+                               "looks at the whole heap) and stops every thread running Python code while it "
+                               "runs (a thread inside C code that released the GIL runs on)",
                        "PEP 703, 'Garbage Collection (Cycle Collection)'")
 _FT_TRIGGER = Change("3.13", "free-threaded build: an automatic collection takes the whole heap; it starts when the "
                               "young count (allocations, buffered per thread in batches of 512) passes its threshold "
@@ -88,7 +91,7 @@ CLAIMS = (
            Check("gc.refcount.unalias_delta", "equals(-1)")),
           note_figure="5 then 4", context=("gc.refcount.alias", "gc.refcount.unalias", "gc.refcount.alias_immortal"),
           changes=_REFCOUNT_CHANGES,
-          headline=Headline("gc.refcount.alias_delta", "count (references)",
+          headline=Headline("gc.refcount.alias_delta", "rise of the count (references)",
                             "how much sys.getrefcount(foo) rises after bar = foo: 1 = one more reference, as the "
                             "note says (4 -> 5); 0 = the count does not move (an immortal object)")),
     Claim("gc.refcount-list", "gc", _SECTION, "lst = list() gives 2; lst.append(lst) gives 3.",
@@ -155,7 +158,7 @@ CLAIMS = (
           departs="Where a surviving container sits (gc.get_objects(generation)) after one and two collections; "
                   "gc.get_count() has three entries on every build, so the count alone proves nothing.",
           changes=_COLLECTOR_CHANGES,
-          headline=Headline("gc.cyclic.generation_after_1", "generation",
+          headline=Headline("gc.cyclic.generation_after_1", "generation of a survivor of one collection",
                             "the generation a container sits in after surviving one collection: 1 = moved to the "
                             "next, as the note says; 2 = straight to an old generation; -1 = no generations",
                             words=((-1, "no generations"),))),
@@ -292,8 +295,10 @@ WORKLOADS = (
     Workload("gc_cycles", "gc", "gc.cyclic.", observes=_OBSERVED_GC_CYCLES, demo="demos.gc_cycles"),
     Workload(
         "gc_pause", "gc", "gc.pause.", observes=_OBSERVED_GC_PAUSE, demo="demos.gc_pause", script="bm_gc_pause.py",
-        params={"fast": {"trials": 6, "containers": 200000}, "default": {"trials": 12, "containers": 200000},
-                "rigorous": {"trials": 24, "containers": 200000}},
+        # 30 trials: 0 of 30 bounds the counter's share below 0.1 at one-sided 95% (1 - 0.05**(1/30) =
+        # 0.095); 6 left it at 0.39, undecided.  About 0.2 s a trial.
+        params={"fast": {"trials": 30, "containers": 200000}, "default": {"trials": 30, "containers": 200000},
+                "rigorous": {"trials": 60, "containers": 200000}},
         derived=(
             ("gc.pause.other_thread_share", sample_mean("gc.pause.other_thread_share_samples")),
             ("gc.pause.control_share", sample_mean("gc.pause.control_share_samples")),

@@ -48,7 +48,7 @@ CLAIMS = (
           # parallel; 1.5 is halfway).  The parallel share compares two worker threads with what
           # two processes reached on the same work in the same round (0: none of the machine's
           # parallel gain, 1: all of it).
-          (Check("countdown.cpu_per_wall.threads2", "below(1.5)"),
+          (Check("countdown.cpu_per_wall.threads2", "below(1.5)", machine_bound=True),
            Check("countdown.parallel_share.threads2", "below(0.5)")), applies="multicore parallel",
           context=("countdown.speedup.threads2_vs_worker", "countdown.speedup.processes2_vs_worker",
                    "countdown.main_over_worker"),
@@ -182,7 +182,7 @@ CLAIMS = (
           "C work that releases the GIL scales on threads, pure-Python work does not.",
           "Python runtime과 상호작용을 하는가에 달려있다",
           (Check("release.sha256.speedup2", "above(1.5)"), Check("release.zlib.speedup2", "above(1.5)"),
-           Check("release.python.speedup2", "below(1.5)")),
+           Check("release.python.speedup2", "below(1.5)", machine_bound=True)),
           applies="gil-on multicore parallel",
           context=("release.sha256.speedup4", "release.zlib.speedup4", "release.python.speedup4"),
           departs="The note gives no code; we hash and compress 1 MiB buffers (the GIL is released) "

@@ -50,6 +50,11 @@ class Check:
     # its other checks and says which was left out, instead of leaving the whole claim not-measured.
     optional: bool = False
     versus: str = ""  # the count a two-sample prediction (removed) compares with: a fix's control
+    # A reading of threads that the machine's own parallelism caps (a speedup, CPU-seconds per wall
+    # second): "below x1.5" holding shows nothing where the machine was not shown to reach x1.5 itself
+    # (evaluate._machine_parallelism).  Readings relative to the machine in the same round (a share of
+    # its gain, processes over threads) are not.
+    machine_bound: bool = False
 
     def _typed(self):
         """Parse the text fields in place (frozen, so object.__setattr__); LedgerError when malformed.

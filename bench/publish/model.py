@@ -118,7 +118,11 @@ def cell_text(v, claim=None):
     "holds 16 KiB", "holds x1.9 faster [1.8, 2.0]*")."""
     mark, shown = Verdict(v.verdict).mark, shown_text(v, claim)
     # A figure of the row that physics forbids here (bench.judge.physics): flagged, never hidden.
-    flag = " ⚠ measurement problem" if getattr(v, "problems", None) else ""
+    # Named where the flagged figure is not the one shown (a context metric of the claim).
+    problems = sorted(getattr(v, "problems", None) or ())
+    shown_metric = (v.headline or {}).get("metric")
+    flag = ((" ⚠ measurement problem" + ("" if problems == [shown_metric] else " in " + ", ".join(problems)))
+            if problems else "")
     if not shown:
         return mark + flag
     return "%s%s%s%s" % (mark, ": " if _in_words(v) else " ", shown, flag)
@@ -320,14 +324,15 @@ def statistics():
         "day or machine may differ by more. A quantity the probe can only bound "
         "(arenas kept, where /proc/self/maps cannot be read or an arena was opened during the free) is said as 'between a and b (bounds from the allocator's counts)', not with a 95% interval; bounds that "
         "straddle a prediction leave it undecided.",
-        "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
-        "compared unpaired, or (claims about parallel speed-ups) the machine's own parallelism reached "
-        "below x%s within its interval." % (stats.MIN_PAIRS, ROUNDS["fast"], PARALLEL_MACHINE_SPEEDUP),
+        "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), or columns "
+        "compared unpaired." % (stats.MIN_PAIRS, ROUNDS["fast"]),
         "Parallel gate: a claim about parallel speed-ups is n/a where the speedup of 2 processes over 1 "
-        "worker on the countdown in the same run lies wholly below x%s (its 95%% interval's upper end; "
+        "worker on the countdown in the same run lies wholly below x{0} (its 95% interval's upper end; "
         "'machine x1.2 on 2 processes'): a busy machine must not pass for the GIL. Where the interval "
-        "reaches x%s the claim is judged, provisional if it also reaches below." % (PARALLEL_MACHINE_SPEEDUP,
-                                                                                   PARALLEL_MACHINE_SPEEDUP),
+        "reaches x{0} the claim is judged; where it reaches below x{0} too, a reading of the threads that "
+        "the machine alone caps (their own speedup, CPU-seconds per wall-second) holding below x{0} is "
+        "undecided ('not judged: the machine's own parallelism ... reaches below'), while readings relative "
+        "to the machine in the same rounds and every contradiction decide.".format(PARALLEL_MACHINE_SPEEDUP),
         "A claim is the conjunction of its checks: every check holds -> holds; one holds and one is "
         "contradicted -> partly; contradicted and none holds -> contradicted; otherwise within noise or "
         "undecided. Each check is judged at %s on its own (no correction for a claim's several checks)." % conf,

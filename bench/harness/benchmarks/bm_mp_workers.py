@@ -9,8 +9,13 @@ def main():
     args = runner.parse_args()
     grid_ = grid("mp_workers")
     points = grid_.points()
+    tasks = args.tasks.split(",")
+    known = sorted({p["task"] for p in points})
+    # An unknown task would time nothing and exit 0; a repeated one would mix two benchmarks' calls.
+    if sorted(set(tasks)) != sorted(tasks) or not set(tasks) <= set(known):
+        runner.argparser.error("--tasks: each of %s at most once, not %r" % (", ".join(known), args.tasks))
     benchmarks = []
-    for task in args.tasks.split(","):
+    for task in tasks:
         total = mp_workers.total_work(task, args.work_scale)
         for p in (p for p in points if p["task"] == task):
             kind = "threads" if "threads" in p else "processes"
