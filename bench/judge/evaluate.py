@@ -47,13 +47,9 @@ class Verdict:
     metric: Optional[str] = None
     evidence: dict = field(default_factory=dict)
     method: Optional[str] = None  # how the interval was made (stats.Measured.method)
-    # The claim's headline metric as measured in this column, whichever check decided the verdict
-    # (``headline_of``); None when the column did not measure it.
-    headline: Optional[dict] = None
-    # {metric: reason} of the figures this claim reads that physics forbids here (bench.judge.physics).
-    problems: dict = field(default_factory=dict)
-    # Why the cell shows no value, in a few words ("machine x1.2 on 2 processes", "GIL on here"):
-    # set where a gate settles the claim without measuring it (n/a, a failed precondition).
+    headline: Optional[dict] = None  # the claim's headline metric in this column, whatever decided (headline_of)
+    problems: dict = field(default_factory=dict)  # {metric: reason} physics forbids here (bench.judge.physics)
+    # Why the cell shows no value where a gate settled the claim: "machine x1.2 on 2 processes", "GIL on here".
     words: Optional[str] = None
 
 
@@ -89,9 +85,7 @@ def condition_holds(conditions, facts):
 
 
 def _bounds(m):
-    if m.interval is None:
-        return m.value, m.value
-    return m.interval
+    return (m.value, m.value) if m.interval is None else m.interval
 
 
 def _judge_count(kind, rate, m):
@@ -274,7 +268,7 @@ def _machine_parallelism(case):
     in the same run (a Measured, or None when that workload did not run).  Where its 95% interval
     lies wholly below x1.5 the machine cannot show parallelism and the claim is n/a
     (``words.machine_too_busy``).  Otherwise it is judged; where the interval reaches below x1.5 too, a
-    ``machine_bound`` check that holds is undecided (``_checks_judged``): the machine could keep it there.
+    ``machine_bound`` check that holds decides only below the machine's own lower end (``_against_machine``).
     """
     if not case.claim.applies.has("parallel"):
         return None
@@ -340,11 +334,17 @@ def _checks_judged(case):
             return Verdict(case.claim.id, V.NOT_MEASURED, "%s: bad value (%s)" % (check.metric, exc),
                            metric=check.metric)
         if outcome == V.HOLDS and check.machine_bound and case.unshown is not None:
-            outcome = V.INCONCLUSIVE
-            case.note = "%s not judged: the machine's own parallelism on 2 processes, x%s, reaches below x%s, " \
-                "so threads held below it show nothing" % (check.metric, _describe(case.unshown), PARALLEL_MACHINE_SPEEDUP)
+            outcome, case.note = _against_machine(check.metric, case.metrics[check.metric], case.unshown)
         case.outcomes.append(outcome)
     return None
+
+
+def _against_machine(metric, m, machine):
+    """A machine_bound reading below the gate, on a machine straddling it: decided only below the machine's low end."""
+    if _bounds(m)[1] < _bounds(machine)[0]:
+        return V.HOLDS, "%s below what 2 processes reached in the same run, x%s" % (metric, _describe(machine))
+    return V.INCONCLUSIVE, "%s not judged: the machine's own parallelism on 2 processes, x%s, reaches below x%s " \
+        "and the threads' reading is not below it" % (metric, _describe(machine), PARALLEL_MACHINE_SPEEDUP)
 
 
 _GATES = (_applies, _some_check_applies, _all_measured, _machine_parallelism, _unless, _preconditions, _checks_judged)
