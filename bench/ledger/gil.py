@@ -142,7 +142,7 @@ CLAIMS = (
           "multi thread를 사용했을 때 오히려 속도가 더 느려진다",
           (Check("countdown.ratio.threads2", "above(1.0)"),),
           note_figure="slower (0.4598 s -> 0.8524 s)",
-          context=_COUNTDOWN_CONTEXT, departs=_COUNTDOWN_DEPARTS,
+          context=_COUNTDOWN_CONTEXT, departs=_COUNTDOWN_DEPARTS, changes=(FREE_THREADING,),
           headline=Headline("countdown.ratio.threads2", "x (ratio)",
                             "time of the countdown on two threads over one (the note's: on the main thread): 1 = "
                             "as fast, above 1 = slower on two threads, below 1 = faster")),
