@@ -246,3 +246,27 @@ def test_failed_atomic_write_keeps_the_old_file(tmp_path, monkeypatch):
         write_text_atomic(target, "new stamp")
     assert target.read_text() == "old stamp"
     assert os.listdir(str(tmp_path)) == [".gilbench-installed"]
+
+
+def test_a_rounds_timings_join_bench_json_whole_and_leave_no_file_behind(tmp_path):
+    import pyperf
+
+    from bench.harness import runner
+
+    def round_file(path, *names):
+        runs = [pyperf.Run([0.5], metadata={"name": name}, collect_metadata=False) for name in names]
+        pyperf.BenchmarkSuite([pyperf.Benchmark([run]) for run in runs]).dump(str(path))
+        return str(path)
+
+    bench = tmp_path / "bench.json"
+    runner._append_atomically(str(bench), round_file(tmp_path / "r1", "a"))
+    runner._append_atomically(str(bench), round_file(tmp_path / "r2", "a", "b"))
+    suite = pyperf.BenchmarkSuite.load(str(bench))
+    assert sorted((b.get_name(), b.get_nrun()) for b in suite.get_benchmarks()) == [("a", 2), ("b", 1)]
+    # A round that cannot be read leaves bench.json as it was, and no temporary file.
+    (tmp_path / "r3").write_text("{truncated")
+    before = bench.read_text()
+    with pytest.raises(Exception):
+        runner._append_atomically(str(bench), str(tmp_path / "r3"))
+    assert bench.read_text() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bench.json", "r1", "r2", "r3"]

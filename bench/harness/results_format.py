@@ -40,8 +40,8 @@ READABLE = (1, 2, 3, 4, 5)
 MEASURED_FIELDS = {
     "Claim": ("id", "checks", "given", "unless", "applies", "scope"),
     # optional decides whether a run without the metric is judged on the claim's other checks.
-    # versus: the count a two-sample prediction compares with; machine_bound: undecided where the
-    # machine's parallelism is not shown.
+    # versus: the count a two-sample prediction compares with; machine_bound: judged against the
+    # machine where its parallelism is not shown (evaluate._against_machine).
     "Check": ("metric", "prediction", "when", "optional", "versus", "machine_bound"),
     "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived", "grid", "options",
                  "start_method", "isolated", "service", "observes"),

@@ -153,17 +153,45 @@ def _round(workload, mode, bench_file, i):
     script = os.path.join(_SCRIPTS_DIR, workload.script)
     rounds = ROUNDS[mode]
     order = "declared" if i % 2 else "reversed"
-    cmd = [sys.executable, script, "--quiet", "--append", bench_file] + list(pyperf_args(workload, mode))
+    # The round files its runs apart, then they join bench_file atomically: pyperf's --append
+    # rewrites its file in place, and a kill during that write lost every earlier round's timings.
+    # *.tmp: a folder left by a killed run holding one is still gilbench's own (guard.folders).
+    round_file = "%s.round-%d.%d.tmp" % (bench_file, i, os.getpid())
+    cmd = [sys.executable, script, "--quiet", "--append", round_file] + list(pyperf_args(workload, mode))
     cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
     cmd += list((workload.script_args or {}).get(mode, ()))
     _progress("      %s: round %d/%d (%s order)" % (workload.name, i, rounds, order))
-    # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
-    with tempfile.TemporaryFile("w+") as output:
-        code = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=output, stderr=subprocess.STDOUT)
-        if code != 0:
-            output.seek(0)
-            tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
-            raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
+    try:
+        # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
+        with tempfile.TemporaryFile("w+") as output:
+            code = run_in_group(cmd, _SCRIPT_TIMEOUT_S, stdout=output, stderr=subprocess.STDOUT)
+            if code != 0:
+                output.seek(0)
+                tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
+                raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
+        _append_atomically(bench_file, round_file)
+    finally:
+        if os.path.exists(round_file):
+            os.remove(round_file)
+
+
+def _append_atomically(bench_file, round_file):
+    """``round_file``'s runs added to ``bench_file`` (pyperf's merge), which is replaced whole."""
+    import pyperf  # in the measured interpreter's venv, as the scripts are
+    new = pyperf.BenchmarkSuite.load(round_file)
+    suite = new
+    if os.path.exists(bench_file):
+        suite = pyperf.BenchmarkSuite.load(bench_file)
+        suite.add_runs(new)
+    tmp = "%s.%d.tmp" % (bench_file, os.getpid())
+    try:
+        suite.dump(tmp, replace=True)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())  # the data reaches disk before the name points at it
+        os.replace(tmp, bench_file)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 _PARTIAL = re.compile(r"^\.(?P<id>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+)$")

@@ -25,7 +25,7 @@ from typing import Optional, Tuple
 
 from bench.judge import pooling, rounds, stats
 from bench.ledger import versions
-from bench.numbers import percent, describe_value
+from bench.numbers import fmt, percent, describe_value
 from bench.judge.words import (PARALLEL_MACHINE_SPEEDUP, machine_note, machine_too_busy, machine_words,  # noqa: F401 (machine_note:
                                allocator_note, not_met_words, p_value, said, short)     # the CLI's, from here)
 # V: the verdict words.  This module's ``Verdict`` is a judged claim (its word, value, interval...).
@@ -62,14 +62,10 @@ def _describe(m):
     return text + " (widened to the run's pooled spread)" if pooling.WIDENED in m.method else text
 
 
-def _version(facts):
-    return versions.minor(facts["version"])
-
-
 # How each condition word is met by an interpreter's facts.
 _CONDITION_HOLDS = {
-    "version>=": lambda c, facts: _version(facts) >= c.version,
-    "version<": lambda c, facts: _version(facts) < c.version,
+    "version>=": lambda c, facts: versions.minor(facts["version"]) >= c.version,
+    "version<": lambda c, facts: versions.minor(facts["version"]) < c.version,
     "gil-on": lambda c, facts: bool(facts.get("gil_enabled")),
     "gil-off": lambda c, facts: not facts.get("gil_enabled"),
     "multicore": lambda c, facts: (facts.get("cpus_usable") or 1) >= 2,
@@ -268,7 +264,7 @@ def _machine_parallelism(case):
     in the same run (a Measured, or None when that workload did not run).  Where its 95% interval
     lies wholly below x1.5 the machine cannot show parallelism and the claim is n/a
     (``words.machine_too_busy``).  Otherwise it is judged; where the interval reaches below x1.5 too, a
-    ``machine_bound`` check that holds decides only below the machine's own lower end (``_against_machine``).
+    ``machine_bound`` check that holds decides only below half the machine's least gain (``_against_machine``).
     """
     if not case.claim.applies.has("parallel"):
         return None
@@ -340,11 +336,14 @@ def _checks_judged(case):
 
 
 def _against_machine(metric, m, machine):
-    """A machine_bound reading below the gate, on a machine straddling it: decided only below the machine's low end."""
-    if _bounds(m)[1] < _bounds(machine)[0]:
-        return V.HOLDS, "%s below what 2 processes reached in the same run, x%s" % (metric, _describe(machine))
+    """A machine_bound reading below the gate, on a machine straddling it: decided where its upper end lies
+    below half the least gain the machine showed in the same run, 1 + (low - 1) / 2 (as the share checks)."""
+    limit = 1 + (_bounds(machine)[0] - 1) / 2
+    if _bounds(m)[1] < limit:
+        return V.HOLDS, "%s below x%s, half the least gain 2 processes showed in the same run, x%s" % (
+            metric, fmt(limit), _describe(machine))
     return V.INCONCLUSIVE, "%s not judged: the machine's own parallelism on 2 processes, x%s, reaches below x%s " \
-        "and the threads' reading is not below it" % (metric, _describe(machine), PARALLEL_MACHINE_SPEEDUP)
+        "and the threads' reading is not below half its least gain" % (metric, _describe(machine), PARALLEL_MACHINE_SPEEDUP)
 
 
 _GATES = (_applies, _some_check_applies, _all_measured, _machine_parallelism, _unless, _preconditions, _checks_judged)

@@ -51,9 +51,10 @@ class Check:
     optional: bool = False
     versus: str = ""  # the count a two-sample prediction (removed) compares with: a fix's control
     # A reading of threads that the machine's own parallelism caps (a speedup, CPU-seconds per wall
-    # second): "below x1.5" holding shows nothing where the machine was not shown to reach x1.5 itself
-    # (evaluate._machine_parallelism).  Readings relative to the machine in the same round (a share of
-    # its gain, processes over threads) are not.
+    # second): "below x1.5" holding shows nothing by itself where the machine was not shown to reach
+    # x1.5; it then decides only below half the machine's least gain (evaluate._against_machine).
+    # Readings relative to the machine in the same round (a share of its gain, processes over
+    # threads) are not machine_bound.
     machine_bound: bool = False
 
     def _typed(self):

@@ -326,15 +326,17 @@ def statistics():
         "day or machine may differ by more. A quantity the probe can only bound "
         "(arenas kept, where /proc/self/maps cannot be read or an arena was opened during the free) is said as 'between a and b (bounds from the allocator's counts)', not with a 95% interval; bounds that "
         "straddle a prediction leave it undecided.",
-        "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), or columns "
-        "compared unpaired." % (stats.MIN_PAIRS, ROUNDS["fast"]),
+        "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
+        "compared unpaired, or (claims about parallel speed-ups) a machine whose own parallelism reached "
+        "below x%s." % (stats.MIN_PAIRS, ROUNDS["fast"], PARALLEL_MACHINE_SPEEDUP),
         "Parallel gate: a claim about parallel speed-ups is n/a where the speedup of 2 processes over 1 "
         "worker on the countdown in the same run lies wholly below x{0} (its 95% interval's upper end; "
         "'machine x1.2 on 2 processes'): a busy machine must not pass for the GIL. Where the interval "
         "reaches x{0} the claim is judged; where it reaches below x{0} too, a reading of the threads that "
-        "the machine alone caps (their own speedup, CPU-seconds per wall-second) holding below x{0} is "
-        "undecided ('not judged: the machine's own parallelism ... reaches below'), while readings relative "
-        "to the machine in the same rounds and every contradiction decide.".format(PARALLEL_MACHINE_SPEEDUP),
+        "the machine alone caps (their own speedup, CPU-seconds per wall-second) holding below x{0} decides "
+        "only below half the least gain the machine showed in the same run, 1 + (low - 1) / 2 (provisional), "
+        "else it is undecided ('not judged: the machine's own parallelism ... reaches below'); readings "
+        "relative to the machine in the same rounds and every contradiction decide.".format(PARALLEL_MACHINE_SPEEDUP),
         "A claim is the conjunction of its checks: every check holds -> holds; one holds and one is "
         "contradicted -> partly; contradicted and none holds -> contradicted; otherwise within noise or "
         "undecided. Each check is judged at %s on its own (no correction for a claim's several checks)." % conf,

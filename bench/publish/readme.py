@@ -74,7 +74,8 @@ def compact_table(rows, columns, vocabulary):
         lines += ["Measured on no interpreter of this run: %s." % ", ".join(unmeasured), ""]
     lines += ["Marks: " + "; ".join(mark(s) if mark(s) == s.word else "%s %s" % (mark(s), s.word)
                                     for s in styles.values())
-              + "; * provisional (fewer pairs than the legend asks, or columns compared unpaired); ⚠ a figure "
+              + "; * provisional (fewer pairs than the legend asks, columns compared unpaired, or a machine short of "
+                "parallelism); ⚠ a figure "
                 "the claim reads beyond what physics allows (a measurement problem: the shown one, or another the "
                 "report's cell names). What each verdict requires: the legend under the report's tables.", ""]
     return lines
