@@ -8,6 +8,7 @@ interrupted run never leaves a half-written result behind.
 import datetime
 import hashlib
 import importlib
+import io
 import json
 import multiprocessing
 import os
@@ -183,15 +184,9 @@ def _append_atomically(bench_file, round_file):
     if os.path.exists(bench_file):
         suite = pyperf.BenchmarkSuite.load(bench_file)
         suite.add_runs(new)
-    tmp = "%s.%d.tmp" % (bench_file, os.getpid())
-    try:
-        suite.dump(tmp, replace=True)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())  # the data reaches disk before the name points at it
-        os.replace(tmp, bench_file)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
+    text = io.StringIO()
+    suite.dump(text)  # pyperf's own JSON, written whole by the project's one atomic writer
+    write_text_atomic(bench_file, text.getvalue())
 
 
 _PARTIAL = re.compile(r"^\.(?P<id>.+)\.(?P<kind>partial|replaced)-(?P<pid>\d+)$")

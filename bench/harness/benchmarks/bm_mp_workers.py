@@ -12,7 +12,7 @@ def main():
     tasks = args.tasks.split(",")
     known = sorted({p["task"] for p in points})
     # An unknown task would time nothing and exit 0; a repeated one would mix two benchmarks' calls.
-    if sorted(set(tasks)) != sorted(tasks) or not set(tasks) <= set(known):
+    if len(set(tasks)) != len(tasks) or not set(tasks) <= set(known):
         runner.argparser.error("--tasks: each of %s at most once, not %r" % (", ".join(known), args.tasks))
     benchmarks = []
     for task in tasks:
