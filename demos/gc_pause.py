@@ -116,19 +116,22 @@ class _CCall(object):
 
     def __init__(self, iterations):
         self.iterations = iterations
-        self.ident = None
+        self._clock = None
         self.inside = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gilbench-gc-c-worker")
 
     def _run(self):
-        self.ident = threading.get_ident()
+        # The worker names its own clock: asked from outside, a call that ended first leaves a dead
+        # thread id (ESRCH, or worse, a reused one), while a clock id of an ended thread only
+        # fails to read (EINVAL), which cpu() turns into None.
+        self._clock = time.pthread_getcpuclockid(threading.get_ident())
         self.inside.set()
         hashlib.pbkdf2_hmac("sha256", b"gilbench", b"gc-pause", self.iterations)
 
     def cpu(self):
         """The worker's CPU seconds so far; None once it has left the C call (its clock id is then
         invalid, EINVAL): a window it did not span whole says nothing."""
-        if not self._thread.is_alive():
+        if self._clock is None or not self._thread.is_alive():
             return None
         try:
             return time.clock_gettime(self._clock)
@@ -138,7 +141,6 @@ class _CCall(object):
     def __enter__(self):
         self._thread.start()
         self.inside.wait(_JOIN_TIMEOUT_S)
-        self._clock = time.pthread_getcpuclockid(self.ident)
         return self
 
     def __exit__(self, *exc):
