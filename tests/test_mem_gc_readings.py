@@ -258,3 +258,32 @@ def test_an_older_runs_single_rss_reading_is_not_judged_and_says_why():
     load._observed_metrics({"mem.rss_returned_share_after_block_free": 0.0}, result)
     assert "mem.rss_returned_share_after_block_free" not in result.metrics
     assert "one reading" in result.unmeasured["mem.rss_returned_share_after_block_free"]
+
+
+def test_the_tau_rule_weighs_a_reading_a_hair_above_0_as_tau_not_as_a_whole_one():
+    # E[X] <= tau + (1 - tau) P(X > tau), P bounded by one-sided 97.5% Clopper-Pearson on the count above tau.
+    hair = [0.0] * 58 + [0.0085, 0.007]  # R11 on 3.13.5t had three such readings among 30
+    plain = stats.mean_interval(hair, "t", (0, 1))
+    assert plain.interval[1] > 0.1 and "2 of 60 values above 0" in plain.method  # tau = 0: undecided
+    tau = stats.mean_interval(hair, "t", (0, 1), negligible=0.01)
+    assert 0.068 < tau.interval[1] < 0.070 and "0 of 60 values above 0.01" in tau.method
+    # One reading above tau still decides below 0.1 at 60 (0.01 + 0.99 x 0.089); two do not.
+    assert stats.mean_interval([0.0] * 59 + [0.5], "t", (0, 1), negligible=0.01).interval[1] < 0.1
+    assert stats.mean_interval([0.0] * 58 + [0.5, 0.5], "t", (0, 1), negligible=0.01).interval[1] > 0.1
+    # 30 readings are too few to decide below 0.1 under the rule: 0.01 + 0.99 x 0.116.
+    assert stats.mean_interval([0.0] * 29 + [0.005], "t", (0, 1), negligible=0.01).interval[1] > 0.1
+    # The bound never falls below the mean, and values far above tau are unaffected in kind.
+    big = stats.mean_interval([0.0] + [0.9] * 59, "t", (0, 1), negligible=0.01)
+    assert big.interval[0] > 0.7 and big.interval[1] >= big.value
+
+
+def test_the_stop_the_world_counter_is_judged_with_its_negligible_level_from_the_ledger():
+    from bench.judge import load
+
+    spec = dict(w for wl in ledger.WORKLOADS for w in wl.derived)["gc.pause.other_thread_share"]
+    assert spec == ("sample_mean", "gc.pause.other_thread_share_samples", 0.01)
+    assert next(w for w in ledger.WORKLOADS if w.name == "gc_pause").params["fast"]["trials"] == 60
+    result = load.InterpreterResult("x", "x", {"selection": ["gc_pause"]})
+    load._observed_metrics({"gc.pause.other_thread_share_samples": [0.0] * 57 + [0.0006, 0.0085, 0.007]}, result)
+    share = result.metrics["gc.pause.other_thread_share"]
+    assert share.interval[1] < 0.1 and "above 0.01" in share.method

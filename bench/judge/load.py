@@ -283,7 +283,8 @@ def _observed_metrics(observations, result):
                                                          "before its bounds: not judged")
                 elif spec[0] == "sample_mean" and spec[1] in observations:
                     result.metrics[metric] = stats.mean_interval(observations[spec[1]], "t over repeated measurements",
-                                                                 _SHARE if _is_share(metric) else None)
+                                                                 _SHARE if _is_share(metric) else None,
+                                                                 negligible=spec[2])
                 elif spec[0] == "sample_mean" and plain is not None:
                     result.unmeasured.setdefault(metric, "recorded as one reading, without the repeated readings "
                                                          "its mean is taken of (an older probe): not judged")

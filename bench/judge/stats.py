@@ -190,11 +190,12 @@ def _mean_sd(xs):
     return m, math.sqrt(var)
 
 
-def mean_interval(samples: Sequence[float], method="paired t", bounds=None):
+def mean_interval(samples: Sequence[float], method="paired t", bounds=None, negligible=0.0):
     """The mean of independent samples (one per pair or run) with its t-interval.
 
     ``bounds`` (low, high): where every value must lie (a share: (0, 1)); the interval is clipped to
-    them, and n equal values get Hoeffding's distribution-free 95% interval instead of none."""
+    them, and n equal values get Hoeffding's distribution-free 95% interval instead of none.
+    ``negligible``: see _mostly_at_low (0: the share of values above ``low``)."""
     xs = [float(x) for x in samples]
     _check_finite(xs)
     if not xs:
@@ -212,28 +213,36 @@ def mean_interval(samples: Sequence[float], method="paired t", bounds=None):
                         % len(xs))
     if sd == 0:
         return hoeffding(xs, bounds, method)
-    if bounds and min(xs) <= bounds[0]:
-        return _mostly_at_low(xs, bounds, method)
+    if bounds and min(xs) <= bounds[0] + negligible:
+        return _mostly_at_low(xs, bounds, method, negligible)
     half = t_quantile(len(xs) - 1) * sd / math.sqrt(len(xs))
     measured = Measured(m, (m - half, m + half), len(xs), method=method)
     return within(measured, *bounds) if bounds else measured
 
 
-def _mostly_at_low(xs, bounds, method):
+def _mostly_at_low(xs, bounds, method, negligible=0.0):
     """Values in [low, high], some at ``low`` (RSS readings of 0): a t-interval is no interval for
     them (59 zeros and one 0.5 read tighter than 60 zeros).  Two distribution-free bounds, each at
     97.5% one-sided so that both hold together at 95%: below, Hoeffding's (1 zero and 59 of 0.9 still
-    read above 0.7); above, the mean is at most low + (high - low) x the share of values above
-    ``low``, so that share's one-sided Clopper-Pearson bound bounds it (1 of 60: 0.089)."""
+    read above 0.7); above, the tau rule: with tau = low + ``negligible`` (fixed by the metric before
+    any run), the mean is at most tau + (high - tau) x the share of values above tau, so that share's
+    one-sided Clopper-Pearson bound bounds it (tau = low, 1 of 60 above: 0.089; tau = 0.01, 0 of 60
+    above: 0.069).  A value a hair above 0 then weighs as tau, not as a whole one."""
     low, high = bounds
-    n, above = len(xs), sum(1 for x in xs if x > low)
+    tau = low + negligible
+    n, above = len(xs), sum(1 for x in xs if x > tau)
     tail = (1 - CONFIDENCE) / 2
     share = _bisect(lambda p: _binom_cdf(above, n, p) - tail)
     mean = sum(xs) / n
     lower = max(low, mean - (high - low) * math.sqrt(math.log(1 / tail) / (2 * n)))
-    return Measured(mean, (lower, max(mean, low + (high - low) * share)), n,
+    upper = min(high, max(mean, tau + (high - tau) * share))
+    return Measured(mean, (lower, upper), n,
                     method=method + " (%d of %d values above %s: Hoeffding's bound below, the share of them above)"
-                    % (above, n, low))
+                    % (above, n, _plain(tau)))
+
+
+def _plain(x):
+    return ("%.6f" % x).rstrip("0").rstrip(".") if x else "0"
 
 
 def hoeffding(xs, bounds, method="mean"):

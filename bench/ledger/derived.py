@@ -29,9 +29,13 @@ def samples(key):
     return ("samples", key)
 
 
-def sample_mean(key):
-    """A demo's list of repeated measurements of one quantity; t-interval of their mean."""
-    return ("sample_mean", key)
+def sample_mean(key, negligible=0.0):
+    """A demo's list of repeated measurements of one quantity; t-interval of their mean.
+
+    ``negligible``: for a share, a level fixed here, before any run, at or below which a reading counts
+    as "stopped" (a counter that moved by a hair): the mean's upper bound is then taken on the share
+    of readings above it (bench.judge.stats, the tau rule), not on the share of readings above 0."""
+    return ("sample_mean", key, negligible)
 
 
 def bounds(low_key, high_key):
