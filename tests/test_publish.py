@@ -5,6 +5,7 @@ Rendered from the recorded results of a real matrix run (tests/fixtures/matrix-g
 from pathlib import Path
 import json
 import os
+import re
 import pytest
 
 from bench.publish import folder
@@ -91,3 +92,20 @@ def test_the_readme_table_is_what_the_published_run_gives_today():
     block = text.split(folder.BEGIN, 1)[1].split(folder.END, 1)[0]
     published = root / "docs" / "results"
     assert block == "\n" + readme_text.claim_table(report_model.build([str(published / "raw")]), "docs/results")
+
+
+def test_a_run_records_the_commit_it_measured_with_and_the_folder_readme_names_it(tmp_path, monkeypatch):
+    from bench.harness import revision
+    from bench.publish import readme
+
+    got = revision.source_revision()
+    assert got is None or re.fullmatch(r"[0-9a-f]{12}(\+changes)?", got)
+    monkeypatch.setattr(revision, "_ROOT", str(tmp_path))  # not a git checkout
+    assert revision.source_revision() is None
+
+    class _Column:
+        def __init__(self, source):
+            self.source = source
+
+    assert readme._sources([_Column("abc123abc123"), _Column("abc123abc123")]) == "commit `abc123abc123`"
+    assert "1 column(s) recorded none" in readme._sources([_Column("abc123abc123"), _Column(None)])

@@ -22,7 +22,7 @@ import tempfile
 import time
 
 from bench.guard import folders, jobcontrol, keeper, lock, signals
-from bench.harness import host as _host, io_session, results_format
+from bench.harness import host as _host, io_session, results_format, revision
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
 from bench.harness.selection import ROUNDS, pyperf_args
@@ -289,6 +289,7 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     measured=results_format.ledger_fingerprint(),
                     measured_workloads=results_format.workload_fingerprints(selected),
                     code=code_fingerprint(),  # what --resume also checks: the same code measured it
+                    source=revision.source_revision(),  # that code's commit, for a person
                     io_backend=backend.description,
                     # Which server, run by which interpreter, for which scope (the matrix's or this run's).
                     io_service=backend.facts)

@@ -116,7 +116,7 @@ _META_TYPES = {"id": str, "free_threaded": bool, "gil_enabled": bool, "pymalloc"
                "selection": list, "started": (str, type(None)), "host": (str, type(None)),
                "machine_fingerprint": (str, type(None)),
                "memory_bytes": (int, type(None)), "measured_workloads": (dict, type(None)),
-               "libraries": (dict, type(None))}
+               "libraries": (dict, type(None)), "source": (str, type(None))}
 
 
 def _check_meta(path, meta):

@@ -77,7 +77,8 @@ def _column(result):
         rounds=m.get("rounds"), load_start=m.get("load_start"), load_end=m.get("load_end"),
         compiler=m.get("compiler"), mp_start_method=m.get("mp_start_method"),
         results_format=m.get("recorded_format"), ledger=m.get("ledger"), measured=m.get("measured"),
-        cpu_model=m.get("cpu_model"), platform=m.get("platform"), libraries=m.get("libraries"))
+        cpu_model=m.get("cpu_model"), platform=m.get("platform"), libraries=m.get("libraries"),
+        source=m.get("source"))
 
 
 # --- the claim rows: cells and "when did it stop being true" -------------------------------------

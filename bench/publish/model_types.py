@@ -62,6 +62,7 @@ class Column:
     libraries: Optional[dict] = None
     cpu_model: Optional[str] = field(default=None, metadata=_NOT_JSON)
     platform: Optional[str] = field(default=None, metadata=_NOT_JSON)
+    source: Optional[str] = field(default=None, metadata=_NOT_JSON)  # gilbench's commit (bench.harness.revision)
 
 
 @dataclass

@@ -19,6 +19,7 @@ def about(model, run_name, report_format):
                                                 _recorded(columns, "cpu_model"), "/".join(cpus),
                                                 _recorded(columns, "platform")),
              "- results folder: `%s`" % run_name,
+             "- gilbench source: %s" % _sources(columns),
              "- files: `report.md` (the claim table, short), `report-why.md` (every cell's reason), "
              "`report.json` (format %s), `report.html` (one self-contained page with the charts), "
              "`charts/*.png`, `raw/`" % report_format, ""]
@@ -31,6 +32,16 @@ def _chapter_times(model):
     rows = [[column] + ["%.0f" % per[c] for c in times.chapters] + ["%.0f" % total]
             for column, per, total in times.rows]
     return [tabulate(rows, ["column"] + times.chapters + ["all workloads"], tablefmt="github"), ""]
+
+
+def _sources(columns):
+    """The commit(s) the columns were measured with, as their meta.json recorded them."""
+    commits = sorted({c.source for c in columns if c.source})
+    missing = sum(1 for c in columns if not c.source)
+    words = ", ".join("commit `%s`" % s for s in commits)
+    if missing:
+        words += ("; " if words else "") + "%d column(s) recorded none (older runs, or no git checkout)" % missing
+    return words
 
 
 def _recorded(columns, key):
