@@ -37,6 +37,9 @@ _YIELD_EVERY = 500
 # and never more iterations than pbkdf2_hmac takes (a C int).
 _MAX_DOUBLINGS = 3
 _MAX_ITERATIONS = 2 ** 31 - 1
+# CPU the worker must still have run after the last window for that window to lie inside its call:
+# what it runs between the C call's return and reading its own clock is microseconds.
+_STILL_INSIDE_S = 0.001
 # The counter's real sleep once the main thread's own sleep is over (``_Counter.sleep``).
 _HAND_BACK_S = 0.0001
 
@@ -117,6 +120,9 @@ class _CCall(object):
     def __init__(self, iterations):
         self.iterations = iterations
         self._clock = None
+        # The worker's CPU clock when its call returned, and the last one read from outside: a
+        # reading the call's end had reached was taken on a stopped clock (see spanned_whole()).
+        self.cpu_at_end = self.last_read = None
         self.inside = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gilbench-gc-c-worker")
 
@@ -127,6 +133,7 @@ class _CCall(object):
         self._clock = time.pthread_getcpuclockid(threading.get_ident())
         self.inside.set()
         hashlib.pbkdf2_hmac("sha256", b"gilbench", b"gc-pause", self.iterations)
+        self.cpu_at_end = time.clock_gettime(self._clock)
 
     def cpu(self):
         """The worker's CPU seconds so far; None once it has left the C call (its clock id is then
@@ -134,9 +141,17 @@ class _CCall(object):
         if self._clock is None or not self._thread.is_alive():
             return None
         try:
-            return time.clock_gettime(self._clock)
+            self.last_read = time.clock_gettime(self._clock)
         except OSError:
             return None
+        return self.last_read
+
+    def spanned_whole(self):
+        """After the call was joined: True if it was still inside its C call at the last reading.
+        A call that ended inside a window, its thread still alive (waiting for the GIL, or for a
+        stopped world to restart), leaves a clock that stopped early: the share read low."""
+        return (self.cpu_at_end is not None and self.last_read is not None
+                and self.cpu_at_end - self.last_read > _STILL_INSIDE_S)
 
     def __enter__(self):
         self._thread.start()
@@ -187,7 +202,7 @@ def c_worker_trials(trials, collect_s):
             d = _cpu_share(call, gc.collect)
             c = _cpu_share(call, lambda: time.sleep(collect_s))
         # A trial counts whole or not at all: its collection and its control stay paired, index by index.
-        if d is None or c is None:
+        if d is None or c is None or not call.spanned_whole():
             if doublings == _MAX_DOUBLINGS:
                 break
             doublings += 1

@@ -233,3 +233,15 @@ def _run_timed(script, tmp_path, *args, check=True):
         return proc
     assert proc.returncode == 0, proc.stderr
     return pyperf.BenchmarkSuite.load(str(out)), out
+
+
+def test_gilbench_only_times_the_benchmarks_it_names_and_refuses_others():
+    import argparse
+
+    from bench.harness import pyperf_script
+
+    benchmarks = [("a", None), ("b", None), ("c", None)]
+    assert pyperf_script._only(argparse.Namespace(gilbench_only=""), benchmarks) == benchmarks
+    assert pyperf_script._only(argparse.Namespace(gilbench_only="c,a"), benchmarks) == [("a", None), ("c", None)]
+    with pytest.raises(ValueError, match="names no benchmark of this script: z"):
+        pyperf_script._only(argparse.Namespace(gilbench_only="a,z"), benchmarks)

@@ -177,3 +177,42 @@ def test_a_c_call_that_ended_before_its_clock_was_read_is_dropped_not_an_error()
     with call:
         assert call.cpu() is None
         assert gc_pause._cpu_share(call, lambda: None) is None
+
+
+class _EndedInsideWindow(object):
+    """A C call whose clock stops (its call returned) during the collection window, its thread still
+    alive: every reading succeeds, and the last one equals the clock at the call's end."""
+
+    def __init__(self, iterations):
+        self._clock = iter([0.0, 0.002, 0.002, 0.002])  # 2 ms of CPU, then stopped
+        self.cpu_at_end = self.last_read = 0.002
+
+    def cpu(self):
+        return next(self._clock)
+
+    spanned_whole = gc_pause._CCall.spanned_whole  # the real rule, on this call's readings
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        pass
+
+
+@pytest.mark.skipif(not hasattr(time, "pthread_getcpuclockid"), reason="no per-thread CPU clock here")
+def test_a_c_call_that_ended_inside_its_windows_is_dropped_not_read_as_stopped(monkeypatch):
+    # Its clock stopped when the call returned, so a window past that point reads a share near 0:
+    # "the collection stopped it", although the call had simply ended.
+    monkeypatch.setattr(gc_pause, "_CCall", _EndedInsideWindow)
+    monkeypatch.setattr(gc_pause, "_iterations_for", lambda seconds: 1000)
+    assert gc_pause.c_worker_trials(3, 0.001) == ([], [])
+
+
+def test_a_call_still_running_after_its_last_window_spans_it():
+    call = gc_pause._CCall(1)
+    call.cpu_at_end, call.last_read = 0.5, 0.2
+    assert call.spanned_whole()
+    call.last_read = 0.4995  # within a millisecond of the end: the clock may have stopped inside
+    assert not call.spanned_whole()
+    call.cpu_at_end = None  # never returned (the join timed out)
+    assert not call.spanned_whole()

@@ -6,6 +6,8 @@ from pathlib import Path
 import json
 import os
 import re
+import shutil
+import subprocess
 import pytest
 
 from bench.publish import folder
@@ -94,12 +96,48 @@ def test_the_readme_table_is_what_the_published_run_gives_today():
     assert block == "\n" + readme_text.claim_table(report_model.build([str(published / "raw")]), "docs/results")
 
 
+def _git_checkout(path, text="x = 1\n"):
+    """A one-commit git repository at ``path``; its full commit id."""
+    def git(*args):
+        return subprocess.run(("git", "-C", str(path)) + args, check=True, stdout=subprocess.PIPE,
+                              universal_newlines=True, env=dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t",
+                                                                GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@t")).stdout
+    path.mkdir()
+    git("init", "-q")
+    (path / "a.py").write_text(text)
+    git("add", "a.py")
+    git("commit", "-q", "-m", "one")
+    return git("rev-parse", "HEAD").strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_recorded_commit_is_the_checkouts_own_and_says_when_files_changed_or_could_not_be_checked(
+        tmp_path, monkeypatch):
+    from bench.harness import revision
+
+    head = _git_checkout(tmp_path / "checkout")
+    other = _git_checkout(tmp_path / "other", "y = 1\n")
+    monkeypatch.setattr(revision, "_ROOT", str(tmp_path / "checkout"))
+    # A caller's GIT_DIR names another repository: the checkout's own commit is still the one recorded.
+    monkeypatch.setenv("GIT_DIR", str(tmp_path / "other" / ".git"))
+    assert revision.source_revision() == head[:12] != other[:12]
+    (tmp_path / "checkout" / "a.py").write_text("x = 2\n")
+    assert revision.source_revision() == head[:12] + "+changes"
+    (tmp_path / "checkout" / "a.py").write_text("x = 1\n")
+    (tmp_path / "checkout" / "new.py").write_text("")  # a new, unignored file is a change too
+    assert revision.source_revision() == head[:12] + "+changes"
+    # A status that fails (or times out) is not "clean".
+    real = revision._git
+    monkeypatch.setattr(revision, "_git", lambda *args: None if args[0] == "status" else real(*args))
+    assert revision.source_revision() == head[:12] + "+unchecked"
+
+
 def test_a_run_records_the_commit_it_measured_with_and_the_folder_readme_names_it(tmp_path, monkeypatch):
     from bench.harness import revision
     from bench.publish import readme
 
     got = revision.source_revision()
-    assert got is None or re.fullmatch(r"[0-9a-f]{12}(\+changes)?", got)
+    assert got is None or re.fullmatch(r"[0-9a-f]{12,40}(\+changes|\+unchecked)?", got)
     monkeypatch.setattr(revision, "_ROOT", str(tmp_path))  # not a git checkout
     assert revision.source_revision() is None
 

@@ -165,10 +165,33 @@ def test_round_r_of_every_workload_runs_before_round_r_plus_1(monkeypatch, tmp_p
     monkeypatch.setattr(runner, "_round", lambda w, mode, bench_file, i: done.append((i, w.name)))
     selected = [ledger.workload("countdown"), ledger.workload("fib")]
     _, errors, _, seconds = runner._run_workloads(selected, "fast", "x", {"gil_enabled": True}, str(tmp_path / "b"))
-    rounds = runner.ROUNDS["fast"]
+    rounds, countdown_rounds = runner.ROUNDS["fast"], runner.rounds_of(selected[0], "fast")
     observed = [("observe", w.name) for w in selected if w.demo]
-    assert done == observed + [(r, w.name) for r in range(1, rounds + 1) for w in selected if w.script]
+    # countdown's two benchmarks of gil.countdown-threads-slower get more rounds, after every workload's.
+    assert countdown_rounds > rounds
+    assert done == (observed + [(r, w.name) for r in range(1, rounds + 1) for w in selected if w.script]
+                    + [(r, "countdown") for r in range(rounds + 1, countdown_rounds + 1)])
     assert not errors and set(seconds) == {"countdown", "fib"}
+
+
+def test_the_extra_rounds_time_only_the_benchmarks_the_ledger_names(monkeypatch, tmp_path):
+    from bench import ledger
+    from bench.harness import runner
+
+    commands = []
+
+    def _run_in_group(cmd, timeout, **kwargs):
+        commands.append(cmd)
+        return 1  # stop before pyperf's file is read: only the command is looked at
+
+    monkeypatch.setattr(runner, "run_in_group", _run_in_group)
+    countdown = ledger.workload("countdown")
+    for i in (runner.ROUNDS["fast"], runner.ROUNDS["fast"] + 1):
+        with pytest.raises(RuntimeError):
+            runner._round(countdown, "fast", str(tmp_path / "b.json"), i)
+    mode_round, extra_round = commands
+    assert "--gilbench-only" not in mode_round
+    assert extra_round[extra_round.index("--gilbench-only") + 1] == ",".join(countdown.more_rounds.benchmarks)
 
 
 def test_a_failing_round_stops_only_that_workloads_later_rounds(monkeypatch, tmp_path):

@@ -52,6 +52,8 @@ def make_runner(workload=None, **kwargs):
 
     def _forward(cmd, args):
         cmd.extend(("--gilbench-round", str(args.gilbench_round), "--gilbench-order", args.gilbench_order))
+        if args.gilbench_only:
+            cmd.extend(("--gilbench-only", args.gilbench_only))
         for option in options:
             value = getattr(args, _dest(option))
             if value is not None:
@@ -62,6 +64,9 @@ def make_runner(workload=None, **kwargs):
                                   help="round number recorded in every run (gilbench pairs runs by it)")
     runner.argparser.add_argument("--gilbench-order", choices=("declared", "reversed"), default="declared",
                                   help="run the benchmarks in the declared or the reversed order")
+    runner.argparser.add_argument("--gilbench-only", default="",
+                                  help="comma-separated benchmark names: time only these (a round past the "
+                                       "mode's, for a workload's more_rounds)")
     for option in options:
         default = os.environ.get(option.env, option.default) if option.env else option.default
         runner.argparser.add_argument(option.flag, type=_TYPES[option.type], default=default, help=option.help,
@@ -114,10 +119,20 @@ def bench_all(runner, benchmarks, after=None):
     _bench_in_order(runner, benchmarks, _timed_calls, after)
 
 
+def _only(args, benchmarks):
+    """The benchmarks ``--gilbench-only`` names (all where it names none); ValueError for a name
+    that is none of them."""
+    wanted = [name for name in args.gilbench_only.split(",") if name]
+    unknown = sorted(set(wanted) - {name for name, *_ in benchmarks})
+    if unknown:
+        raise ValueError("--gilbench-only names no benchmark of this script: %s" % ", ".join(unknown))
+    return [b for b in benchmarks if b[0] in wanted] if wanted else list(benchmarks)
+
+
 def _bench_in_order(runner, benchmarks, timer, after=None):
     args = runner.args if runner.args is not None else runner.parse_args()
     runner.metadata["gilbench_round"] = args.gilbench_round
-    ordered = list(benchmarks)
+    ordered = _only(args, benchmarks)
     if args.gilbench_order == "reversed":
         ordered.reverse()
     # The state filed in every run's metadata (make_runner): a switch between two benchmarks of one
@@ -161,6 +176,7 @@ def bench_interleaved(runner, benchmarks):
     # here is after the timing: pin now, with pyperf's own rule, so the calls run where the metadata says.
     runner._cpu_affinity()
     recorded = runner.metadata["gil_enabled_at_runtime"] == "1"
+    benchmarks = _only(args, benchmarks)
     first = _first_pass(benchmarks, args.gilbench_round, args.gilbench_order == "reversed")
     taken = _take_in_turn(first, args.warmups + args.values, recorded)
     runner.metadata["gilbench_timing"] = "interleaved"

@@ -44,7 +44,8 @@ MEASURED_FIELDS = {
     # machine where its parallelism is not shown (evaluate._against_machine).
     "Check": ("metric", "prediction", "when", "optional", "versus", "machine_bound"),
     "Workload": ("name", "prefix", "demo", "script", "params", "script_args", "derived", "grid", "options",
-                 "start_method", "isolated", "service", "observes"),
+                 "start_method", "isolated", "service", "observes", "more_rounds"),
+    "MoreRounds": ("rounds", "benchmarks"),
     # A grid decides which benchmarks are timed and their names; an option's help is prose.
     "Grid": ("stem", "blocks", "bare", "subsets"),
     "Option": ("flag", "type", "default", "choices", "env"),

@@ -1,8 +1,13 @@
 """Which gilbench source a run measured with: the git commit of the checkout it ran from.
 
-``meta.json`` records it as ``source``: "3a3b01f2c9d1" or, where tracked files differed from the
-commit, "3a3b01f2c9d1+changes"; None outside a git checkout or without git.  (``code`` in meta.json
-is a hash of the measured files themselves, which --resume compares; this names them for a person.)
+``meta.json`` records it as ``source``, read when the run starts:
+- "3a3b01f2c9d1": the checkout is that commit, no file changed and no new file beside it;
+- "3a3b01f2c9d1+changes": tracked files differ from it, or untracked (not ignored) files exist;
+- "3a3b01f2c9d1+unchecked": the commit is known but git could not say whether files changed;
+- None: no git checkout (an installed copy, an unpacked archive), no git, or git refused to read it
+  (a checkout owned by another user).
+(``code`` in meta.json is a hash of the measured files themselves, which --resume compares; this
+names them for a person.)
 
 Runs inside measured interpreters (3.9, stdlib only).
 """
@@ -10,23 +15,30 @@ import os
 import subprocess
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# Variables that point git at another repository or index than the checkout's own: a caller's
+# GIT_DIR (a hook, a worktree script) would otherwise name that repository's commit.
+_GIT_REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY", "GIT_COMMON_DIR")
 
 
 def _git(*args):
+    """git's output in the checkout, or None when git is missing, fails or takes over 10 s."""
+    env = {k: v for k, v in os.environ.items() if k not in _GIT_REDIRECTS}
     try:
         done = subprocess.run(("git", "-C", _ROOT) + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              universal_newlines=True, timeout=10, check=False)
+                              universal_newlines=True, timeout=10, check=False, env=env)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
 
 
 def source_revision():
-    """The commit this checkout is at, "+changes" where tracked files differ from it; None if unknown."""
+    """The commit this checkout is at, with "+changes" or "+unchecked" (see above); None if unknown."""
     if not os.path.exists(os.path.join(_ROOT, ".git")):
         return None  # an installed copy, or an unpacked archive: its commit is not knowable here
     commit = _git("rev-parse", "--short=12", "HEAD")
     if not commit:
         return None
-    changed = _git("status", "--porcelain", "--untracked-files=no")
+    changed = _git("status", "--porcelain", "--untracked-files=normal")
+    if changed is None:  # a failed or timed-out status says nothing about the files: not "clean"
+        return commit + "+unchecked"
     return commit + ("+changes" if changed else "")

@@ -25,7 +25,7 @@ from bench.guard import folders, jobcontrol, keeper, lock, signals
 from bench.harness import host as _host, io_session, results_format, revision
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
-from bench.harness.selection import ROUNDS, pyperf_args
+from bench.harness.selection import ROUNDS, benchmarks_in_round, pyperf_args, rounds_of
 from bench.progress import progress as _progress
 from demos._mallocstats import allocator_in_use
 from demos._util import gil_enabled
@@ -152,16 +152,16 @@ def _observe(workload, mode):
 def _round(workload, mode, bench_file, i):
     """Round ``i`` of ``workload``'s timings appended to ``bench_file`` (see ``selection.ROUNDS``)."""
     script = os.path.join(_SCRIPTS_DIR, workload.script)
-    rounds = ROUNDS[mode]
-    order = "declared" if i % 2 else "reversed"
+    order, only = "declared" if i % 2 else "reversed", benchmarks_in_round(workload, mode, i)
     # The round files its runs apart, then they join bench_file atomically: pyperf's --append
     # rewrites its file in place, and a kill during that write lost every earlier round's timings.
     # *.tmp: a folder left by a killed run holding one is still gilbench's own (guard.folders).
     round_file = "%s.round-%d.%d.tmp" % (bench_file, i, os.getpid())
     cmd = [sys.executable, script, "--quiet", "--append", round_file] + list(pyperf_args(workload, mode))
-    cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
+    cmd += ["--gilbench-round", str(i), "--gilbench-order", order] + (["--gilbench-only", ",".join(only)] if only else [])
     cmd += list((workload.script_args or {}).get(mode, ()))
-    _progress("      %s: round %d/%d (%s order)" % (workload.name, i, rounds, order))
+    _progress("      %s: round %d/%d (%s order%s)" % (workload.name, i, rounds_of(workload, mode), order,
+                                                     ", only " + ", ".join(only) if only else ""))
     try:
         # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
         with tempfile.TemporaryFile("w+") as output:
@@ -271,6 +271,9 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
         raise
     bench_file = os.path.join(staging, results_format.BENCH)
     try:
+        # What code measured, read before anything runs: a checkout changed during a long run
+        # would otherwise be recorded as what measured it.
+        code, source = code_fingerprint(), revision.source_revision()
         started, load_start = _now(), _load_average()
         observations, errors, dropped, timings = _run_workloads(selected, mode, ident, facts, bench_file)
         observations.update(backend.observations())
@@ -288,8 +291,8 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     # ledger measures (format 4), and of each workload run (format 5).
                     measured=results_format.ledger_fingerprint(),
                     measured_workloads=results_format.workload_fingerprints(selected),
-                    code=code_fingerprint(),  # what --resume also checks: the same code measured it
-                    source=revision.source_revision(),  # that code's commit, for a person
+                    code=code,  # what --resume also checks: the same code measured it
+                    source=source,  # that code's commit, for a person
                     io_backend=backend.description,
                     # Which server, run by which interpreter, for which scope (the matrix's or this run's).
                     io_service=backend.facts)
@@ -360,13 +363,13 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
         if workload.demo:
             steps.run(workload, lambda w=workload: _observed(w, mode, facts, steps.dropped))
     timed = [w for w in selected if w.script]
-    rounds_began = time.perf_counter()
-    for r in range(1, ROUNDS[mode] + 1):
-        _progress("=== round %d/%d of %s%s" % (r, ROUNDS[mode], ", ".join(w.name for w in timed),
+    rounds_began, last = time.perf_counter(), max([ROUNDS[mode]] + [rounds_of(w, mode) for w in timed])
+    for r in range(1, last + 1):
+        # Past the mode's rounds, only the benchmarks the ledger times in more (Workload.more_rounds).
+        now = [w for w in timed if rounds_of(w, mode) >= r and w.name not in steps.errors]
+        _progress("=== round %d/%d of %s%s" % (r, last, ", ".join(w.name for w in now),
                                                _rounds_left(time.perf_counter() - rounds_began, r - 1, ROUNDS[mode])))
-        for workload in timed:
-            if workload.name in steps.errors:
-                continue  # it failed or was paused: its later rounds would not be judged
+        for workload in now:  # one that failed or was paused is left out: its later rounds would not be judged
             steps.run(workload, lambda w=workload: _round(w, mode, bench_file, r))
     for workload in selected:
         _progress("      %s done in %.1f s" % (workload.name, steps.seconds.get(workload.name, 0.0)))
@@ -374,9 +377,10 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
 
 
 def _rounds_left(elapsed, done, rounds):
-    """", about N s left in this column" once a round is done: the rounds are alike (every workload
-    once each), so the ones left take about as long as the ones done."""
-    if not done:
+    """", about N s left in this column" once a round is done: the mode's rounds are alike (every
+    workload once each), so the ones left take about as long as the ones done.  Not said past
+    them: the extra rounds of a few benchmarks are far shorter."""
+    if not done or done >= rounds:
         return ""
     return ", about %.0f s left in this column" % (elapsed / done * (rounds - done))
 

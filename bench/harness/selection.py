@@ -32,6 +32,19 @@ PYPERF_ARGS = {
 ONE_PROCESS, WORKER_PER_BENCHMARK = ("--worker",), ("--processes", "1")
 
 
+def rounds_of(workload, mode):
+    """How many rounds ``workload`` is timed in: the mode's, or more where the ledger asks
+    (``Workload.more_rounds``) for some of its benchmarks."""
+    more = workload.more_rounds.rounds.get(mode, 0) if workload.more_rounds else 0
+    return max(ROUNDS[mode], more)
+
+
+def benchmarks_in_round(workload, mode, r):
+    """The benchmarks round ``r`` of ``workload`` times: all (None) in the mode's rounds, only the
+    ``more_rounds`` ones after them."""
+    return None if r <= ROUNDS[mode] else tuple(workload.more_rounds.benchmarks)
+
+
 def pyperf_args(workload, mode):
     """pyperf's options for one round of ``workload`` in ``mode``.  Every benchmark keeps its untimed
     warm-up call.  Without one (the run published at 90615c4), a countdown benchmark's first value

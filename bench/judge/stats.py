@@ -224,8 +224,8 @@ def _mostly_at_low(xs, bounds, method, negligible=0.0):
     """Values in [low, high], some at ``low`` (RSS readings of 0): a t-interval is no interval for
     them (59 zeros and one 0.5 read tighter than 60 zeros).  Two distribution-free bounds, each at
     97.5% one-sided so that both hold together at 95%: below, Hoeffding's (1 zero and 59 of 0.9 still
-    read above 0.7); above, the tau rule: with tau = low + ``negligible`` (fixed by the metric before
-    any run), the mean is at most tau + (high - tau) x the share of values above tau, so that share's
+    read above 0.7); above, the tau rule: with tau = low + ``negligible`` (set by the metric in the ledger,
+    not from the values judged), the mean is at most tau + (high - tau) x the share of values above tau, so that share's
     one-sided Clopper-Pearson bound bounds it (tau = low, 1 of 60 above: 0.089; tau = 0.01, 0 of 60
     above: 0.069).  A value a hair above 0 then weighs as tau, not as a whole one."""
     low, high = bounds

@@ -32,8 +32,8 @@ def samples(key):
 def sample_mean(key, negligible=0.0):
     """A demo's list of repeated measurements of one quantity; t-interval of their mean.
 
-    ``negligible``: for a share, a level fixed here, before any run, at or below which a reading counts
-    as "stopped" (a counter that moved by a hair): the mean's upper bound is then taken on the share
+    ``negligible``: for a share, a level set here, in the ledger (not from the run being judged), at
+    or below which a reading counts as "stopped" (a counter that moved by a hair): the mean's upper bound is then taken on the share
     of readings above it (bench.judge.stats, the tau rule), not on the share of readings above 0."""
     return ("sample_mean", key, negligible)
 

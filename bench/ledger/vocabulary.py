@@ -276,6 +276,15 @@ class Option:
 
 
 @dataclass(frozen=True)
+class MoreRounds:
+    """Benchmarks of a workload timed in more rounds than the mode gives every workload: the
+    ``rounds`` (per mode, in all) of ``benchmarks``, where a claim's effect is smaller than what
+    the mode's rounds can tell from noise.  The rounds past the mode's run only these benchmarks."""
+    rounds: Dict[str, int]  # mode -> rounds in all (at least the mode's own; even, as those are)
+    benchmarks: Tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Workload:
     """What ``gilbench run`` runs for one workload, and the metrics it produces.
 
@@ -300,8 +309,15 @@ class Workload:
     isolated: bool = False  # the process that times it holds (a fork copies it; selection.pyperf_args)
     service: Optional[str] = None  # the local service's revision it times (services.search_service.REVISION)
     observes: Tuple[str, ...] = ()  # the keys its demo's observe() returns (any interpreter)
+    more_rounds: Optional["MoreRounds"] = None  # some benchmarks timed in more rounds than the mode's
 
     def __post_init__(self):
+        if self.more_rounds is not None:
+            names = set(self.grid.names()) if self.grid is not None else set()
+            unknown = sorted(set(self.more_rounds.benchmarks) - names)
+            if unknown:
+                raise LedgerError("ledger: workload %s: more_rounds names %s, no benchmark of its grid"
+                                  % (self.name, ", ".join(unknown)))
         flags = {o.flag for o in self.options}
         for mode, args in (self.script_args or {}).items():
             unknown = [a for a in args if a.startswith("--") and a not in flags]

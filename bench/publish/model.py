@@ -304,8 +304,8 @@ def statistics():
         "bound 1 - 0.05^(1/n), other all-equal shares Hoeffding's interval, other all-equal values none: "
         "never a zero-width one; shares with some values at 0 get Hoeffding's bound below and, above, the "
         "one-sided Clopper-Pearson bound on the share of values above tau, each at 97.5%, the mean then "
-        "at most tau + (1 - tau) x that share, tau fixed by the metric before the run: 0, or 0.01 for the "
-        "gc pause's counter); counts are k/n trials with the exact Clopper-Pearson interval of the "
+        "at most tau + (1 - tau) x that share, tau set by the metric in the ledger: 0, or 0.01 for the "
+        "gc pause's counter, chosen after two runs' readings, not before); counts are k/n trials with the exact Clopper-Pearson interval of the "
         "rate, two-sided between 0 and n events, one-sided at 0 and at n (so the cells' count intervals "
         "as a whole cover somewhat less than 95%: about 93% at n = 40 for some rates).",
         "'never' and 'sometimes' are one-sided %s tests at a rate the ledger states: at 0 events the cell "

@@ -40,7 +40,8 @@ def _sources(columns):
     missing = sum(1 for c in columns if not c.source)
     words = ", ".join("commit `%s`" % s for s in commits)
     if missing:
-        words += ("; " if words else "") + "%d column(s) recorded none (older runs, or no git checkout)" % missing
+        words += ("; " if words else "") + (
+            "%d column(s) recorded none (older runs, no git checkout, or git could not read it)" % missing)
     return words
 
 
