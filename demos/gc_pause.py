@@ -37,8 +37,8 @@ _YIELD_EVERY = 500
 # and never more iterations than pbkdf2_hmac takes (a C int).
 _MAX_DOUBLINGS = 3
 _MAX_ITERATIONS = 2 ** 31 - 1
-# CPU the worker must still have run after the last window for that window to lie inside its call:
-# what it runs between the C call's return and reading its own clock is microseconds.
+# The margin by which the call's CPU must exceed the wall time to the last reading (spanned_whole):
+# what the worker runs outside the C call, before and after it, is microseconds.
 _STILL_INSIDE_S = 0.001
 # The counter's real sleep once the main thread's own sleep is over (``_Counter.sleep``).
 _HAND_BACK_S = 0.0001
@@ -120,9 +120,9 @@ class _CCall(object):
     def __init__(self, iterations):
         self.iterations = iterations
         self._clock = None
-        # The worker's CPU clock when its call returned, and the last one read from outside: a
-        # reading the call's end had reached was taken on a stopped clock (see spanned_whole()).
-        self.cpu_at_end = self.last_read = None
+        # The worker's CPU clock and the wall clock as its call starts, its CPU clock when the call
+        # returned, and the wall clock at the last reading from outside (see spanned_whole()).
+        self.cpu_at_start = self.wall_at_start = self.cpu_at_end = self.last_read_wall = None
         self.inside = threading.Event()
         self._thread = threading.Thread(target=self._run, name="gilbench-gc-c-worker")
 
@@ -130,10 +130,19 @@ class _CCall(object):
         # The worker names its own clock: asked from outside, a call that ended first leaves a dead
         # thread id (ESRCH, or worse, a reused one), while a clock id of an ended thread only
         # fails to read (EINVAL), which cpu() turns into None.
-        self._clock = time.pthread_getcpuclockid(threading.get_ident())
-        self.inside.set()
+        try:
+            self._clock = time.pthread_getcpuclockid(threading.get_ident())
+            self.cpu_at_start, self.wall_at_start = time.clock_gettime(self._clock), time.perf_counter()
+        except OSError:  # no clock to read: the trial is dropped (spanned_whole() is False)
+            self._clock = None
+            return
+        finally:
+            self.inside.set()  # never left waiting for a worker that could not start its call
         hashlib.pbkdf2_hmac("sha256", b"gilbench", b"gc-pause", self.iterations)
-        self.cpu_at_end = time.clock_gettime(self._clock)
+        try:
+            self.cpu_at_end = time.clock_gettime(self._clock)
+        except OSError:
+            pass  # cpu_at_end stays None: the trial is dropped
 
     def cpu(self):
         """The worker's CPU seconds so far; None once it has left the C call (its clock id is then
@@ -141,17 +150,23 @@ class _CCall(object):
         if self._clock is None or not self._thread.is_alive():
             return None
         try:
-            self.last_read = time.clock_gettime(self._clock)
+            cpu = time.clock_gettime(self._clock)
         except OSError:
             return None
-        return self.last_read
+        self.last_read_wall = time.perf_counter()
+        return cpu
 
     def spanned_whole(self):
-        """After the call was joined: True if it was still inside its C call at the last reading.
-        A call that ended inside a window, its thread still alive (waiting for the GIL, or for a
-        stopped world to restart), leaves a clock that stopped early: the share read low."""
-        return (self.cpu_at_end is not None and self.last_read is not None
-                and self.cpu_at_end - self.last_read > _STILL_INSIDE_S)
+        """After the call was joined: True if it certainly was still inside its C call at the last
+        reading.  A call that ended inside a window, its thread still alive (waiting for the GIL, or
+        for a stopped world to restart), leaves a clock that stopped early: the share read low.
+        Decided without the shares: a thread runs at most one CPU second per wall second, so a call
+        that used more CPU in all than the wall time from its start to the last reading had not
+        ended by then (comparing the last reading with the call's end would drop the trials in
+        which the worker ran most, the ones that contradict "everything stops")."""
+        if None in (self.cpu_at_start, self.cpu_at_end, self.last_read_wall):
+            return False
+        return (self.cpu_at_end - self.cpu_at_start) - (self.last_read_wall - self.wall_at_start) > _STILL_INSIDE_S
 
     def __enter__(self):
         self._thread.start()
@@ -160,6 +175,10 @@ class _CCall(object):
 
     def __exit__(self, *exc):
         self._thread.join(_JOIN_TIMEOUT_S)
+
+    def still_running(self):
+        """True if the call outlived the join's timeout (a machine far slower than calibrated)."""
+        return self._thread.is_alive()
 
 
 def _iterations_for(seconds):
@@ -201,6 +220,8 @@ def c_worker_trials(trials, collect_s):
             time.sleep(0.005)  # the worker is inside the C call by now (it set the event just before)
             d = _cpu_share(call, gc.collect)
             c = _cpu_share(call, lambda: time.sleep(collect_s))
+        if call.still_running():
+            break  # a call past the join's timeout cannot be stopped: no longer one beside it
         # A trial counts whole or not at all: its collection and its control stay paired, index by index.
         if d is None or c is None or not call.spanned_whole():
             if doublings == _MAX_DOUBLINGS:

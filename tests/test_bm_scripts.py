@@ -241,7 +241,9 @@ def test_gilbench_only_times_the_benchmarks_it_names_and_refuses_others():
     from bench.harness import pyperf_script
 
     benchmarks = [("a", None), ("b", None), ("c", None)]
-    assert pyperf_script._only(argparse.Namespace(gilbench_only=""), benchmarks) == benchmarks
-    assert pyperf_script._only(argparse.Namespace(gilbench_only="c,a"), benchmarks) == [("a", None), ("c", None)]
+    benchmarks.append(("d[x=1,y=2]", None))  # a name with a comma
+    assert pyperf_script._only(argparse.Namespace(gilbench_only=[]), benchmarks) == benchmarks
+    assert pyperf_script._only(argparse.Namespace(gilbench_only=["d[x=1,y=2]", "a"]), benchmarks) == [
+        ("a", None), ("d[x=1,y=2]", None)]
     with pytest.raises(ValueError, match="names no benchmark of this script: z"):
-        pyperf_script._only(argparse.Namespace(gilbench_only="a,z"), benchmarks)
+        pyperf_script._only(argparse.Namespace(gilbench_only=["a", "z"]), benchmarks)

@@ -185,7 +185,8 @@ class _EndedInsideWindow(object):
 
     def __init__(self, iterations):
         self._clock = iter([0.0, 0.002, 0.002, 0.002])  # 2 ms of CPU, then stopped
-        self.cpu_at_end = self.last_read = 0.002
+        # The call used 2 ms of CPU in all, while 50 ms of wall time passed to the last reading.
+        self.cpu_at_start, self.wall_at_start, self.cpu_at_end, self.last_read_wall = 0.0, 0.0, 0.002, 0.05
 
     def cpu(self):
         return next(self._clock)
@@ -198,6 +199,9 @@ class _EndedInsideWindow(object):
     def __exit__(self, *exc):
         pass
 
+    def still_running(self):
+        return False
+
 
 @pytest.mark.skipif(not hasattr(time, "pthread_getcpuclockid"), reason="no per-thread CPU clock here")
 def test_a_c_call_that_ended_inside_its_windows_is_dropped_not_read_as_stopped(monkeypatch):
@@ -208,11 +212,25 @@ def test_a_c_call_that_ended_inside_its_windows_is_dropped_not_read_as_stopped(m
     assert gc_pause.c_worker_trials(3, 0.001) == ([], [])
 
 
-def test_a_call_still_running_after_its_last_window_spans_it():
+def test_a_call_spans_its_windows_when_it_used_more_cpu_than_the_wall_time_to_the_last_reading():
     call = gc_pause._CCall(1)
-    call.cpu_at_end, call.last_read = 0.5, 0.2
+    call.cpu_at_start, call.wall_at_start = 0.001, 10.0
+    call.cpu_at_end, call.last_read_wall = 0.501, 10.2  # 0.5 s of CPU, 0.2 s of wall: still inside
     assert call.spanned_whole()
-    call.last_read = 0.4995  # within a millisecond of the end: the clock may have stopped inside
+    call.last_read_wall = 10.4995  # within a millisecond: it may have ended before the reading
     assert not call.spanned_whole()
     call.cpu_at_end = None  # never returned (the join timed out)
     assert not call.spanned_whole()
+
+
+@pytest.mark.skipif(not hasattr(time, "pthread_getcpuclockid"), reason="no per-thread CPU clock here")
+def test_a_worker_whose_clock_cannot_be_read_never_leaves_the_main_thread_waiting(monkeypatch):
+    def _no_clock(ident):
+        raise OSError(22, "Invalid argument")
+
+    monkeypatch.setattr(gc_pause.time, "pthread_getcpuclockid", _no_clock)
+    started = time.perf_counter()
+    with gc_pause._CCall(1) as call:
+        assert call.cpu() is None
+    assert time.perf_counter() - started < 5  # not the join's 30 s wait on an event never set
+    assert not call.spanned_whole() and not call.still_running()

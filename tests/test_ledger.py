@@ -7,6 +7,7 @@ import re
 import pytest
 
 from bench import ledger
+from bench.ledger.derived import observed_keys
 from bench.judge import evaluate
 from bench.judge import stats
 from bench.judge.stats import Measured
@@ -124,10 +125,8 @@ def test_observed_metrics_are_really_produced(module):
         if w.demo != module or (module == "demos.pymalloc" and allocator_in_use() != "pymalloc"):
             continue
         for metric, spec in w.derived:
-            if spec[0] in ("count", "samples", "sample_mean"):
-                # sample_mean's third item is its negligible level, not a key.
-                for key in spec[1:2] if spec[0] == "sample_mean" else spec[1:]:
-                    assert key in observed, "%s is made from %s, which %s does not observe" % (metric, key, module)
+            for key in observed_keys(spec):
+                assert key in observed, "%s is made from %s, which %s does not observe" % (metric, key, module)
     # Every key it returns is listed with its workload: producer() finds a metric by that list.
     (workload,) = [w for w in ledger.WORKLOADS if w.demo == module]
     unlisted = set(observed) - set(workload.observes)

@@ -126,10 +126,19 @@ def test_the_recorded_commit_is_the_checkouts_own_and_says_when_files_changed_or
     (tmp_path / "checkout" / "a.py").write_text("x = 1\n")
     (tmp_path / "checkout" / "new.py").write_text("")  # a new, unignored file is a change too
     assert revision.source_revision() == head[:12] + "+changes"
+    # A file name that is no UTF-8, printed raw by git (core.quotepath=false): still "+changes".
+    (tmp_path / "checkout" / "new.py").unlink()
+    open(os.path.join(os.fsencode(tmp_path / "checkout"), b"bad\xff"), "w").close()
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'core.quotepath=false'")
+    assert revision.source_revision() == head[:12] + "+changes"
     # A status that fails (or times out) is not "clean".
     real = revision._git
     monkeypatch.setattr(revision, "_git", lambda *args: None if args[0] == "status" else real(*args))
     assert revision.source_revision() == head[:12] + "+unchecked"
+    # Read at the start and at the end of a run: a change between them is said, not hidden.
+    assert revision.as_at_start("abc", "abc") == "abc"
+    assert revision.as_at_start("abc", "def+changes") == "abc+changed-during-run"
+    assert revision.as_at_start(None, "abc") == "unknown+changed-during-run"
 
 
 def test_a_run_records_the_commit_it_measured_with_and_the_folder_readme_names_it(tmp_path, monkeypatch):

@@ -275,3 +275,19 @@ def test_every_benchmark_a_ledger_metric_reads_is_in_its_workloads_grid():
                 assert set(spec[1:]) <= set(w.grid.names()), (w.name, metric)
         if w.script:
             assert w.grid is not None and w.grid.names(), w.name
+
+
+def test_more_rounds_must_name_benchmarks_of_the_grid_and_keep_the_orders_balanced():
+    from bench.ledger.vocabulary import LedgerError, MoreRounds, Workload, grid
+
+    made = grid("w", {"threads": (1, 2)})
+
+    def workload(more):
+        return Workload("w", "gil", "w.", script="bm_w.py", grid=made, more_rounds=more)
+
+    assert workload(MoreRounds({"fast": 16}, ("w[threads=1]",))).more_rounds.rounds == {"fast": 16}
+    for more, says in ((MoreRounds({"fast": 16}, ()), "names no benchmark"),
+                       (MoreRounds({"fast": 16}, ("w[threads=9]",)), "w\\[threads=9\\], no benchmark of its grid"),
+                       (MoreRounds({"fast": 15}, ("w[threads=1]",)), "more_rounds in fast is odd")):
+        with pytest.raises(LedgerError, match=says):
+            workload(more)

@@ -23,12 +23,14 @@ _GIT_REDIRECTS = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRE
 def _git(*args):
     """git's output in the checkout, or None when git is missing, fails or takes over 10 s."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_REDIRECTS}
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # status must not rewrite the index of a checkout it only reads
     try:
         done = subprocess.run(("git", "-C", _ROOT) + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              universal_newlines=True, timeout=10, check=False, env=env)
+                              timeout=10, check=False, env=env)
     except (OSError, subprocess.SubprocessError):
         return None
-    return done.stdout.strip() if done.returncode == 0 else None
+    # Bytes, decoded leniently: git prints file names raw (core.quotepath=false), not always UTF-8.
+    return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else None
 
 
 def source_revision():
@@ -42,3 +44,12 @@ def source_revision():
     if changed is None:  # a failed or timed-out status says nothing about the files: not "clean"
         return commit + "+unchecked"
     return commit + ("+changes" if changed else "")
+
+
+def as_at_start(at_start, at_end):
+    """What a run records of its code: the reading at its start, marked "+changed-during-run" when
+    the reading at its end differs (a checkout or an edit mid-run: later rounds ran other code).
+    A marked code fingerprint matches no code, so ``matrix --resume`` keeps no such column."""
+    if at_start == at_end:
+        return at_start
+    return "%s+changed-during-run" % (at_start or "unknown")

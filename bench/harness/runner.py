@@ -25,7 +25,7 @@ from bench.guard import folders, jobcontrol, keeper, lock, signals
 from bench.harness import host as _host, io_session, results_format, revision
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
-from bench.harness.selection import ROUNDS, benchmarks_in_round, pyperf_args, rounds_of
+from bench.harness.selection import ROUNDS, pyperf_args, round_plan
 from bench.progress import progress as _progress
 from demos._mallocstats import allocator_in_use
 from demos._util import gil_enabled
@@ -149,19 +149,21 @@ def _observe(workload, mode):
     return module.observe(**params)
 
 
-def _round(workload, mode, bench_file, i):
-    """Round ``i`` of ``workload``'s timings appended to ``bench_file`` (see ``selection.ROUNDS``)."""
+def _round(workload, mode, bench_file, i, only=None):
+    """Round ``i`` of ``workload``'s timings (of the benchmarks ``only`` names; None: all of them)
+    appended to ``bench_file`` (see ``selection.ROUNDS`` and ``selection.round_plan``)."""
     script = os.path.join(_SCRIPTS_DIR, workload.script)
-    order, only = "declared" if i % 2 else "reversed", benchmarks_in_round(workload, mode, i)
+    order = "declared" if i % 2 else "reversed"
     # The round files its runs apart, then they join bench_file atomically: pyperf's --append
     # rewrites its file in place, and a kill during that write lost every earlier round's timings.
     # *.tmp: a folder left by a killed run holding one is still gilbench's own (guard.folders).
     round_file = "%s.round-%d.%d.tmp" % (bench_file, i, os.getpid())
     cmd = [sys.executable, script, "--quiet", "--append", round_file] + list(pyperf_args(workload, mode))
-    cmd += ["--gilbench-round", str(i), "--gilbench-order", order] + (["--gilbench-only", ",".join(only)] if only else [])
+    cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
+    cmd += [arg for name in only or () for arg in ("--gilbench-only", name)]  # names hold commas
     cmd += list((workload.script_args or {}).get(mode, ()))
-    _progress("      %s: round %d/%d (%s order%s)" % (workload.name, i, rounds_of(workload, mode), order,
-                                                     ", only " + ", ".join(only) if only else ""))
+    _progress("      %s: round %d (%s order%s)" % (workload.name, i, order,
+                                                "" if only is None else ": " + ", ".join(only)))
     try:
         # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
         with tempfile.TemporaryFile("w+") as output:
@@ -169,7 +171,8 @@ def _round(workload, mode, bench_file, i):
             if code != 0:
                 output.seek(0)
                 tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
-                raise RuntimeError("%s exited with %d in round %d: %s" % (workload.script, code, i, tail[0]))
+                raise RuntimeError("%s exited with %d in round %d%s: %s" % (
+                    workload.script, code, i, "" if only is None else " (of %s alone)" % ", ".join(only), tail[0]))
         _append_atomically(bench_file, round_file)
     finally:
         if os.path.exists(round_file):
@@ -291,8 +294,9 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     # ledger measures (format 4), and of each workload run (format 5).
                     measured=results_format.ledger_fingerprint(),
                     measured_workloads=results_format.workload_fingerprints(selected),
-                    code=code,  # what --resume also checks: the same code measured it
-                    source=source,  # that code's commit, for a person
+                    # what --resume also checks (the same code measured it), and its commit for a person
+                    code=revision.as_at_start(code, code_fingerprint()),
+                    source=revision.as_at_start(source, revision.source_revision()),
                     io_backend=backend.description,
                     # Which server, run by which interpreter, for which scope (the matrix's or this run's).
                     io_service=backend.facts)
@@ -349,13 +353,10 @@ class _Steps:
 
 def _run_workloads(selected, mode, ident, facts, bench_file):
     """(observations, errors, dropped, seconds): every workload's observations first, then the timings
-    in rounds interleaved across workloads (round 1 of every workload, then round 2, ...).
-
-    Interleaved so that each workload's rounds span the whole run: a drift of the machine (another
-    job starting, the CPU's clock) then shows as spread between rounds and widens the intervals,
-    instead of shifting one workload's every round and hiding from them (issue 17: back-to-back runs
-    put 27% of their ratios outside each other's 95% interval when each workload ran its rounds in one block).
-    """
+    in rounds interleaved across workloads (``selection.round_plan``): each workload's rounds span
+    the run, so a drift of the machine shows as spread between rounds and widens the intervals
+    (issue 17: back-to-back runs put 27% of their ratios outside each other's 95% interval when
+    each workload ran its rounds in one block)."""
     steps = _Steps()
     for i, workload in enumerate(selected, 1):
         _progress("[%d/%d] %s on %s (%s mode)%s" % (i, len(selected), workload.name, ident, mode,
@@ -363,24 +364,24 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
         if workload.demo:
             steps.run(workload, lambda w=workload: _observed(w, mode, facts, steps.dropped))
     timed = [w for w in selected if w.script]
-    rounds_began, last = time.perf_counter(), max([ROUNDS[mode]] + [rounds_of(w, mode) for w in timed])
-    for r in range(1, last + 1):
-        # Past the mode's rounds, only the benchmarks the ledger times in more (Workload.more_rounds).
-        now = [w for w in timed if rounds_of(w, mode) >= r and w.name not in steps.errors]
-        _progress("=== round %d/%d of %s%s" % (r, last, ", ".join(w.name for w in now),
-                                               _rounds_left(time.perf_counter() - rounds_began, r - 1, ROUNDS[mode])))
-        for workload in now:  # one that failed or was paused is left out: its later rounds would not be judged
-            steps.run(workload, lambda w=workload: _round(w, mode, bench_file, r))
+    began, slot_now = time.perf_counter(), 0
+    for slot, workload, r, only in round_plan(timed, mode):
+        if slot != slot_now:
+            slot_now, left = slot, _rounds_left(time.perf_counter() - began, slot - 1, ROUNDS[mode])
+            now = ", ".join(w.name for w in timed if w.name not in steps.errors) or "none left"
+            _progress("=== round %d/%d of %s%s" % (slot, ROUNDS[mode], now, left))
+        if workload.name in steps.errors:
+            continue  # it failed or was paused: its later rounds would not be judged
+        steps.run(workload, lambda w=workload, r=r, only=only: _round(w, mode, bench_file, r, only))
     for workload in selected:
         _progress("      %s done in %.1f s" % (workload.name, steps.seconds.get(workload.name, 0.0)))
     return steps.observations, steps.errors, steps.dropped, steps.seconds
 
 
 def _rounds_left(elapsed, done, rounds):
-    """", about N s left in this column" once a round is done: the mode's rounds are alike (every
-    workload once each), so the ones left take about as long as the ones done.  Not said past
-    them: the extra rounds of a few benchmarks are far shorter."""
-    if not done or done >= rounds:
+    """", about N s left in this column" once a round is done: the rounds are alike (every workload
+    once each, and the more_rounds spread evenly), so the ones left take about as long as the ones done."""
+    if not done:
         return ""
     return ", about %.0f s left in this column" % (elapsed / done * (rounds - done))
 

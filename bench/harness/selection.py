@@ -32,17 +32,29 @@ PYPERF_ARGS = {
 ONE_PROCESS, WORKER_PER_BENCHMARK = ("--worker",), ("--processes", "1")
 
 
-def rounds_of(workload, mode):
-    """How many rounds ``workload`` is timed in: the mode's, or more where the ledger asks
-    (``Workload.more_rounds``) for some of its benchmarks."""
+def round_plan(timed, mode):
+    """The timing steps of a run, in the order they run: ``(slot, workload, round, only)``, ``only``
+    the benchmarks that step's process times (None: all of the workload's).
+
+    Slot s (1 to the mode's rounds) runs round s of every workload.  A workload with
+    ``more_rounds`` (ledger) then times those benchmarks alone in its rounds past the mode's,
+    spread over the slots (the i-th of n in slot ceil(i x slots / n)), so that those rounds span
+    the run as the others do instead of running as one block at its end."""
+    slots = ROUNDS[mode]
+    plan = []
+    for slot in range(1, slots + 1):
+        plan += [(slot, w, slot, None) for w in timed]
+        for w in timed:
+            extra = list(range(slots + 1, _rounds(w, mode) + 1))
+            plan += [(slot, w, r, tuple(w.more_rounds.benchmarks)) for i, r in enumerate(extra, 1)
+                     if -(-i * slots // len(extra)) == slot]
+    return plan
+
+
+def _rounds(workload, mode):
+    """The rounds ``workload`` is timed in: the mode's, or its more_rounds' where those are more."""
     more = workload.more_rounds.rounds.get(mode, 0) if workload.more_rounds else 0
     return max(ROUNDS[mode], more)
-
-
-def benchmarks_in_round(workload, mode, r):
-    """The benchmarks round ``r`` of ``workload`` times: all (None) in the mode's rounds, only the
-    ``more_rounds`` ones after them."""
-    return None if r <= ROUNDS[mode] else tuple(workload.more_rounds.benchmarks)
 
 
 def pyperf_args(workload, mode):

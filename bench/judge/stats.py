@@ -37,13 +37,16 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Optional, Sequence, Tuple
 
+from bench.numbers import fmt
+
 CONFIDENCE = 0.95
 # The interval of a value known from one sample: it bounds nothing, so no prediction can be
 # decided on it (the evaluator says within-noise).  Shown as "no interval" in reports.
 _UNBOUNDED = (-math.inf, math.inf)
 # Fewer pairs (or runs) than this and a verdict is provisional.  8 is the default mode's rounds: fast
 # mode's 6 rounds give intervals that a back-to-back rerun missed for about a quarter of the ratios
-# (issue 17), so a fast run's ratios are marked provisional, not published as settled.
+# (issue 17), so a fast run's ratios are marked provisional, not published as settled (those of
+# benchmarks timed in more rounds, Workload.more_rounds, have as many pairs as those rounds).
 MIN_PAIRS = 8
 # The method of a value known only between two bounds (``bounded``): neither a 95% interval
 # nor provisional, however few the observations.
@@ -224,8 +227,8 @@ def _mostly_at_low(xs, bounds, method, negligible=0.0):
     """Values in [low, high], some at ``low`` (RSS readings of 0): a t-interval is no interval for
     them (59 zeros and one 0.5 read tighter than 60 zeros).  Two distribution-free bounds, each at
     97.5% one-sided so that both hold together at 95%: below, Hoeffding's (1 zero and 59 of 0.9 still
-    read above 0.7); above, the tau rule: with tau = low + ``negligible`` (set by the metric in the ledger,
-    not from the values judged), the mean is at most tau + (high - tau) x the share of values above tau, so that share's
+    read above 0.7); above, the tau rule: with tau = low + ``negligible`` (set by the metric in the ledger;
+    the gc pause's 0.01 was chosen after two runs' readings, see bench.ledger.gc), the mean is at most tau + (high - tau) x the share of values above tau, so that share's
     one-sided Clopper-Pearson bound bounds it (tau = low, 1 of 60 above: 0.089; tau = 0.01, 0 of 60
     above: 0.069).  A value a hair above 0 then weighs as tau, not as a whole one."""
     low, high = bounds
@@ -238,11 +241,7 @@ def _mostly_at_low(xs, bounds, method, negligible=0.0):
     upper = min(high, max(mean, tau + (high - tau) * share))
     return Measured(mean, (lower, upper), n,
                     method=method + " (%d of %d values above %s: Hoeffding's bound below, the share of them above)"
-                    % (above, n, _plain(tau)))
-
-
-def _plain(x):
-    return ("%.6f" % x).rstrip("0").rstrip(".") if x else "0"
+                    % (above, n, fmt(float(tau))))
 
 
 def hoeffding(xs, bounds, method="mean"):

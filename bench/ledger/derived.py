@@ -32,8 +32,8 @@ def samples(key):
 def sample_mean(key, negligible=0.0):
     """A demo's list of repeated measurements of one quantity; t-interval of their mean.
 
-    ``negligible``: for a share, a level set here, in the ledger (not from the run being judged), at
-    or below which a reading counts as "stopped" (a counter that moved by a hair): the mean's upper bound is then taken on the share
+    ``negligible``: for a share, a level set here, in the ledger, at or below which a reading counts
+    as "stopped" (a counter that moved by a hair; where it came from is said where it is set): the mean's upper bound is then taken on the share
     of readings above it (bench.judge.stats, the tau rule), not on the share of readings above 0."""
     return ("sample_mean", key, negligible)
 
@@ -46,3 +46,14 @@ def bounds(low_key, high_key):
 
 # The derived kinds made from a demo's own observations (the others come from pyperf's timings).
 FROM_OBSERVATIONS = ("count", "samples", "sample_mean", "bounds")
+
+
+# The observation keys each kind of derived metric reads (the rest of a spec is benchmarks or, for
+# sample_mean, its negligible level).
+_OBSERVED_KEYS = {"count": slice(1, 3), "bounds": slice(1, 3), "samples": slice(1, 2), "sample_mean": slice(1, 2)}
+
+
+def observed_keys(spec):
+    """The demo observations a derived metric is made from: () for one made from timings."""
+    where = _OBSERVED_KEYS.get(spec[0])
+    return tuple(spec[where]) if where else ()

@@ -361,7 +361,8 @@ WORKLOADS = (
         # Two threads over one, the ratio of gil.countdown-threads-slower, in 16 rounds: on GIL builds
         # it is x1.03-1.16, and its per-round log ratio has an sd of about 0.10 on a 2-CPU VM (R11-R13,
         # the calls taken in turn), so six rounds (+-0.10) left a third of those cells undecided and
-        # different between two runs.  Sixteen give about +-0.055.  Only these two benchmarks: ~3 s a round.
+        # different between two runs.  Sixteen give about +-0.055.  The ten more time only these two
+        # benchmarks (~3 s a round), spread over the run (bench.harness.selection.round_plan).
         more_rounds=MoreRounds({"fast": 16, "default": 16, "rigorous": 24},
                                (_MAIN_THREAD_COUNTDOWN, _COUNTDOWN.benchmark(threads=2))),
         options=(Option("--countdown-n", "int", 10_000_000, "countdown total (default: the note's 10,000,000)"),),

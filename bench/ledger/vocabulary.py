@@ -279,7 +279,8 @@ class Option:
 class MoreRounds:
     """Benchmarks of a workload timed in more rounds than the mode gives every workload: the
     ``rounds`` (per mode, in all) of ``benchmarks``, where a claim's effect is smaller than what
-    the mode's rounds can tell from noise.  The rounds past the mode's run only these benchmarks."""
+    the mode's rounds can tell from noise.  The rounds past the mode's time only these benchmarks,
+    in a process of their own, spread over the run (bench.harness.selection.round_plan)."""
     rounds: Dict[str, int]  # mode -> rounds in all (at least the mode's own; even, as those are)
     benchmarks: Tuple[str, ...]
 
@@ -313,17 +314,24 @@ class Workload:
 
     def __post_init__(self):
         if self.more_rounds is not None:
-            names = set(self.grid.names()) if self.grid is not None else set()
-            unknown = sorted(set(self.more_rounds.benchmarks) - names)
-            if unknown:
-                raise LedgerError("ledger: workload %s: more_rounds names %s, no benchmark of its grid"
-                                  % (self.name, ", ".join(unknown)))
+            self._check_more_rounds()
         flags = {o.flag for o in self.options}
         for mode, args in (self.script_args or {}).items():
             unknown = [a for a in args if a.startswith("--") and a not in flags]
             if unknown:
                 raise LedgerError("ledger: workload %s: script_args[%r] sets %s, no option of its script"
                                   % (self.name, mode, ", ".join(unknown)))
+
+    def _check_more_rounds(self):
+        names = set(self.grid.names()) if self.grid is not None else set()
+        more = self.more_rounds
+        unknown = sorted(set(more.benchmarks) - names)
+        if not more.benchmarks or unknown:
+            raise LedgerError("ledger: workload %s: more_rounds names %s" % (
+                self.name, "no benchmark" if not unknown else ", ".join(unknown) + ", no benchmark of its grid"))
+        odd = sorted(mode for mode, n in more.rounds.items() if n % 2)
+        if odd:  # as many rounds in each order (selection.ROUNDS)
+            raise LedgerError("ledger: workload %s: more_rounds in %s is odd" % (self.name, ", ".join(odd)))
 
     def metrics(self):
         """Every metric this workload produces: observed keys, then derived ones."""
