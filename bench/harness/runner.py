@@ -25,7 +25,7 @@ from bench.guard import folders, jobcontrol, keeper, lock, signals
 from bench.harness import host as _host, io_session, results_format, revision
 from bench.atomic import write_text_atomic
 from bench.children import run_in_group
-from bench.harness.selection import ROUNDS, pyperf_args, round_plan
+from bench.harness.selection import ROUNDS, pyperf_args, round_plan, rounds_of
 from bench.progress import progress as _progress
 from demos._mallocstats import allocator_in_use
 from demos._util import gil_enabled
@@ -152,8 +152,8 @@ def _observe(workload, mode):
 def _round(workload, mode, bench_file, i, only=None):
     """Round ``i`` of ``workload``'s timings (of the benchmarks ``only`` names; None: all of them)
     appended to ``bench_file`` (see ``selection.ROUNDS`` and ``selection.round_plan``)."""
-    script = os.path.join(_SCRIPTS_DIR, workload.script)
-    order = "declared" if i % 2 else "reversed"
+    script, order = os.path.join(_SCRIPTS_DIR, workload.script), "declared" if i % 2 else "reversed"
+    alone = "" if only is None else ": " + ", ".join(only)
     # The round files its runs apart, then they join bench_file atomically: pyperf's --append
     # rewrites its file in place, and a kill during that write lost every earlier round's timings.
     # *.tmp: a folder left by a killed run holding one is still gilbench's own (guard.folders).
@@ -162,8 +162,7 @@ def _round(workload, mode, bench_file, i, only=None):
     cmd += ["--gilbench-round", str(i), "--gilbench-order", order]
     cmd += [arg for name in only or () for arg in ("--gilbench-only", name)]  # names hold commas
     cmd += list((workload.script_args or {}).get(mode, ()))
-    _progress("      %s: round %d (%s order%s)" % (workload.name, i, order,
-                                                "" if only is None else ": " + ", ".join(only)))
+    _progress("      %s: round %d/%d (%s order%s)" % (workload.name, i, rounds_of(workload, mode), order, alone))
     try:
         # Output to a file, not a pipe: a chatty script can never fill a pipe and stall.
         with tempfile.TemporaryFile("w+") as output:
@@ -171,8 +170,7 @@ def _round(workload, mode, bench_file, i, only=None):
             if code != 0:
                 output.seek(0)
                 tail = output.read().strip().splitlines()[-1:] or ["(no output)"]
-                raise RuntimeError("%s exited with %d in round %d%s: %s" % (
-                    workload.script, code, i, "" if only is None else " (of %s alone)" % ", ".join(only), tail[0]))
+                raise RuntimeError("%s exited with %d in round %d%s: %s" % (workload.script, code, i, alone, tail[0]))
         _append_atomically(bench_file, round_file)
     finally:
         if os.path.exists(round_file):

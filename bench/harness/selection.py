@@ -45,13 +45,13 @@ def round_plan(timed, mode):
     for slot in range(1, slots + 1):
         plan += [(slot, w, slot, None) for w in timed]
         for w in timed:
-            extra = list(range(slots + 1, _rounds(w, mode) + 1))
+            extra = list(range(slots + 1, rounds_of(w, mode) + 1))
             plan += [(slot, w, r, tuple(w.more_rounds.benchmarks)) for i, r in enumerate(extra, 1)
                      if -(-i * slots // len(extra)) == slot]
     return plan
 
 
-def _rounds(workload, mode):
+def rounds_of(workload, mode):
     """The rounds ``workload`` is timed in: the mode's, or its more_rounds' where those are more."""
     more = workload.more_rounds.rounds.get(mode, 0) if workload.more_rounds else 0
     return max(ROUNDS[mode], more)
