@@ -318,15 +318,16 @@ def statistics():
         "(a stratified one-sided Fisher exact test). The lock and Queue claims are facts of one run "
         "(counts of 0), not rates.",
         "What an interval covers: the spread between the rounds of this run on this machine (or, for the "
-        "RSS shares, between 60 readings back to back in one process). Round r of "
+        "RSS shares and the gc pause's trials, between readings back to back in one process: not "
+        "independent trials). Round r of "
         "every workload runs before round r+1 of any, so a drift of the machine during the column widens "
         "the intervals. Six rounds often give a small spread by chance: a ratio of timings' rounds gets an "
         "interval never narrower than the t-interval at its rounds' spread pooled over the run's columns of "
         "its kind (one host and machine, mode, build and GIL state; none where a column is alone of its "
-        "kind); its reason then says 'widened to the run's pooled spread', and it covers at least 95% of "
-        "this run's rounds (more where widened). It holds no shift of a whole column between runs: two "
-        "exact intervals of 6 rounds hold each other's values about 9 times in 10, and a rerun on another "
-        "day or machine may differ by more. A quantity the probe can only bound "
+        "kind; its reason then says 'widened to the run's pooled spread'). Either way it is a 95% interval "
+        "for the geometric mean, not a range holding 95% of the rounds. It is not a prediction interval: with "
+        "no shift between runs a rerun's value falls inside it about 87 times in 100 at 6 rounds, 85 at "
+        "16, and a rerun on another day or machine may differ by more. A quantity the probe can only bound "
         "(arenas kept, where /proc/self/maps cannot be read or an arena was opened during the free) is said as 'between a and b (bounds from the allocator's counts)', not with a 95% interval; bounds that "
         "straddle a prediction leave it undecided.",
         "* provisional: fewer than %d pairs or runs behind the value (a fast run's %d rounds), columns "
@@ -342,7 +343,8 @@ def statistics():
         "relative to the machine in the same rounds and every contradiction decide.".format(PARALLEL_MACHINE_SPEEDUP),
         "A claim is the conjunction of its checks: every check holds -> holds; one holds and one is "
         "contradicted -> partly; contradicted and none holds -> contradicted; otherwise within noise or "
-        "undecided. Each check is judged at %s on its own (no correction for a claim's several checks)." % conf,
+        "undecided. Each check is judged at %s on its own (no correction for a claim's several checks, nor across the table's cells: "
+        "a few cells whose true value lies near their bound are decided wrongly by chance alone)." % conf,
     ]
 
 
