@@ -153,7 +153,7 @@ def _round(workload, mode, bench_file, i, only=None):
     """Round ``i`` of ``workload``'s timings (of the benchmarks ``only`` names; None: all of them)
     appended to ``bench_file`` (see ``selection.ROUNDS`` and ``selection.round_plan``)."""
     script, order = os.path.join(_SCRIPTS_DIR, workload.script), "declared" if i % 2 else "reversed"
-    alone = "" if only is None else ": " + ", ".join(only)
+    alone = "" if only is None else "; an extra round, of %s alone" % ", ".join(only)
     # The round files its runs apart, then they join bench_file atomically: pyperf's --append
     # rewrites its file in place, and a kill during that write lost every earlier round's timings.
     # *.tmp: a folder left by a killed run holding one is still gilbench's own (guard.folders).

@@ -69,6 +69,14 @@ def claim_table(model, link):
     return "\n".join(body).rstrip("\n") + "\n"
 
 
+def _named(style):
+    """A mark of the README's table with its verdict's word and, where the report writes it otherwise
+    (``~ noise``, ``? undecided``), the report's too: a reader goes from one to the other."""
+    named = style.word if mark(style) == style.word else "%s %s" % (mark(style), style.word)
+    same = style.mark.lower() in (style.word, mark(style).lower())
+    return named if same else "%s (`%s` in the report)" % (named, style.mark)
+
+
 def mark(style):
     """A verdict as one short sign (the page's mark, as text): holds ✓, contradicted ✗, partly ◐, ..."""
     return html.unescape(style.html_mark)
@@ -84,8 +92,7 @@ def compact_table(rows, columns, vocabulary):
     unmeasured = [r.claim for r in rows if r not in shown]
     if unmeasured:
         lines += ["Measured on no interpreter of this run: %s." % ", ".join(unmeasured), ""]
-    lines += ["Marks: " + "; ".join(mark(s) if mark(s) == s.word else "%s %s" % (mark(s), s.word)
-                                    for s in styles.values())
+    lines += ["Marks: " + "; ".join(_named(s) for s in styles.values())
               + "; * provisional (fewer pairs than the legend asks, columns compared unpaired, or a machine short of "
                 "parallelism); ⚠ a figure "
                 "the claim reads beyond what physics allows (a measurement problem: the shown one, or another the "
