@@ -6,7 +6,7 @@ import math
 import pytest
 
 from bench import ledger
-from bench.judge import evaluate, stats, words
+from bench.judge import evaluate, shares, stats, words
 from bench.judge.load import load
 from bench.judge.verdicts import verdicts
 from bench.ledger.predictions import Prediction
@@ -61,7 +61,7 @@ def test_few_pairs_are_provisional_and_one_value_bounds_nothing():
 
 def test_a_share_of_gains_is_a_ratio_of_means_with_fieller_interval():
     # Threads gain nothing, processes about 50%: share about 0, clearly below 0.5.
-    share = stats.paired_share([0.02, -0.05, 0.04, 0.0, -0.02, 0.03], [0.5, 0.45, 0.6, 0.55, 0.23, 0.5])
+    share = shares.paired_share([0.02, -0.05, 0.04, 0.0, -0.02, 0.03], [0.5, 0.45, 0.6, 0.55, 0.23, 0.5])
     assert share.value == pytest.approx(0.02 / 2.83)
     assert share.interval[0] < share.value < share.interval[1] < 0.5
     # Fieller's interval is where the paired contrast x - s*y is not rejected: check one inside, one outside.
@@ -70,7 +70,7 @@ def test_a_share_of_gains_is_a_ratio_of_means_with_fieller_interval():
         d = stats.mean_interval([x - s_ * y for x, y in zip(xs, ys)])
         assert (d.interval[0] <= 0 <= d.interval[1]) == inside
     # A reference gain within noise of zero bounds nothing (a mean of per-round ratios would explode).
-    loose = stats.paired_share([0.1, 0.0, 0.05], [0.05, -0.04, 0.01])
+    loose = shares.paired_share([0.1, 0.0, 0.05], [0.05, -0.04, 0.01])
     assert loose.interval == (-math.inf, math.inf)
 
 

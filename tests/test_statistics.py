@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bench.judge import evaluate, rounds, stats
+from bench.judge import evaluate, rounds, shares, stats
 from bench.judge.evaluate import machine_note
 from bench.ledger.predictions import Prediction
 from bench.ledger.vocabulary import MACHINE_PARALLELISM, Check, Claim
@@ -43,7 +43,7 @@ def test_counts_between_the_ends_keep_the_two_sided_interval():
 
 def test_a_share_of_parallel_gain_lies_in_0_1_and_says_it_was_clipped():
     # Threads gain about nothing (sometimes less than nothing), processes about x2.
-    m = stats.paired_share([-0.05, 0.02, -0.03, 0.01, -0.04, 0.0], [0.9, 1.0, 0.95, 1.05, 0.9, 1.0])
+    m = shares.paired_share([-0.05, 0.02, -0.03, 0.01, -0.04, 0.0], [0.9, 1.0, 0.95, 1.05, 0.9, 1.0])
     assert 0.0 <= m.interval[0] <= m.value <= m.interval[1] <= 1.0
     assert "clipped to [0.0, 1.0]" in m.method
 
@@ -349,6 +349,39 @@ def test_pooling_needs_two_columns_of_one_machine():
     pooling.pool_spreads(alone)
     assert [c.metrics["x.ratio"] for c in alone] == before
     assert [c.metrics["x.ratio"].method for c in alone] == ["paired t on log ratios"] * 3
+
+
+def _share_column(ident, gains, machine_gains):
+    from bench.judge.load import InterpreterResult
+
+    return InterpreterResult(ident, ident, {"machine_fingerprint": "m1", "host": "vm"},
+                             metrics={"x.share": shares.paired_share(gains, machine_gains)})
+
+
+def test_a_calm_share_is_widened_to_fieller_at_the_pooled_moments_never_narrowed():
+    # The newcomer's cell: threads gained nothing in six calm rounds, 0 [0, 0.0091%], beside a
+    # speedup whose interval, widened, reached x1.01.  The other columns' gains spread more.
+    from bench.judge import pooling
+
+    calm = _share_column("calm", [-0.001, 0.0005, -0.0008, 0.0002, -0.0004, 0.0001], [0.80, 0.81, 0.79, 0.80, 0.80, 0.81])
+    noisy = [_share_column("n%d" % i, [-0.1, 0.05, -0.03, 0.02, -0.06, 0.04][i:] + [-0.1, 0.05][:i],
+                           [0.7, 0.9, 0.8, 0.85, 0.75, 0.8]) for i in range(2)]
+    columns = [calm] + noisy
+    before = {c.id: c.metrics["x.share"] for c in columns}
+    pooling.pool_spreads(columns)
+    after = {c.id: c.metrics["x.share"] for c in columns}
+    assert before["calm"].interval[0] == 0.0 and before["calm"].interval[1] < 0.01  # clipped, and narrow
+    assert after["calm"].value == before["calm"].value and after["calm"].interval[1] > 0.05
+    assert "pooled spread" in after["calm"].method and "3 columns, df 15" in after["calm"].method
+    moments, df = shares.pooled_moments(list(before.values()))
+    lo, hi = shares._fieller(before["calm"].gain_moments[:2] + tuple(moments), 6, df)
+    assert after["calm"].interval[1] == pytest.approx(min(1.0, hi))
+    for c in before:  # never narrower, always inside [0, 1]
+        assert after[c].interval[0] <= before[c].interval[0] and after[c].interval[1] >= before[c].interval[1]
+        assert 0.0 <= after[c].interval[0] <= after[c].interval[1] <= 1.0
+    again = [c.metrics["x.share"] for c in columns]
+    pooling.pool_spreads(columns)  # idempotent
+    assert [c.metrics["x.share"] for c in columns] == again
 
 
 def test_only_ratios_of_pairs_are_pooled():

@@ -15,7 +15,7 @@ from typing import Dict
 
 from bench import ledger
 from bench.harness import results_format
-from bench.judge import migrate, pooling, stats
+from bench.judge import migrate, pooling, shares, stats
 from bench.judge.rounds import count_by_round
 from bench.judge.stats import Measured
 from bench.guard import folders
@@ -201,7 +201,7 @@ def _derive(spec, rounds, unpaired):
         return stats.paired_ratio([rounds[names[0]][r] for r in common], [rounds[names[1]][r] for r in common])
     base, parallel, machine = names
     # Gains over the base in each round: the threads' and the machine's (2 processes).
-    return stats.paired_share([rounds[base][r] / rounds[parallel][r] - 1 for r in common],
+    return shares.paired_share([rounds[base][r] / rounds[parallel][r] - 1 for r in common],
                               [rounds[base][r] / rounds[machine][r] - 1 for r in common])
 
 

@@ -1,5 +1,7 @@
 """The spread between rounds, pooled over the comparable columns of one run: no ratio's interval is
-narrower than the t-interval of its rounds at the spread the other columns of its kind show.
+narrower than the t-interval of its rounds at the spread the other columns of its kind show, and no
+share of paired gains narrower than Fieller's interval at the gains' moments pooled the same way
+(``bench.judge.shares``).
 
 Six rounds give a t-interval with 5 degrees of freedom: by chance alone their standard deviation
 often comes out small, and more often than that where the rounds are not independent (a column's
@@ -23,7 +25,7 @@ import math
 from collections import defaultdict
 from typing import Iterable
 
-from bench.judge import stats
+from bench.judge import shares, stats
 
 # What the method of a widened interval says (a reason's text names it too: ``evaluate._describe``).
 WIDENED = "widened to the run's pooled spread"
@@ -40,12 +42,14 @@ def _kind(result):
 def pool_spreads(results: Iterable) -> None:
     """Widen, in place, each ratio of rounds in ``results`` (InterpreterResults of one run folder) to
     the spread pooled over the columns of its kind that measured it (two columns at least)."""
-    by_metric = defaultdict(list)
+    by_metric, by_share = defaultdict(list), defaultdict(list)
     for result in results:
         for name, m in result.metrics.items():
             if m.log_sd is not None and math.isfinite(m.log_sd) and m.log_sd > 0 and (m.n or 0) > 1 \
                     and m.interval is not None:
                 by_metric[(_kind(result), name)].append(result)
+            elif m.gain_moments is not None and (m.n or 0) > 1 and m.interval is not None:
+                by_share[(_kind(result), name)].append(result)
     for (_, name), columns in by_metric.items():
         if len(columns) < 2:
             continue
@@ -54,3 +58,10 @@ def pool_spreads(results: Iterable) -> None:
         why = "%s: sd %.3g of the log ratios over %d columns, df %d" % (WIDENED, sd, len(columns), df)
         for r in columns:
             r.metrics[name] = stats.with_spread(r.metrics[name], sd, df, why)
+    for (_, name), columns in by_share.items():
+        if len(columns) < 2:
+            continue
+        pooled, df = shares.pooled_moments([r.metrics[name] for r in columns])
+        why = "%s: the gains' variances and covariance over %d columns, df %d" % (WIDENED, len(columns), df)
+        for r in columns:
+            r.metrics[name] = shares.with_pooled_moments(r.metrics[name], pooled, df, why)

@@ -10,7 +10,7 @@
   between rounds; values inside one round's process are averaged first, never counted as
   independent samples.
 - A share of two paired gains (the share of the machine's parallel gain that threads reach)
-  is the ratio of mean gains, with Fieller's interval (``paired_share``), clipped to [0, 1]
+  is the ratio of mean gains, with Fieller's interval (``bench.judge.shares``), clipped to [0, 1]
   (``within``: a share outside it is the gains' noise, and the method says it was clipped).
 - A mean of values with no spread (all equal, all zero) has no interval: zero width would read
   as certainty.
@@ -74,6 +74,9 @@ class Measured:
     # the columns of one run pool (``bench.judge.pooling``).  Not part of what the measurement is:
     # two measurements with one value, interval and method are the same, however their spread was kept.
     log_sd: Optional[float] = field(default=None, compare=False)
+    # A share of paired gains (``bench.judge.shares``): the gains' means, variances and covariance
+    # (mx, my, sxx, syy, sxy), which the columns of one run pool; not part of the measurement either.
+    gain_moments: Optional[Tuple[float, ...]] = field(default=None, compare=False)
 
     @property
     def is_count(self):
@@ -313,42 +316,6 @@ def _exp(x):
     return math.exp(x) if math.isfinite(x) else (0.0 if x < 0 else math.inf)
 
 
-def paired_share(gains: Sequence[float], references: Sequence[float]):
-    """The ratio of mean gains x̄/ȳ over pairs (x_r, y_r), with Fieller's 95% interval.
-
-    Used for "the share of the machine's parallel gain that threads reach": x_r is the threads'
-    gain in round r, y_r the processes' gain in the same round.  A mean of per-round ratios
-    would blow up in a round where the reference gain is near 0; Fieller's interval is the set
-    of shares s for which the per-round contrast x_r - s*y_r has a mean compatible with 0 (a
-    paired t-test), so it is exact under normal errors and honest when y is small: when ȳ itself
-    is not clearly above 0, the interval is unbounded.
-    """
-    pairs = [(float(x), float(y)) for x, y in zip(gains, references)]
-    _check_finite([v for p in pairs for v in p])
-    n = len(pairs)
-    if n == 0:
-        raise ValueError("no pairs")
-    mx = sum(x for x, _ in pairs) / n
-    my = sum(y for _, y in pairs) / n
-    if my == 0:
-        return Measured(math.nan if mx == 0 else math.copysign(math.inf, mx), _UNBOUNDED, n, method="fieller")
-    value = mx / my
-    if n < 2:
-        return Measured(value, _UNBOUNDED, n, method="fieller (1 pair: no interval)")
-    sxx = sum((x - mx) ** 2 for x, _ in pairs) / (n - 1)
-    syy = sum((y - my) ** 2 for _, y in pairs) / (n - 1)
-    sxy = sum((x - mx) * (y - my) for x, y in pairs) / (n - 1)
-    t2 = t_quantile(n - 1) ** 2 / n
-    a = my * my - t2 * syy
-    b = mx * my - t2 * sxy
-    c = mx * mx - t2 * sxx
-    disc = b * b - a * c
-    if a <= 0 or disc < 0:  # the reference gain is not clearly non-zero: no bounded interval
-        return Measured(value, _UNBOUNDED, n, method="fieller (unbounded: the reference gain is within noise of 0)")
-    root = math.sqrt(disc)
-    return within(Measured(value, ((b - root) / a, (b + root) / a), n, method="fieller on paired gains"))
-
-
 def within(m, low=0.0, high=1.0):
     """``m`` with its value and interval clipped to [low, high], and its method saying so: a share lies
     in [0, 1], and a Fieller interval reaching outside it says only that the gains are noisy there."""
@@ -356,13 +323,13 @@ def within(m, low=0.0, high=1.0):
     if m.interval is not None and (hi < low or lo > high):
         # Wholly outside [low, high] (threads slower than one worker: a negative share of the gain):
         # a real result, not noise; clipped it would collapse to a zero-width, certain-looking [0, 0].
-        return Measured(m.value, m.interval, m.n, m.events, m.method + " (outside [%s, %s]: not clipped)" % (low, high))
+        return replace(m, method=m.method + " (outside [%s, %s]: not clipped)" % (low, high))
     clipped = (min(max(lo, low), high), max(min(hi, high), low))
     value = min(max(m.value, low), high)
     if (value, clipped) == (m.value, (lo, hi)):
         return m
-    return Measured(value, clipped if m.interval is not None else None, m.n, m.events,
-                    m.method + " (clipped to [%s, %s])" % (low, high))
+    return replace(m, value=value, interval=clipped if m.interval is not None else None,
+                   method=m.method + " (clipped to [%s, %s])" % (low, high))
 
 
 def unpaired_ratio(a_runs: Sequence[float], b_runs: Sequence[float]):
