@@ -281,6 +281,21 @@ def observe(trials=6, containers=200000):
     }
 
 
+def _print_c_worker(r, mean):
+    kept = len(r["gc.pause.c_worker_share_samples"])
+    if not kept:  # a share of no trials is no number: say why instead of "nan%"
+        print("  a thread inside C code that released the GIL (hashlib.pbkdf2_hmac): none of %d trials kept (in each,"
+              % r["gc.pause.trials"])
+        print("  the call ended before the collection did, even at its longest, or this platform cannot read")
+        print("  a thread's CPU clock): nothing to say about it here")
+        return
+    print("  a thread inside C code that released the GIL (hashlib.pbkdf2_hmac) ran on a CPU during %.0f%% of a"
+          % (100 * mean(r["gc.pause.c_worker_share_samples"])))
+    print("  collection, and during %.0f%% of an equally long sleep of the main thread (its control); %d of %d"
+          % (100 * mean(r["gc.pause.c_worker_control_samples"]), kept, r["gc.pause.trials"]))
+    print("  trials kept (a trial is kept only where the call certainly spanned the collection and its control)")
+
+
 def main():
     print_header("Does everything else stop during a collection? (note section: Python의 Garbage Collection)")
     r = observe()
@@ -293,10 +308,7 @@ def main():
           % (100 * mean(r["gc.pause.other_thread_share_samples"])))
     print("  ... and during %.0f%% of an equally long sleep of the main thread (the control)"
           % (100 * mean(r["gc.pause.control_share_samples"])))
-    print("  a thread inside C code that released the GIL (hashlib.pbkdf2_hmac) ran on a CPU during %.0f%% of a"
-          % (100 * mean(r["gc.pause.c_worker_share_samples"])))
-    print("  collection, and during %.0f%% of an equally long sleep of the main thread (its control)"
-          % (100 * mean(r["gc.pause.c_worker_control_samples"])))
+    _print_c_worker(r, mean)
     print()
     if r["gc.pause.gil_enabled"]:
         print("with the GIL on, no other thread runs Python code while the collector holds the GIL: this shows")

@@ -234,3 +234,20 @@ def test_a_worker_whose_clock_cannot_be_read_never_leaves_the_main_thread_waitin
         assert call.cpu() is None
     assert time.perf_counter() - started < 5  # not the join's 30 s wait on an event never set
     assert not call.spanned_whole() and not call.still_running()
+
+
+def test_the_demo_says_how_many_c_call_trials_it_kept_and_never_prints_nan(monkeypatch, capsys):
+    # The fault injector's: with every trial dropped, the demo printed "nan%" and nothing of why.
+    base = {"gc.pause.trials": 60, "gc.pause.containers": 1000, "gc.pause.gil_enabled": 1,
+            "gc.pause.collect_s_samples": [0.01] * 60, "gc.pause.other_thread_share_samples": [0.0] * 60,
+            "gc.pause.control_share_samples": [1.0] * 60, "gc.pause.progress_trials": 0,
+            "gc.pause.progress_trials_of": 60, "gc.pause.c_worker_vs_control_pairs": []}
+    monkeypatch.setattr(gc_pause, "conclude", lambda *a: None)
+    for kept in (0, 7):
+        reading = dict(base, **{"gc.pause.c_worker_share_samples": [0.99] * kept,
+                                "gc.pause.c_worker_control_samples": [1.0] * kept})
+        monkeypatch.setattr(gc_pause, "observe", lambda: reading)
+        gc_pause.main()
+        out = capsys.readouterr().out
+        assert "nan" not in out
+        assert ("none of 60 trials kept" in out) if kept == 0 else ("7 of 60" in out and "99%" in out)

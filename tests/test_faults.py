@@ -309,9 +309,13 @@ def test_the_next_start_removes_a_dead_runs_staging_and_puts_back_what_it_had_mo
     (users / "notes.txt").write_text("precious")
     alive = out / (".w.partial-%d" % os.getpid())  # a live process's
     alive.mkdir()
+    look_alike = out / (".v.replaced-%d" % dead)  # the fault injector's: a user's folder with gilbench's pattern
+    look_alike.mkdir()
+    (look_alike / "notes.txt").write_text("precious too")
     runner._clean_stale(str(out))
     assert not staging.exists() and (out / "y" / "meta.json").is_file() and not aside.exists()
     assert (users / "notes.txt").read_text() == "precious" and alive.is_dir()
+    assert (look_alike / "notes.txt").read_text() == "precious too" and not (out / "v").exists()
 
 
 def test_a_result_replaces_the_old_one_whole(tmp_path):
@@ -571,3 +575,21 @@ def test_a_signal_to_the_pid_stops_the_venv_set_ups_running_in_threads(tmp_path,
     got, _ = _kill_and_check(proc, sig)
     assert got in (status, 1, -sig)  # the interrupt propagates (a traceback here: not the CLI's one line)
     assert not [p for p in (tmp_path / ".venvs").iterdir() if p.is_dir()]  # no half venv is left
+
+
+def test_once_every_timed_workload_has_failed_no_more_rounds_are_announced(monkeypatch):
+    # The fault injector's: after a killed bm_countdown.py, "=== round 3/6 of none left" and so on to 6/6.
+    from bench import ledger
+    from bench.harness import runner
+
+    said = []
+    monkeypatch.setattr(runner, "_progress", said.append)
+
+    def killed(workload, mode, bench_file, i, only=None):
+        raise RuntimeError("bm_countdown.py exited with -9")
+
+    monkeypatch.setattr(runner, "_round", killed)
+    monkeypatch.setattr(runner, "_observed", lambda *a: {})
+    steps = runner._run_workloads([ledger.workload("countdown")], "fast", "x", {}, "unused")
+    assert set(steps[1]) == {"countdown"}
+    assert [line for line in said if line.startswith("=== round")] == ["=== round 1/6 of countdown"]

@@ -145,11 +145,23 @@ def test_matrix_bad_selection_is_one_line(tmp_path):
     assert not (tmp_path / "r").exists()
 
 
-def test_empty_items_of_a_selection_are_ignored():
-    from bench.harness.selection import select
+def test_empty_items_of_a_selection_are_ignored_but_a_selection_of_nothing_is_refused():
+    from bench.harness.selection import SelectionError, select
 
     assert select("gc,") == select("gc") == select(" , gc ,,")
-    assert select(",") == select("") == select(None)
+    assert len(select(None)) > 10  # no --only: every workload
+    for empty in ("", ",", " , "):  # the fault injector's: these ran the whole suite
+        with pytest.raises(SelectionError, match="empty selection"):
+            select(empty)
+
+
+@pytest.mark.parametrize("argv", [("run", "--only", ""), ("run", "--only", " , "), ("run", "--out", ""),
+                                  ("matrix", "--pythons", sys.executable, "--out", " "),
+                                  ("matrix", "--pythons", sys.executable, "--only", ",")])
+def test_an_empty_only_or_out_is_one_line_and_exit_2(argv, tmp_path):
+    proc = _gilbench(*argv)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "empty" in proc.stderr, proc.stderr
 
 
 def test_unreachable_source_is_one_line(tmp_path, monkeypatch):

@@ -58,6 +58,8 @@ def _cmd_run(args):
     from bench.guard import folders
     from bench.harness import command, host, selection
 
+    if command.empty_out(args):
+        return _usage(command.empty_out(args))
     args.out = command.out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
     try:
         selection.select(args.only)
@@ -180,8 +182,10 @@ def _matrix_out(args):
     """The results folder of a matrix: --out, or with --resume and no --out the newest under results/."""
     from pathlib import Path
 
-    from bench.harness.command import out_dir_of
+    from bench.harness.command import empty_out, out_dir_of
 
+    if empty_out(args):
+        raise ValueError(empty_out(args))
     if args.out or not args.resume:
         out = Path(out_dir_of(args))
     else:

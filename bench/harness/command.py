@@ -26,6 +26,14 @@ def mode_of(args):
     return "fast" if args.fast else "rigorous" if args.rigorous else "default"
 
 
+def empty_out(args):
+    """The one line for an ``--out ''`` (None when --out is absent or names something): an empty
+    folder name is a slip, and silently writing to results/<timestamp> instead would hide it."""
+    if args.out is not None and not args.out.strip():
+        return "--out is empty: give a folder, or leave --out out for results/<timestamp>"
+    return None
+
+
 def out_dir_of(args):
     return args.out or os.path.join("results", datetime.datetime.now().strftime("%Y%m%d-%H%M%S"))
 
@@ -64,6 +72,8 @@ def run_command(args):
         selected = selection.select(args.only)
     except selection.SelectionError as exc:
         return usage(exc)
+    if empty_out(args):
+        return usage(empty_out(args))
     try:
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id,
                                     host=args.host)

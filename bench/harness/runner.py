@@ -202,8 +202,8 @@ def _clean_stale(out_dir):
         if not match or keeper.alive(int(match.group("pid"))) or os.path.islink(path) or not os.path.isdir(path):
             continue  # a link is not ours to follow, whatever its name
         final = os.path.join(out_dir, match.group("id"))
-        if match.group("kind") == "replaced" and not os.path.exists(final):
-            os.replace(path, final)
+        if match.group("kind") == "replaced" and not os.path.lexists(final) and folders.is_own_folder(path):
+            os.replace(path, final)  # only a results folder gilbench wrote: a look-alike name is not enough
             _progress("put back %s: the run that was replacing it died" % final)
         elif folders.only_own_files(path):
             shutil.rmtree(path)
@@ -352,9 +352,8 @@ class _Steps:
 def _run_workloads(selected, mode, ident, facts, bench_file):
     """(observations, errors, dropped, seconds): every workload's observations first, then the timings
     in rounds interleaved across workloads (``selection.round_plan``): each workload's rounds span
-    the run, so a drift of the machine shows as spread between rounds and widens the intervals
-    (issue 17: back-to-back runs put 27% of their ratios outside each other's 95% interval when
-    each workload ran its rounds in one block)."""
+    the run, so a drift of the machine widens the intervals (issue 17: back-to-back runs put 27% of
+    their ratios outside each other's 95% interval when each workload ran its rounds in one block)."""
     steps = _Steps()
     for i, workload in enumerate(selected, 1):
         _progress("[%d/%d] %s on %s (%s mode)%s" % (i, len(selected), workload.name, ident, mode,
@@ -366,7 +365,9 @@ def _run_workloads(selected, mode, ident, facts, bench_file):
     for slot, workload, r, only in round_plan(timed, mode):
         if slot != slot_now:
             slot_now, left = slot, _rounds_left(time.perf_counter() - began, slot - 1, ROUNDS[mode])
-            now = ", ".join(w.name for w in timed if w.name not in steps.errors) or "none left"
+            now = ", ".join(w.name for w in timed if w.name not in steps.errors)
+            if not now:
+                break  # every timed workload failed or paused: no round is left to announce
             _progress("=== round %d/%d of %s%s" % (slot, ROUNDS[mode], now, left))
         if workload.name in steps.errors:
             continue  # it failed or was paused: its later rounds would not be judged

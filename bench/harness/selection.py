@@ -90,9 +90,12 @@ def _picked(item, names, claim_ids):
 
 def select(selection):
     """Workloads for a comma-separated selection of chapters, workload names and/or claim ids."""
-    items = [s.strip() for s in (selection or "").split(",") if s.strip()]  # "gc," means "gc"
-    if not items:
+    if selection is None:  # no --only: everything
         return list(ledger.WORKLOADS)
+    items = [s.strip() for s in selection.split(",") if s.strip()]  # "gc," means "gc"
+    if not items:  # --only '' or ',': a selection that names nothing is a mistake, not "everything"
+        raise SelectionError("empty selection %r: --only takes chapters (%s), workload names or claim ids"
+                             % (selection, ", ".join(ledger.CHAPTERS)))
     names = [w.name for w in ledger.WORKLOADS]
     claim_ids = [c.id for c in ledger.CLAIMS]
     chosen = []
