@@ -77,3 +77,19 @@ def test_without_a_run_under_results_it_says_what_to_do(tmp_path):
     assert proc.returncode == 2  # nothing to compare: the command line must name a run
     [line] = proc.stderr.strip().splitlines()
     assert "no run under results/" in line and "gilbench run" in line
+
+
+def test_a_workload_that_failed_in_either_run_is_named_not_read_as_a_clean_match(tmp_path):
+    # The fault injector's: against a run whose countdown had failed, compare said "0 of 0 compared
+    # cells ... every verdict the new run measured is the base run's" and nothing of the failure.
+    failed = tmp_path / "failed"
+    shutil.copytree(str(_RECORDED), str(failed))
+    obs_path = failed / "3.13.5" / "observations.json"  # where a run files its failed workloads
+    obs = json.loads(obs_path.read_text())
+    obs["errors"] = {"countdown": "RuntimeError: bm_countdown.py exited with -9"}
+    obs_path.write_text(json.dumps(obs))
+    text = _gilbench("compare", str(_RECORDED), str(failed), "--no-timings")
+    assert text.returncode == 0, text.stderr
+    assert "Failed in %s, 3.13.5: countdown: RuntimeError: bm_countdown.py exited with -9" % failed in text.stdout
+    data = json.loads(_gilbench("compare", str(_RECORDED), str(failed), "--json", "--no-timings").stdout)
+    assert data["failed"] == {"base": {}, "new": {"3.13.5": {"countdown": "RuntimeError: bm_countdown.py exited with -9"}}}

@@ -101,6 +101,10 @@ def to_markdown(base_name, new_name, base, new, timings: List[Tuple[str, str]], 
     for run, alone in ((base_name, alone_base), (new_name, alone_new)):
         if alone:
             out.append("Only in %s: %s." % (run, ", ".join(alone)))
+    for run, report in ((base_name, base), (new_name, new)):
+        for column, errors in _failures(report).items():
+            out.append("Failed in %s, %s: %s (what they measure is not compared there)."
+                       % (run, column, "; ".join("%s: %s" % e for e in sorted(errors.items()))))
     all_lines = lines(base, new, column_pairs)
     changed = [line for line in all_lines if line.changed]
     out += ["", "## Changed verdicts (%d of %d compared cells)" % (len(changed), len(all_lines)), ""]
@@ -122,6 +126,12 @@ def _table(selected):
     return [tabulate(rows, ["claim · unit", "column", "base", "new"], tablefmt="github"), ""]
 
 
+def _failures(report):
+    """{column: {workload: why}} of the workloads a run recorded as failed: a comparison must not read
+    as a clean match where one side measured nothing."""
+    return {c.id: dict(c.errors) for c in report.columns if c.errors}
+
+
 def _machines(report):
     hosts = sorted({c.host for c in report.columns})
     cpus = sorted({str(c.cpu_count) for c in report.columns})
@@ -135,6 +145,7 @@ def to_dict(base_name, new_name, base, new, timings):
     return {"base": base_name, "new": new_name,
             "pairs": [{"base": p.base, "new": p.new} for p in column_pairs],
             "only_in_base": alone_base, "only_in_new": alone_new,
+            "failed": {"base": _failures(base), "new": _failures(new)},
             "lines": [{"claim": line.claim, "unit": line.unit, "base_column": line.pair.base,
                        "new_column": line.pair.new, "changed": line.changed, "base": line.base, "new": line.new}
                       for line in lines(base, new, column_pairs)],
