@@ -131,6 +131,14 @@ def test_the_recorded_commit_is_the_checkouts_own_and_says_when_files_changed_or
     open(os.path.join(os.fsencode(tmp_path / "checkout"), b"bad\xff"), "w").close()
     monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'core.quotepath=false'")
     assert revision.source_revision() == head[:12] + "+changes"
+    # The run's own results folder inside the checkout (--out mine, not ignored) is not a new source
+    # file (the statistician's reading: every later column read "+changes"); another new file is.
+    os.unlink(os.path.join(os.fsencode(tmp_path / "checkout"), b"bad\xff"))
+    (tmp_path / "checkout" / "mine" / "3.11.7").mkdir(parents=True)
+    (tmp_path / "checkout" / "mine" / "3.11.7" / "meta.json").write_text("{}")
+    assert revision.source_revision(str(tmp_path / "checkout" / "mine")) == head[:12]
+    assert revision.source_revision(str(tmp_path / "elsewhere")) == head[:12] + "+changes"
+    assert revision.source_revision() == head[:12] + "+changes"
     # A status that fails (or times out) is not "clean".
     real = revision._git
     monkeypatch.setattr(revision, "_git", lambda *args: None if args[0] == "status" else real(*args))

@@ -2,7 +2,8 @@
 
 ``meta.json`` records it as ``source``, read when the run starts:
 - "3a3b01f2c9d1": the checkout is that commit, no file changed and no new file beside it;
-- "3a3b01f2c9d1+changes": tracked files differ from it, or untracked (not ignored) files exist;
+- "3a3b01f2c9d1+changes": tracked files differ from it, or untracked (not ignored) files exist
+  outside the run's own results folder;
 - "3a3b01f2c9d1+unchecked": the commit is known but git could not say whether files changed;
 - None: no git checkout (an installed copy, an unpacked archive), no git, or git refused to read it
   (a checkout owned by another user).
@@ -33,17 +34,28 @@ def _git(*args):
     return done.stdout.decode("utf-8", "replace").strip() if done.returncode == 0 else None
 
 
-def source_revision():
-    """The commit this checkout is at, with "+changes" or "+unchecked" (see above); None if unknown."""
+def source_revision(out_dir=None):
+    """The commit this checkout is at, with "+changes" or "+unchecked" (see above); None if unknown.
+    ``out_dir``: the run's results folder, whose own files are not new source files, wherever it is
+    (``--out mine`` inside the checkout, not ignored, would otherwise mark every column "+changes")."""
     if not os.path.exists(os.path.join(_ROOT, ".git")):
         return None  # an installed copy, or an unpacked archive: its commit is not knowable here
     commit = _git("rev-parse", "--short=12", "HEAD")
     if not commit:
         return None
-    changed = _git("status", "--porcelain", "--untracked-files=normal")
-    if changed is None:  # a failed or timed-out status says nothing about the files: not "clean"
+    changed = _git("status", "--porcelain", "--untracked-files=no")
+    untracked = _git("ls-files", "--others", "--exclude-standard", "--", ".", *_outside(out_dir))
+    if changed is None or untracked is None:  # a failed or timed-out git says nothing about the files
         return commit + "+unchecked"
-    return commit + ("+changes" if changed else "")
+    return commit + ("+changes" if changed or untracked else "")
+
+
+def _outside(out_dir):
+    """The pathspec that leaves the results folder out, where it lies inside the checkout."""
+    if out_dir is None:
+        return ()
+    rel = os.path.relpath(os.path.realpath(out_dir), os.path.realpath(_ROOT))
+    return () if rel == os.pardir or rel.startswith(os.pardir + os.sep) else (":(exclude)" + rel,)
 
 
 def as_at_start(at_start, at_end):

@@ -274,7 +274,7 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
     try:
         # What code measured, read before anything runs: a checkout changed during a long run
         # would otherwise be recorded as what measured it.
-        code, source = code_fingerprint(), revision.source_revision()
+        code, source = code_fingerprint(), revision.source_revision(out_dir)
         started, load_start = _now(), _load_average()
         observations, errors, dropped, timings = _run_workloads(selected, mode, ident, facts, bench_file)
         observations.update(backend.observations())
@@ -294,7 +294,7 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
                     measured_workloads=results_format.workload_fingerprints(selected),
                     # what --resume also checks (the same code measured it), and its commit for a person
                     code=revision.as_at_start(code, code_fingerprint()),
-                    source=revision.as_at_start(source, revision.source_revision()),
+                    source=revision.as_at_start(source, revision.source_revision(out_dir)),
                     io_backend=backend.description,
                     # Which server, run by which interpreter, for which scope (the matrix's or this run's).
                     io_service=backend.facts)
