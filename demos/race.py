@@ -259,6 +259,11 @@ def observe(trials=300, n=100_000, big_n=1_000_000, big_trials=4, small_interval
     return out
 
 
+def _seconds(s):
+    """A switch interval read plainly: 1 us, 0.0050 s (never 1e-06 s)."""
+    return "%.0f us" % (s * 1e6) if s < 0.001 else "%.4f s" % s
+
+
 def main():
     print_header("Race condition on a global counter (note section: GIL)")
     print("the note says: two threads doing x += 1 / x -= 1 100000 times each can end with x != 0;")
@@ -269,9 +274,10 @@ def main():
     print("measured here (default switch interval %.4f s):" % r["race.default_interval"])
     rows = (("note's code, n=%d" % r["race.note.n"], "race.note"),
             ("note's code, n=%d" % r["race.big_n.n"], "race.big_n"),
-            ("switch interval %g s" % r["race.small_interval.interval"], "race.small_interval"),
+            ("switch interval %s" % _seconds(r["race.small_interval.interval"]), "race.small_interval"),
             ("x = x + _one() (a call inside)", "race.call"),
-            ("control: the call, n=%d, %g s" % (r["race.control.n"], r["race.control.interval"]), "race.control"))
+            ("control: the call, n=%d, %s" % (r["race.control.n"], _seconds(r["race.control.interval"])),
+             "race.control"))
     for label, key in rows:
         print("  %-38s x != 0 in %3d of %3d trials (%.0f%%), max |x| = %d; per round %s" % (
             label, r[key + ".nonzero"], r[key + ".trials"], 100 * r[key + ".share_nonzero"], r[key + ".max_abs"],

@@ -106,7 +106,8 @@ def conclusion(name, observations):
     for claim, judgeable in shown:
         if judgeable:
             text = cell_text(evaluate(claim, metrics, facts), claim)
-            unit = "  (unit: %s)" % claim.headline.unit if claim.headline else ""
+            # The metric named: two claims of one demo may read different code (the note's, a control's).
+            unit = "  (%s, unit: %s)" % (claim.headline.metric, claim.headline.unit) if claim.headline else ""
             lines.append("  %-34s %s%s" % (claim.id, text, unit))
         else:
             lines.append("  %-34s %s" % (claim.id, _full_run_reason(claim, given)))
