@@ -374,7 +374,8 @@ def test_a_calm_share_is_widened_to_fieller_at_the_pooled_moments_never_narrowed
     assert after["calm"].value == before["calm"].value and after["calm"].interval[1] > 0.05
     assert "pooled spread" in after["calm"].method and "3 columns, df 15" in after["calm"].method
     moments, df = shares.pooled_moments(list(before.values()))
-    lo, hi = shares._fieller(before["calm"].gain_moments[:2] + tuple(moments), 6, df)
+    own = before["calm"].gain_moments
+    lo, hi = shares._fieller(own[:2] + tuple(p * k for p, k in zip(moments, shares._scale(own))), 6, df)
     assert after["calm"].interval[1] == pytest.approx(min(1.0, hi))
     for c in before:  # never narrower, always inside [0, 1]
         assert after[c].interval[0] <= before[c].interval[0] and after[c].interval[1] >= before[c].interval[1]
@@ -382,6 +383,29 @@ def test_a_calm_share_is_widened_to_fieller_at_the_pooled_moments_never_narrowed
     again = [c.metrics["x.share"] for c in columns]
     pooling.pool_spreads(columns)  # idempotent
     assert [c.metrics["x.share"] for c in columns] == again
+
+
+def test_a_share_wholly_below_0_stays_unclipped_and_an_unbounded_pool_is_idempotent():
+    # The second statistician's: threads slower than one worker, [-0.08, -0.01], a real result; a
+    # pooled interval reaching past 0 must not clip it into a certain-looking [0, x].
+    from bench.judge import pooling
+
+    below = _share_column("below", [-0.045, -0.046, -0.044, -0.0455, -0.0445, -0.045], [0.8, 0.81, 0.79, 0.8, 0.8, 0.81])
+    noisy = [_share_column("n%d" % i, [-0.1, 0.05, -0.03, 0.02, -0.06, 0.04], [0.7, 0.9, 0.8, 0.85, 0.75, 0.8])
+             for i in range(2)]
+    own = below.metrics["x.share"]
+    assert own.interval[1] < 0 and "not clipped" in own.method
+    pooling.pool_spreads([below] + noisy)
+    widened = below.metrics["x.share"]
+    assert widened.value == own.value < 0 and widened.interval[0] <= own.interval[0] and widened.interval[1] >= own.interval[1]
+    # A busy column of the kind whose machine gain is within noise of 0: the pooled set is unbounded.
+    calm = _share_column("calm", [0.01, 0.011, 0.009, 0.0105, 0.0095, 0.01], [0.8, 0.81, 0.79, 0.8, 0.8, 0.81])
+    busy = _share_column("busy", [0.1, -0.2, 0.3, -0.1, 0.2, 0.0], [1.5, -1.2, 1.8, -1.0, 0.9, -1.4])
+    pooling.pool_spreads([calm, busy])
+    first = calm.metrics["x.share"]
+    assert first.interval == (-math.inf, math.inf) and "unbounded" in first.method
+    pooling.pool_spreads([calm, busy])
+    assert calm.metrics["x.share"] == first
 
 
 def test_only_ratios_of_pairs_are_pooled():
