@@ -12,7 +12,6 @@ Before, a share read 0 [0, 0.0091%] beside the speedup it is made of, x0.94 [0.8
 now 0 [0, 1.4%] (R18, 3.13.0).
 """
 import math
-from dataclasses import replace
 from typing import Sequence
 
 from bench.judge.stats import _UNBOUNDED, Measured, _check_finite, t_quantile, within
