@@ -58,17 +58,15 @@ def _cmd_run(args):
     from bench.guard import folders
     from bench.harness import command, host, selection
 
-    if command.empty_out(args):
-        return _usage(command.empty_out(args))
-    args.out = command.out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
     try:
         selection.select(args.only)
     except selection.SelectionError as exc:
         return _usage(exc)
-    problem = (args.id is not None and folders.id_problem(args.id)) or (
+    problem = command.empty_out(args) or (args.id is not None and folders.id_problem(args.id)) or (
         args.host is not None and host.label_problem(args.host))
     if problem:
         return _usage(problem)
+    args.out = command.out_dir_of(args)  # fixed once, so that the hint below names the folder the run wrote
     env = dict(os.environ, **{signals.CALLER_SPEAKS_ENV: str(os.getpid())})
     status = run_in_group([sys.executable, "-m", "bench.harness"] + command.harness_argv(args), None, env=env)
     if status == 0:
@@ -184,8 +182,9 @@ def _matrix_out(args):
 
     from bench.harness.command import empty_out, out_dir_of
 
-    if empty_out(args):
-        raise ValueError(empty_out(args))
+    problem = empty_out(args)
+    if problem:
+        raise ValueError(problem)
     if args.out or not args.resume:
         out = Path(out_dir_of(args))
     else:

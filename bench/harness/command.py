@@ -72,8 +72,9 @@ def run_command(args):
         selected = selection.select(args.only)
     except selection.SelectionError as exc:
         return usage(exc)
-    if empty_out(args):
-        return usage(empty_out(args))
+    problem = empty_out(args)
+    if problem:
+        return usage(problem)
     try:
         folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id,
                                     host=args.host)

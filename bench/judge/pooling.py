@@ -40,8 +40,9 @@ def _kind(result):
 
 
 def pool_spreads(results: Iterable) -> None:
-    """Widen, in place, each ratio of rounds in ``results`` (InterpreterResults of one run folder) to
-    the spread pooled over the columns of its kind that measured it (two columns at least)."""
+    """Widen, in place, each ratio of rounds and each share of paired gains in ``results``
+    (InterpreterResults of one run folder) to the spread pooled over the columns of its kind that
+    measured it (two columns at least)."""
     by_metric, by_share = defaultdict(list), defaultdict(list)
     for result in results:
         for name, m in result.metrics.items():

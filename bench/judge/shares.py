@@ -60,9 +60,8 @@ def pooled_moments(shares):
     so its spread grows with 1 + gain: each column's moments are pooled relative to (1 + mx) and
     (1 + my) and put back on its own scale (``with_pooled_moments``), as log spreads are for ratios."""
     df = sum(m.n - 1 for m in shares)
-    pooled = [sum((m.n - 1) * m.gain_moments[k] / _scale(m.gain_moments)[k - 2] for m in shares) / df
-              for k in (2, 3, 4)]
-    return pooled, df
+    relative = [(m.n - 1, [v / k for v, k in zip(m.gain_moments[2:], _scale(m.gain_moments))]) for m in shares]
+    return [sum(w * r[i] for w, r in relative) / df for i in range(3)], df
 
 
 def _scale(moments):
@@ -76,13 +75,11 @@ def with_pooled_moments(m: Measured, pooled, df: int, why: str) -> Measured:
     own interval wholly outside [0, 1] keeps the hull unclipped); unbounded where the pooled set is.
     Never narrower than ``m``'s own, and pooling twice changes nothing more."""
     if m.gain_moments is None or m.interval is None or m.interval == _UNBOUNDED:
-        return m
-    own = _fieller(m.gain_moments, m.n, m.n - 1)
+        return m  # a bounded share always has its own Fieller interval (``paired_share``)
+    own = _fieller(m.gain_moments, m.n, m.n - 1)  # unclipped, as the hull needs it
     at_pool = _fieller(tuple(m.gain_moments[:2]) + tuple(p * k for p, k in zip(pooled, _scale(m.gain_moments))),
                        m.n, df)
     value = m.gain_moments[0] / m.gain_moments[1]
-    if own is None:
-        return m
     if at_pool is None:
         return Measured(value, _UNBOUNDED, m.n, method="fieller (unbounded at the %s)" % why, gain_moments=m.gain_moments)
     hull = (min(own[0], at_pool[0]), max(own[1], at_pool[1]))
