@@ -16,7 +16,7 @@ import time
 import pytest
 from _helpers import child_env
 
-from bench.guard import keeper
+from bench.guard import keeper, signals
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # Without an inherited folder lock: these commands are strangers to any run of the caller's.
@@ -543,6 +543,39 @@ def test_observations_stuck_in_a_blocking_call_fail_alone_with_one_line(monkeypa
     finally:
         child.kill()
         child.wait()
+
+
+def _stop_hidden_behind_an_error():
+    # What Python 3.9's tempfile.TemporaryFile does when SIGTERM lands inside it: the clean-up's
+    # second close of the fd raises EBADF while the stop is being handled.
+    try:
+        raise signals.Terminated()
+    except KeyboardInterrupt:
+        os.close(-1)
+
+
+def test_a_stop_hidden_behind_an_error_stops_the_run_instead_of_failing_one_workload():
+    from bench import ledger
+    from bench.harness import runner
+
+    steps = runner._Steps()
+    with pytest.raises(signals.Terminated):
+        steps.run(ledger.workload("fib"), _stop_hidden_behind_an_error)
+    assert steps.errors == {}  # not taken for fib's failure
+    steps.run(ledger.workload("fib"), lambda: os.close(-1))  # an error of its own still fails one workload
+    assert steps.errors == {"fib": "OSError: [Errno 9] Bad file descriptor"}
+
+
+def test_interrupts_unmasked_passes_other_errors_and_finds_the_stop_however_deep():
+    with pytest.raises(ValueError):
+        with signals.interrupts_unmasked():
+            raise ValueError("plain")
+    with pytest.raises(signals.Terminated):
+        with signals.interrupts_unmasked():
+            try:
+                _stop_hidden_behind_an_error()
+            except OSError:
+                raise RuntimeError("a wrapper of the error")
 
 
 # Two venvs being set up in prepare's worker threads; each "interpreter" is a script that never ends.

@@ -364,7 +364,7 @@ def main(argv=None):
         return _usage(problem)  # the ledger as edited cannot run: retrying cannot help
     args = _parser().parse_args(argv)  # a wrong command line: argparse's usage line and exit status 2
     try:
-        with signals.sigterm_as_interrupt(), jobcontrol.tree_follows():
+        with signals.sigterm_as_interrupt(), jobcontrol.tree_follows(), signals.interrupts_unmasked():
             return args.func(args)
     except KeyboardInterrupt as exc:
         message, status = signals.interrupted_status(exc)

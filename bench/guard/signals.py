@@ -72,6 +72,33 @@ def name(signum):
         return "signal %d" % signum
 
 
+def _interrupt_behind(exc):
+    """The KeyboardInterrupt (``Terminated`` included) that ``exc`` was raised while handling, or None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__context__
+    return None
+
+
+@contextlib.contextmanager
+def interrupts_unmasked():
+    """An error raised while an interrupt was being handled re-raises the interrupt: a stop request
+    never passes for an error.  On Python 3.9 a SIGTERM that lands inside ``tempfile.TemporaryFile``
+    comes out as ``OSError: [Errno 9]`` (its clean-up closes the fd that the half-made file object
+    had closed already); a workload's ``except Exception`` took that for the workload's failure, and
+    the run went on to write its column after the matrix had been stopped (CI, py39)."""
+    try:
+        yield
+    except Exception as exc:
+        interrupt = _interrupt_behind(exc)
+        if interrupt is None:
+            raise
+        raise interrupt
+
+
 def interrupted_status(exc):
     """(message, exit status) for a KeyboardInterrupt that ended a command."""
     if isinstance(exc, Terminated):

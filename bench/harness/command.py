@@ -76,8 +76,9 @@ def run_command(args):
     if problem:
         return usage(problem)
     try:
-        folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id,
-                                    host=args.host)
+        with signals.interrupts_unmasked():
+            folder, errors = runner.run(selected, out_dir_of(args), mode=mode_of(args), ident=args.id,
+                                        host=args.host)
     except ValueError as exc:  # an --id or --out the run refuses before measuring
         return usage(exc)
     except _backend.ConfigError as exc:  # a setting (GILBENCH_IO_*) given wrong

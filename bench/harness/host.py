@@ -52,6 +52,18 @@ def memory_bytes():
         return None
 
 
+def cpu_model():
+    """The processor's name (Linux: /proc/cpuinfo), so that published figures say what ran them."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
 def machine_of(meta):
     """The machine facts of a run's meta.json, None for what it did not record (older runs have no memory)."""
     memory = meta.get("memory_bytes")

@@ -57,7 +57,7 @@ def interpreter_facts():
         "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
         "platform": platform.platform(),
         "machine": platform.machine(),
-        "cpu_model": _cpu_model(),
+        "cpu_model": _host.cpu_model(),
         "memory_bytes": _host.memory_bytes(),  # with the CPU and OS: the machine a merge tells apart (host.py)
         "compiler": platform.python_compiler(),
         # Recorded because 3.14 changes Linux's default, and process start-up is in the timings.
@@ -84,18 +84,6 @@ def library_versions():
         except Exception as exc:  # a broken install (unreadable METADATA) must not stop the run
             found[name] = "unreadable (%s)" % type(exc).__name__
     return found
-
-
-def _cpu_model():
-    """The processor's name (Linux: /proc/cpuinfo), so that published figures say what ran them."""
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
 
 
 # What runs in the measured interpreter, and so decides what a run measured besides the ledger.
@@ -332,7 +320,8 @@ class _Steps:
         """One step of ``workload`` (its observations, or one round of timings), timed and guarded."""
         t0, pauses = time.perf_counter(), jobcontrol.pauses()
         try:
-            observed = step() or {}
+            with signals.interrupts_unmasked():
+                observed = step() or {}
         except Exception as exc:  # one failing workload must not cost the others
             self.errors[workload.name] = "%s: %s" % (type(exc).__name__, exc)
             _progress("      %s failed: %s" % (workload.name, self.errors[workload.name]))
