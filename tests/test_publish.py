@@ -157,6 +157,11 @@ def test_a_run_records_the_commit_it_measured_with_and_the_folder_readme_names_i
     assert got is None or re.fullmatch(r"[0-9a-f]{12,40}(\+changes|\+unchecked)?", got)
     monkeypatch.setattr(revision, "_ROOT", str(tmp_path))  # not a git checkout
     assert revision.source_revision() is None
+    if shutil.which("git"):  # a copy with an empty .git inside another repository: not that one's commit
+        _git_checkout(tmp_path / "home")
+        (tmp_path / "home" / "copy" / ".git").mkdir(parents=True)
+        monkeypatch.setattr(revision, "_ROOT", str(tmp_path / "home" / "copy"))
+        assert revision.source_revision() is None
 
     class _Column:
         def __init__(self, source):

@@ -25,6 +25,9 @@ def _git(*args):
     """git's output in the checkout, or None when git is missing, fails or takes over 10 s."""
     env = {k: v for k, v in os.environ.items() if k not in _GIT_REDIRECTS}
     env["GIT_OPTIONAL_LOCKS"] = "0"  # status must not rewrite the index of a checkout it only reads
+    # No looking above the checkout: a copy whose .git is empty or broken, inside another repository
+    # (a home folder under git), would otherwise record that repository's commit as its own.
+    env["GIT_CEILING_DIRECTORIES"] = os.path.dirname(os.path.realpath(_ROOT))
     try:
         done = subprocess.run(("git", "-C", _ROOT) + args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                               timeout=10, check=False, env=env)
