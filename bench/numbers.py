@@ -87,6 +87,11 @@ def _ratio_words(value, interval, direction):
     return text
 
 
+# A value whose 95% set has an infinite end (Fieller's where the divisor may be 0, all-equal ratios):
+# measured, but bounding nothing.  "no interval" read as "nothing measured" to a newcomer.
+_UNBOUNDED = " (95%% interval unbounded, n=%s)"
+
+
 def describe_value(value, interval, n=None, events=None, unit=None, words=()):
     """A measured value as a person reads it: '3/40 (1.6–20%)', '0.91 [0.85, 0.97]', '512 B'.
 
@@ -101,10 +106,10 @@ def describe_value(value, interval, n=None, events=None, unit=None, words=()):
     if direction and isinstance(value, (int, float)) and not words:
         bounded = interval if interval and all(math.isfinite(x) for x in interval) else None
         text = _ratio_words(value, bounded, direction)
-        return text + (" (no interval, n=%s)" % n if interval and not bounded else "")
+        return text + (_UNBOUNDED % n if interval and not bounded else "")
     shown = plain(value, unit, words)
     if interval is None:
         return shown
     if not all(math.isfinite(x) for x in interval):
-        return "%s (no interval, n=%s)" % (shown, n)
+        return shown + _UNBOUNDED % n
     return "%s [%s, %s]" % (shown, plain(interval[0], unit), plain(interval[1], unit))

@@ -298,7 +298,7 @@ def statistics():
         "in the same round), with a Student t-interval on the log ratios; shares of the machine's parallel gain "
         "are the ratio of mean gains with Fieller's interval, clipped to [0, 1] (an interval wholly outside "
         "it, e.g. threads slower than one worker, is shown as measured, not clipped; where the machine's own "
-        "gain may be 0, Fieller's set is unbounded and the cell says '(no interval, n=6)': it decides "
+        "gain may be 0, Fieller's set is unbounded and the cell says '(95% interval unbounded, n=6)': it decides "
         "nothing); means of repeated "
         "measurements have a t-interval (shares clipped to [0, 1]; values all at 0 get the one-sided 95% "
         "bound 1 - 0.05^(1/n), other all-equal shares Hoeffding's interval, other all-equal values none: "
