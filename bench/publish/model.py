@@ -323,7 +323,7 @@ def statistics():
         "every workload runs before round r+1 of any, so a drift of the machine during the column widens "
         "the intervals. Six rounds often give a small spread by chance: a ratio of timings' rounds gets an "
         "interval never narrower than the t-interval at its rounds' spread pooled over the run's columns "
-        "(one host and machine, mode and code, every build and GIL state; none in a run of one column; "
+        "(one host and machine, mode and code, and kind of build: the free-threaded twin's columns with each other, the GIL builds with each other; none for a column alone of its kind; "
         "its reason then says 'widened to the run's pooled spread'), and a share of paired gains the "
         "wider of its own and Fieller's interval at the gains' variances and covariance pooled the same way "
         "(relative to 1 + each gain, not on logs). Either way it is a 95% interval for the geometric mean "
