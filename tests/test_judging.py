@@ -53,7 +53,7 @@ def test_a_paired_ratio_cancels_drift_between_rounds():
 def test_few_pairs_are_provisional_and_one_value_bounds_nothing():
     assert stats.paired_ratio([1.0, 1.1, 0.9], [1.0, 1.0, 1.0]).provisional
     one = stats.mean_interval([0.25])
-    assert one.n == 1 and one.interval == (-math.inf, math.inf) and "no interval" in one.method
+    assert one.n == 1 and one.interval == (-math.inf, math.inf) and "interval unbounded" in one.method
     # no prediction is decided on one value
     assert evaluate.judge(Prediction.parse("above(0.1)"), one) == "within-noise"
     assert evaluate.judge(Prediction.parse("below(0.1)"), one) == "within-noise"
@@ -237,6 +237,8 @@ def test_parallel_claims_wait_for_a_machine_that_can_show_parallelism():
     # One pair, or an interval with no upper end: no evidence either way, the value decides (never fails open).
     assert words.machine_too_busy(Measured(1.1, (0.0, math.inf), 1))
     assert not words.machine_too_busy(Measured(1.9, (0.0, math.inf), 1))
+    one_pair = words.machine_note({MACHINE_PARALLELISM: Measured(1.2, (0.0, math.inf), 1)})
+    assert "from its value alone (1 pair" in one_pair and "wholly" not in one_pair and "unbounded" not in one_pair
 
 
 # --- results folders --------------------------------------------------------------------

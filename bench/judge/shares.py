@@ -31,7 +31,7 @@ def paired_share(gains: Sequence[float], references: Sequence[float]):
     if my == 0:
         return Measured(math.nan if mx == 0 else math.copysign(math.inf, mx), _UNBOUNDED, n, method="fieller")
     if n < 2:
-        return Measured(mx / my, _UNBOUNDED, n, method="fieller (1 pair: no interval)")
+        return Measured(mx / my, _UNBOUNDED, n, method="fieller (1 pair: interval unbounded)")
     moments = (mx, my, sum((x - mx) ** 2 for x, _ in pairs) / (n - 1), sum((y - my) ** 2 for _, y in pairs) / (n - 1),
                sum((x - mx) * (y - my) for x, y in pairs) / (n - 1))
     interval = _fieller(moments, n, n - 1)

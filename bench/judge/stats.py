@@ -41,7 +41,7 @@ from bench.numbers import fmt
 
 CONFIDENCE = 0.95
 # The interval of a value known from one sample: it bounds nothing, so no prediction can be
-# decided on it (the evaluator says within-noise).  Shown as "no interval" in reports.
+# decided on it (the evaluator says within-noise).  Shown as "(95% interval unbounded, n=…)" in reports.
 _UNBOUNDED = (-math.inf, math.inf)
 # Fewer pairs (or runs) than this and a verdict is provisional.  8 is the default mode's rounds: fast
 # mode's 6 rounds give intervals that a back-to-back rerun missed for about a quarter of the ratios
@@ -208,14 +208,14 @@ def mean_interval(samples: Sequence[float], method="paired t", bounds=None, negl
         raise ValueError("no values to take a mean of")
     m, sd = _mean_sd(xs)
     if len(xs) < 2:
-        return Measured(m, _UNBOUNDED, 1, method=method + " (1 value: no interval)")
+        return Measured(m, _UNBOUNDED, 1, method=method + " (1 value: interval unbounded)")
     # Equal values, compared as values: 60 copies of 1/504 have a rounding-error sd of 1e-18, which
     # would give a zero-width interval that reads as certainty.
     sd = 0.0 if len(set(xs)) == 1 else sd
     if sd == 0 and bounds is None:
         # n equal values (all zero, say) have no spread to estimate one from: a zero-width interval
         # would read as certainty, so the mean bounds nothing and no prediction is decided on it.
-        return Measured(m, _UNBOUNDED, len(xs), method=method + " (all %d values equal: no spread, no interval)"
+        return Measured(m, _UNBOUNDED, len(xs), method=method + " (all %d values equal: no spread, interval unbounded)"
                         % len(xs))
     if sd == 0:
         return hoeffding(xs, bounds, method)
@@ -343,7 +343,7 @@ def unpaired_ratio(a_runs: Sequence[float], b_runs: Sequence[float]):
     value = math.exp(ma - mb)
     n = min(len(la), len(lb))
     if n < 2:
-        return Measured(value, _UNBOUNDED, n, method="unpaired (1 run: no interval)")
+        return Measured(value, _UNBOUNDED, n, method="unpaired (1 run: interval unbounded)")
     va, vb = sa ** 2 / len(la), sb ** 2 / len(lb)
     se = math.sqrt(va + vb)
     # Welch-Satterthwaite degrees of freedom (at least 1).

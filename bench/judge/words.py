@@ -5,7 +5,7 @@ threshold lives here too, with the line a person reads after `run` when the mach
 import math
 
 from bench.ledger.vocabulary import MACHINE_PARALLELISM
-from bench.numbers import describe_value, fmt
+from bench.numbers import fmt
 
 # Two processes must reach this speedup over one for a machine to show what threads could do: the
 # one parallel gate, stated so in the README and the legend (bench.publish.model.statistics).
@@ -67,9 +67,15 @@ def machine_note(metrics):
     machine = metrics.get(MACHINE_PARALLELISM)
     if machine is None or not machine_too_busy(machine):
         return None
-    measured = describe_value(machine.value, machine.interval, machine.n)
-    return ("n/a: %s (x%s): wholly below x%s, the claims about parallel speed-ups are not judged; rerun on a "
-            "quieter machine" % (machine_words(machine), measured, PARALLEL_MACHINE_SPEEDUP))
+    bounded = machine.interval and all(math.isfinite(x) for x in machine.interval)
+    if bounded:  # the gate reads the interval's upper end
+        where = "its 95%% interval [%s, %s] wholly below x%s" % (
+            fmt(machine.interval[0]), fmt(machine.interval[1]), PARALLEL_MACHINE_SPEEDUP)
+    else:  # one pair, or an unbounded interval: the gate read the value alone
+        where = "below x%s, from its value alone (%s, no bounded interval)" % (
+            PARALLEL_MACHINE_SPEEDUP, "1 pair" if machine.n == 1 else "n=%s" % machine.n)
+    return ("n/a: %s, %s: the claims about parallel speed-ups are not judged; rerun on a quieter machine"
+            % (machine_words(machine), where))
 
 
 # --- the words of a verdict's reasons (its why) -------------------------------------------
