@@ -56,6 +56,46 @@ def test_race_trials_are_spread_over_rounds_and_recorded_per_round(race_result):
     assert r["race.small_interval.trials_by_round"] == [2, 1]  # the remainder goes to the earlier rounds
 
 
+def _scripted_rounds(monkeypatch, races_in_round):
+    """run_round stands in for the threads: round i of the note's code (counted from 1) has
+    ``races_in_round.get(i, 0)`` races; every other variant none."""
+    seen = {"note": 0}
+
+    def fake_round(plan):
+        out = {}
+        for key, _, _, _, trials in plan:
+            if key == "note":
+                seen["note"] += 1
+            races = races_in_round.get(seen["note"], 0) if key == "note" else 0
+            out[key] = {"trials": trials, "nonzero": min(races, trials), "max_abs": races}
+        return out
+    monkeypatch.setattr(race, "run_round", fake_round)
+
+
+_SMALL = dict(trials=4, big_trials=2, small_trials=2, call_trials=2, control_trials=2, fix_trials=2, rounds=2,
+              fresh_processes=False)
+
+
+def test_the_notes_race_runs_on_until_one_trial_races_before_the_version_it_names(monkeypatch):
+    # Rounds of 2 trials: none race in the mode's 2 rounds nor in the next 3, the 6th has one.
+    _scripted_rounds(monkeypatch, {6: 1})
+    r = race.observe(note_until_seen=100, note_until_seen_before="99.0", **_SMALL)
+    assert r["race.note.trials_by_round"] == [2] * 6 and r["race.note.nonzero_by_round"] == [0] * 5 + [1]
+    assert (r["race.note.trials"], r["race.note.nonzero"], r["race.note.extra_rounds"]) == (12, 1, 4)
+    assert r["race.big_n.trials"] == 2  # the other variants keep their trials
+    # None ever races: it stops at the cap exactly (the last round cut to fit), and says so.
+    _scripted_rounds(monkeypatch, {})
+    r = race.observe(note_until_seen=9, note_until_seen_before="99.0", **_SMALL)
+    assert r["race.note.trials_by_round"] == [2, 2, 2, 2, 1] and r["race.note.nonzero"] == 0
+    assert r["race.note.until_seen"] == 9
+    # A race in the mode's rounds, or an interpreter from the named version on: nothing runs on.
+    _scripted_rounds(monkeypatch, {1: 1})
+    assert race.observe(note_until_seen=100, note_until_seen_before="99.0", **_SMALL)["race.note.trials"] == 4
+    _scripted_rounds(monkeypatch, {})
+    r = race.observe(note_until_seen=100, note_until_seen_before="3.0", **_SMALL)
+    assert (r["race.note.trials"], r["race.note.until_seen"], r["race.note.extra_rounds"]) == (4, 0, 0)
+
+
 def test_the_ledger_names_every_key_race_observes(race_result):
     from bench import ledger
     assert set(race_result) == set(ledger.workload("race").observes)
