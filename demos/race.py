@@ -235,12 +235,13 @@ def _until_seen(note, per_round, until, fresh_processes):
     until one does or ``until`` trials have run; how many were added.
 
     Why: before 3.10 the note's race is a rare event on a fast machine (2 of 300 trials in one run,
-    0 of 300 in the next, on one 2-CPU VM), and "it does happen" holds on one race but is
+    0 of 300 in the next, on one 2-CPU VM), and "it does happen" held on one race but was
     contradicted by 0 of 300 (rate below 1%): the same rate gave opposite verdicts.  Run until seen,
-    0 races are only reported after ``until`` trials (0 of 3000 bounds the rate below 0.1%).  The
-    stop only ever follows a round with no race, so a count that stopped is k races of the trials
-    run, its Clopper-Pearson interval taken at them (for a stop at the first race, wider than the
-    exact interval of inverse sampling); the verdict on one race does not depend on the interval."""
+    0 races are only reported after ``until`` trials (0 of 3000 bounds the rate below 0.0998%, the
+    ledger's sometimes(0.001)).  Running on only follows a round with no race; the count is k races
+    of the trials run, with Clopper-Pearson's interval at them: conservative at the upper end for
+    this design, too high at the lower end with two or more races in the last round.  The verdict
+    on a seen race does not use the interval."""
     key, variant, n, interval, _ = note
     size = max([c["trials"] for c in per_round] or [0])
     added = 0

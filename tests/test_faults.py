@@ -549,9 +549,27 @@ def _stop_hidden_behind_an_error():
     # What Python 3.9's tempfile.TemporaryFile does when SIGTERM lands inside it: the clean-up's
     # second close of the fd raises EBADF while the stop is being handled.
     try:
-        raise signals.Terminated()
+        os.kill(os.getpid(), signal.SIGTERM)  # sigterm_as_interrupt's handler raises Terminated
+        time.sleep(10)
     except KeyboardInterrupt:
         os.close(-1)
+
+
+def _stop_swallowed():
+    # A finalizer's "Exception ignored in", or a demo's except Exception around a blocking call.
+    try:
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(10)
+    except KeyboardInterrupt:
+        pass
+    return {"fib.seen": 1}
+
+
+def _interrupt_of_its_own():
+    try:
+        raise KeyboardInterrupt("a workload's own")
+    except KeyboardInterrupt:
+        return {}["missing"]
 
 
 def test_a_stop_hidden_behind_an_error_stops_the_run_instead_of_failing_one_workload():
@@ -559,23 +577,47 @@ def test_a_stop_hidden_behind_an_error_stops_the_run_instead_of_failing_one_work
     from bench.harness import runner
 
     steps = runner._Steps()
-    with pytest.raises(signals.Terminated):
-        steps.run(ledger.workload("fib"), _stop_hidden_behind_an_error)
+    with signals.sigterm_as_interrupt():
+        with pytest.raises(signals.Terminated):
+            steps.run(ledger.workload("fib"), _stop_hidden_behind_an_error)
     assert steps.errors == {}  # not taken for fib's failure
     steps.run(ledger.workload("fib"), lambda: os.close(-1))  # an error of its own still fails one workload
     assert steps.errors == {"fib": "OSError: [Errno 9] Bad file descriptor"}
+
+
+def test_a_stop_a_step_swallowed_stops_the_run_at_the_step_and_its_observations_are_not_kept():
+    from bench import ledger
+    from bench.harness import runner
+
+    steps = runner._Steps()
+    with signals.sigterm_as_interrupt():
+        with pytest.raises(signals.Terminated):
+            steps.run(ledger.workload("fib"), _stop_swallowed)
+    assert steps.observations == {} and steps.errors == {}
+    signals.raise_if_stopped()  # the block is over: nothing is left asked for
+
+
+def test_only_a_stop_a_signal_asked_for_unmasks_an_error():
+    from bench import ledger
+    from bench.harness import runner
+
+    steps = runner._Steps()
+    with signals.sigterm_as_interrupt():  # no signal comes: the KeyboardInterrupt is the step's own
+        steps.run(ledger.workload("fib"), _interrupt_of_its_own)
+    assert steps.errors == {"fib": "KeyError: 'missing'"}
 
 
 def test_interrupts_unmasked_passes_other_errors_and_finds_the_stop_however_deep():
     with pytest.raises(ValueError):
         with signals.interrupts_unmasked():
             raise ValueError("plain")
-    with pytest.raises(signals.Terminated):
-        with signals.interrupts_unmasked():
-            try:
-                _stop_hidden_behind_an_error()
-            except OSError:
-                raise RuntimeError("a wrapper of the error")
+    with signals.sigterm_as_interrupt():
+        with pytest.raises(signals.Terminated):
+            with signals.interrupts_unmasked():
+                try:
+                    _stop_hidden_behind_an_error()
+                except OSError:
+                    raise RuntimeError("a wrapper of the error") from None  # the chain cut: still a stop
 
 
 # Two venvs being set up in prepare's worker threads; each "interpreter" is a script that never ends.

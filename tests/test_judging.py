@@ -233,7 +233,7 @@ def test_parallel_claims_wait_for_a_machine_that_can_show_parallelism():
     assert evaluate.evaluate(bound, fast, unsure).verdict == "contradicted"
     wholly_below = Measured(1.3, (1.2, 1.45), 6)
     assert evaluate.evaluate(claim, metrics, dict(_FACTS, machine_parallelism=wholly_below)).verdict == "n/a"
-    assert "wholly below x1.5" in words.machine_note({MACHINE_PARALLELISM: wholly_below})
+    assert "upper end x1.45 below x1.5" in words.machine_note({MACHINE_PARALLELISM: wholly_below})
     # One pair, or an interval with no upper end: no evidence either way, the value decides (never fails open).
     assert words.machine_too_busy(Measured(1.1, (0.0, math.inf), 1))
     assert not words.machine_too_busy(Measured(1.9, (0.0, math.inf), 1))

@@ -162,6 +162,11 @@ def test_a_run_records_the_commit_it_measured_with_and_the_folder_readme_names_i
         (tmp_path / "home" / "copy" / ".git").mkdir(parents=True)
         monkeypatch.setattr(revision, "_ROOT", str(tmp_path / "home" / "copy"))
         assert revision.source_revision() is None
+        # The same where the path holds a ':' (git splits its ceiling list there).
+        _git_checkout(tmp_path / "out:er")
+        (tmp_path / "out:er" / "copy" / ".git").mkdir(parents=True)
+        monkeypatch.setattr(revision, "_ROOT", str(tmp_path / "out:er" / "copy"))
+        assert revision.source_revision() is None
 
     class _Column:
         def __init__(self, source):

@@ -437,3 +437,16 @@ def test_only_ratios_of_pairs_are_pooled():
     assert equal.log_sd is None and stats.with_spread(equal, 1.0, 10, "x") == equal
     demo = stats.ratio_of_pairs([1.0, 1.1, 0.9])  # a demo's back-to-back pairs: not the machine's rounds
     assert demo.log_sd is None
+
+
+def test_rounds_run_on_until_an_event_are_not_tested_for_agreement():
+    # Two races in the 20th round of 75 trials, the 19 before with none: the exact test would call
+    # that a disagreement (p about 0.05) although the stop put the races there.
+    from bench.judge.rounds import count_by_round
+
+    events, trials = [0] * 19 + [2], [75] * 20
+    tested = count_by_round(events, trials)
+    stopped = count_by_round(events, trials, until_seen=16)
+    assert "widened" in tested.method
+    assert "widened" not in stopped.method and "run on until one had an event" in stopped.method
+    assert stopped.interval == stats.count(2, 1500).interval and stopped.events == 2

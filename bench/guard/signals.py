@@ -19,6 +19,11 @@ class Terminated(KeyboardInterrupt):
 # Owners (pids) whose sigterm_as_interrupt block is running: a fork child of one of them inherits the
 # Python handler, and must not keep it (see _default_in_fork_child).
 _OWNERS = []
+# The stops (Terminated, KeyboardInterrupt) that SIGTERM or SIGINT raised while such a block ran: a
+# stop swallowed on its way up (a finalizer's "Exception ignored in", a demo's except Exception) is
+# raised again at the run's next step (``raise_if_stopped``), and only a stop a signal asked for
+# unmasks an error (``interrupts_unmasked``): a KeyboardInterrupt a workload raised itself is its own.
+_STOPS = []
 
 
 def _default_in_fork_child():
@@ -53,15 +58,36 @@ def sigterm_as_interrupt():
         # A second SIGTERM (the group's and the keeper's) must not cut the clean-up short: the
         # keeper's SIGKILL after its grace is the backstop.
         signal.signal(signal.SIGTERM, lambda *_: None)
+        _STOPS.append(Terminated)
         raise Terminated()
 
+    def on_sigint(signum, frame):
+        if os.getpid() == owner:
+            _STOPS.append(KeyboardInterrupt)
+        raise KeyboardInterrupt()
+
     previous = signal.signal(signal.SIGTERM, handler)
+    # Ctrl-C keeps its meaning (KeyboardInterrupt) and is recorded too; a SIGINT someone set to be
+    # ignored (a job started in the background) stays ignored.
+    previous_int = signal.getsignal(signal.SIGINT)
+    if previous_int is signal.default_int_handler:
+        signal.signal(signal.SIGINT, on_sigint)
     _OWNERS.append(owner)
     try:
         yield
     finally:
         _OWNERS.remove(owner)
+        if not _OWNERS:
+            del _STOPS[:]
         signal.signal(signal.SIGTERM, previous)
+        if previous_int is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous_int)
+
+
+def raise_if_stopped():
+    """Raise the stop a signal asked for, if one was asked for and swallowed on its way up."""
+    if _STOPS:
+        raise _STOPS[0]()
 
 
 def name(signum):
@@ -89,13 +115,17 @@ def interrupts_unmasked():
     never passes for an error.  On Python 3.9 a SIGTERM that lands inside ``tempfile.TemporaryFile``
     comes out as ``OSError: [Errno 9]`` (its clean-up closes the fd that the half-made file object
     had closed already); a workload's ``except Exception`` took that for the workload's failure, and
-    the run went on to write its column after the matrix had been stopped (CI, py39)."""
+    the run went on to write its column after the matrix had been stopped (CI, py39).  Only a stop
+    a signal asked for (``_STOPS``) does so, and then whether or not the error still holds it: a
+    KeyboardInterrupt that code raised and handled itself leaves its error an error."""
     try:
         yield
     except Exception as exc:
+        if not _STOPS:
+            raise
         interrupt = _interrupt_behind(exc)
         if interrupt is None:
-            raise
+            raise _STOPS[0]() from exc
         raise interrupt
 
 

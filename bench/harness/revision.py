@@ -44,13 +44,19 @@ def source_revision(out_dir=None):
     if not os.path.exists(os.path.join(_ROOT, ".git")):
         return None  # an installed copy, or an unpacked archive: its commit is not knowable here
     commit = _git("rev-parse", "--short=12", "HEAD")
-    if not commit:
+    if not commit or not _is_own_top(_git("rev-parse", "--show-toplevel")):
         return None
     changed = _git("status", "--porcelain", "--untracked-files=no")
     untracked = _git("ls-files", "--others", "--exclude-standard", "--", ".", *_outside(out_dir))
     if changed is None or untracked is None:  # a failed or timed-out git says nothing about the files
         return commit + "+unchecked"
     return commit + ("+changes" if changed or untracked else "")
+
+
+def _is_own_top(top):
+    """Whether git's work tree is the checkout itself: the ceiling is a list git splits at ':', so a
+    path holding one (/tmp/out:er/gilbench) leaves git free to find a repository above."""
+    return top is not None and os.path.realpath(top) == os.path.realpath(_ROOT)
 
 
 def _outside(out_dir):

@@ -292,6 +292,7 @@ def _run_locked(selected, out_dir, final, mode, ident, facts):
         _write_json(os.path.join(staging, results_format.META), meta)  # last: its presence means "whole"
         if lock.inherited_holder_gone():
             raise RuntimeError("the matrix that started this run is gone: its results are not written")
+        signals.raise_if_stopped()  # a stop swallowed on its way up never gets its column written
         _swap_into_place(staging, final, out_dir, ident)
     finally:
         backend.close()
@@ -333,6 +334,7 @@ class _Steps:
             observed = {}
             for key in self._observed.pop(workload.name, ()):
                 self.observations.pop(key, None)
+        signals.raise_if_stopped()  # one a step swallowed (a finalizer, an except Exception) stops here
         self.observations.update(observed)
         self._observed.setdefault(workload.name, []).extend(observed)
         self.seconds[workload.name] = round(self.seconds.get(workload.name, 0.0) + time.perf_counter() - t0, 2)

@@ -58,6 +58,7 @@ def _reject_non_finite(path, data):
 
 # A count's per-round parts, where its demo records them (race: one fresh process per round).
 _BY_ROUND = "_by_round"
+_EXTRA_ROUNDS = ".extra_rounds"  # <count's prefix>.extra_rounds: rounds run on until an event was seen
 
 
 def _is_number(value):
@@ -299,7 +300,10 @@ def _count(observations, events_key, trials_key):
     events, trials = observations[events_key], observations[trials_key]
     by_round = observations.get(events_key + _BY_ROUND), observations.get(trials_key + _BY_ROUND)
     if all(isinstance(x, list) for x in by_round) and (sum(by_round[0]), sum(by_round[1])) == (events, trials):
-        return count_by_round(*by_round)
+        # Rounds a demo ran on until an event was seen (demos.race's note_until_seen): the events
+        # sit in the last of them by design, not by a change of rate.
+        extra = observations.get(events_key.rsplit(".", 1)[0] + _EXTRA_ROUNDS, 0)
+        return count_by_round(*by_round, until_seen=extra if isinstance(extra, int) and extra > 0 else 0)
     return stats.count(events, trials)
 
 

@@ -5,8 +5,12 @@ import math
 from bench.judge.stats import CONFIDENCE, Measured, _log_choose, count, mean_interval
 
 
-def count_by_round(events, trials):
+def count_by_round(events, trials, until_seen=0):
     """The pooled count of several rounds (each a fresh process), with its rounds kept.
+
+    ``until_seen``: the last that many rounds ran only because no earlier one had an event, until
+    one did: their events sit in the last round by design, and the rounds before had none, so
+    the agreement test (and its widening) is not applied.
 
     While the rounds agree it is judged as one count (Clopper-Pearson, the trials taken as
     independent).  Where they differ more than chance allows (``homogeneity_p`` below 0.05: the
@@ -21,6 +25,11 @@ def count_by_round(events, trials):
             raise ValueError("a round's count needs whole numbers 0 <= events <= trials (got %r of %r)" % (e, t))
     rounds = tuple((int(e), int(t)) for e, t in zip(events, trials))
     pooled = count(sum(e for e, _ in rounds), sum(t for _, t in rounds))
+    if until_seen:
+        return Measured(pooled.value, pooled.interval, pooled.n, pooled.events,
+                        "%s, over %d rounds in fresh processes, the last %d run on until one had an event "
+                        "(the rounds' agreement not tested: the stop puts the events in the last one)"
+                        % (pooled.method, len(rounds), until_seen), rounds)
     p = homogeneity_p(events, trials)
     if p is None or p >= 1 - CONFIDENCE:
         return Measured(pooled.value, pooled.interval, pooled.n, pooled.events,

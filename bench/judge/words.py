@@ -67,13 +67,12 @@ def machine_note(metrics):
     machine = metrics.get(MACHINE_PARALLELISM)
     if machine is None or not machine_too_busy(machine):
         return None
-    bounded = machine.interval and all(math.isfinite(x) for x in machine.interval)
-    if bounded:  # the gate reads the interval's upper end
-        where = "its 95%% interval [%s, %s] wholly below x%s" % (
-            fmt(machine.interval[0]), fmt(machine.interval[1]), PARALLEL_MACHINE_SPEEDUP)
-    else:  # one pair, or an unbounded interval: the gate read the value alone
-        where = "below x%s, from its value alone (%s, no bounded interval)" % (
-            PARALLEL_MACHINE_SPEEDUP, "1 pair" if machine.n == 1 else "n=%s" % machine.n)
+    upper = machine.interval[1] if machine.interval else math.inf
+    if math.isfinite(upper):  # the gate reads the interval's upper end
+        where = "its 95%% interval's upper end x%s below x%s" % (fmt(upper), PARALLEL_MACHINE_SPEEDUP)
+    else:  # one pair, or no upper end: the gate read the value alone
+        pairs = "1 pair" if machine.n == 1 else "%s pairs" % machine.n if machine.n else "no count of pairs"
+        where = "below x%s, from its value alone (%s, no upper bound)" % (PARALLEL_MACHINE_SPEEDUP, pairs)
     return ("n/a: %s, %s: the claims about parallel speed-ups are not judged; rerun on a quieter machine"
             % (machine_words(machine), where))
 

@@ -14,6 +14,9 @@ _NOTE_RATE = "0.01"
 # workload's run-until-seen (before it only) name it once.
 _NOTE_SCOPE = "3.10"
 _NOTE_UNTIL_SEEN = {"note_until_seen": 3000, "note_until_seen_before": _NOTE_SCOPE}
+# Before it, "it does happen" holds on one race and is contradicted only by 0 of 3000 (the trials
+# the race runs on to), which bound the rate below 0.0998%: the rate the check says is that one.
+_NOTE_RATE_BEFORE = "0.001"
 _VARIANT_RATE = "0.05"
 
 # A fix is shown only where the unfixed code fails in the same run: a fix's count is judged against
@@ -82,11 +85,12 @@ CLAIMS = (
           "3.10부터 재현이 불가능하다",
           # Only the note's verbatim code is judged here; the same code at other sizes and intervals is
           # shown (the tiny interval is gil.switch-between-bytecodes' check, not counted twice).
-          (Check("race.note.races", "sometimes(%s)" % _NOTE_RATE, "version<" + _NOTE_SCOPE),
+          (Check("race.note.races", "sometimes(%s)" % _NOTE_RATE_BEFORE, "version<" + _NOTE_SCOPE),
            Check("race.note.races", "never(%s)" % _NOTE_RATE, "version>=" + _NOTE_SCOPE)),
           context=("race.big_n.races", "race.small_interval.races"),
           departs="Judged on the note's code as written (n = 100,000 per thread, the default switch interval); "
-                  "before 3.10, where none of its trials raced, it runs on until one does or 3000 have. "
+                  "before 3.10, where none of its trials raced, it runs on until one does or 3000 have, and "
+                  "the check is sometimes(0.1%): one race holds it, 0 of 3000 (below 0.0998%) contradicts it. "
                   "Shown beside it: the same code with 10x more iterations and at a 1 us switch interval.",
           changes=(_EVAL_BREAKER_3_10, FREE_THREADING),
           headline=Headline("race.note.races", "share of trials",

@@ -310,9 +310,9 @@ def statistics():
         "as a whole cover somewhat less than 95%: about 93% at n = 40 for some rates).",
         "'never' and 'sometimes' are one-sided %s tests at a rate the ledger states: at 0 events the cell "
         "shows the one-sided %s upper bound 1 - 0.05^(1/n) ('0/59 (≤4.9%%)': below 5%%; 0 of 299: below "
-        "1%%); one event contradicts 'never' and proves 'sometimes'. Before 3.10 the note's race runs on "
-        "until one trial races or 3000 have, so its 'sometimes' is contradicted only by 0 of 3000 (below "
-        "0.1%%), never by a chance 0 of 300; a count that stopped at a race is shown at the trials run." % (conf, conf),
+        "1%%); one event contradicts 'never' and proves 'sometimes'. Before 3.10 the note's race is 'sometimes(0.1%%)' and runs on "
+        "until one trial races or 3000 have: it is contradicted only by 0 of 3000 (below 0.0998%%); a count "
+        "that stopped at a race is shown at the trials run (its interval's upper end conservative for that stop)." % (conf, conf),
         "Counts taken over rounds in fresh processes (the races): the trials are taken as independent while "
         "the rounds agree; where they differ more than chance allows (homogeneity p < 0.05: Pearson's "
         "chi-square, exact where few events are expected) the interval is widened to hold the per-round "
