@@ -108,7 +108,7 @@ def test_a_broken_ledger_fails_in_one_line(tmp_path, command):
         shutil.copytree(str(_ROOT / package), str(tmp_path / package), ignore=shutil.ignore_patterns("__pycache__"))
     gil = tmp_path / "bench" / "ledger" / "gil.py"
     text = gil.read_text(encoding="utf-8")
-    right = 'Check("race.note.races", "never(%s)" % _NOTE_RATE, "version>=" + _NOTE_SCOPE)'
+    right = 'Check("race.note.races", "never(%s)" % NOTE_RATE, "version>=" + NOTE_SCOPE)'
     assert text.count(right) == 1
     gil.write_text(text.replace(right, right.replace('"never(', '"nevr(')), encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m"] + list(command), cwd=str(tmp_path), stdout=subprocess.PIPE,

@@ -1,29 +1,12 @@
 """The GIL (CLAIMS.md section 4): its claims and the workloads that measure them."""
 from bench.ledger.bounds import speedup_bound
 from bench.ledger.derived import count, mean, parallel_share, ratio, sample_mean, samples
+from bench.ledger.race import (CONTROL, FIX_LEVEL, NOTE_RATE, NOTE_RATE_BEFORE, NOTE_SCOPE, NOTE_UNTIL_SEEN,
+                               OBSERVED_RACE, RACE_COUNTS, VARIANT_RATE)
 from bench.ledger.vocabulary import (FREE_THREADING, Change, Check, Claim, Headline, MoreRounds, Option, Workload, grid,
                                      same_binary_ratio, twin_ratio)
 
 _SECTION = "GIL"
-
-# Rates the count claims are decided at: "never" holds once the 95% upper bound of the rate is
-# below it.  1% for the note's own code (the claim is about it); 5% for the variants, which run
-# slower and so get fewer trials.
-_NOTE_RATE = "0.01"
-# The version from which the note says its race is gone: the checks' conditions and the race
-# workload's run-until-seen (before it only) name it once.
-_NOTE_SCOPE = "3.10"
-_NOTE_UNTIL_SEEN = {"note_until_seen": 3000, "note_until_seen_before": _NOTE_SCOPE}
-# Before it, "it does happen" holds on one race and is contradicted only by 0 of 3000 (the trials
-# the race runs on to), which bound the rate below 0.0998%: the rate the check says is that one.
-_NOTE_RATE_BEFORE = "0.001"
-_VARIANT_RATE = "0.05"
-
-# A fix is shown only where the unfixed code fails in the same run: a fix's count is judged against
-# the control's (x = x + one() at a tiny switch interval, which races on every build) by a one-sided
-# Fisher exact test at this level; one race with the fix contradicts it.
-_FIX_LEVEL = "0.05"
-_CONTROL = "race.control.races"
 
 # Why x += 1 stopped racing on GIL builds, and why it races again without the GIL.
 _EVAL_BREAKER_3_10 = Change("3.10", "the eval loop checks for a thread switch only on calls and backward jumps, "
@@ -66,7 +49,7 @@ CLAIMS = (
     Claim("gil.race-reproducible", "gil", _SECTION,
           "Even with the GIL, two threads updating one global (read, modify, write) can end with a wrong result.",
           "GIL이 걸려 있어도 아래와 같이 race condition이 발생",
-          (Check(_CONTROL, "sometimes(%s)" % _VARIANT_RATE,
+          (Check(CONTROL, "sometimes(%s)" % VARIANT_RATE,
                  why="x = x + one() on two threads at a 1 us switch interval: a hand-over at the call falls "
                      "between the read of x and the write"),),
           note_figure="x != 0", applies="gil-on", context=("race.call.races",),
@@ -76,7 +59,7 @@ CLAIMS = (
                   "which the note scopes to before 3.10. Shown beside: the same call variant at the default "
                   "interval.",
           changes=(_EVAL_BREAKER_3_10,),
-          headline=Headline(_CONTROL, "share of trials",
+          headline=Headline(CONTROL, "share of trials",
                             "the share of trials of x = x + one() / x = x - one() on two threads (1 us switch "
                             "interval) that end with x != 0: above 0 = a race under the GIL (k of n trials, 95% "
                             "interval)")),
@@ -85,8 +68,8 @@ CLAIMS = (
           "3.10부터 재현이 불가능하다",
           # Only the note's verbatim code is judged here; the same code at other sizes and intervals is
           # shown (the tiny interval is gil.switch-between-bytecodes' check, not counted twice).
-          (Check("race.note.races", "sometimes(%s)" % _NOTE_RATE_BEFORE, "version<" + _NOTE_SCOPE),
-           Check("race.note.races", "never(%s)" % _NOTE_RATE, "version>=" + _NOTE_SCOPE)),
+          (Check("race.note.races", "sometimes(%s)" % NOTE_RATE_BEFORE, "version<" + NOTE_SCOPE),
+           Check("race.note.races", "never(%s)" % NOTE_RATE, "version>=" + NOTE_SCOPE)),
           context=("race.big_n.races", "race.small_interval.races"),
           departs="Judged on the note's code as written (n = 100,000 per thread, the default switch interval); "
                   "before 3.10, where none of its trials raced, it runs on until one does or 3000 have, and "
@@ -100,9 +83,9 @@ CLAIMS = (
           "하나의 스레드가 작업을 종료하고 다른 스레드가 작업을 시작",
           # Lower than the unfixed control (Fisher), and rare in itself: removed() alone would pass a
           # fix that still races now and then.
-          (Check("race.fix_join.races", "removed(%s)" % _FIX_LEVEL, versus=_CONTROL),
-           Check("race.fix_join.races", "never(%s)" % _VARIANT_RATE)),
-          note_figure="x = 0", context=(_CONTROL,),
+          (Check("race.fix_join.races", "removed(%s)" % FIX_LEVEL, versus=CONTROL),
+           Check("race.fix_join.races", "never(%s)" % VARIANT_RATE)),
+          note_figure="x = 0", context=(CONTROL,),
           departs="The fix is applied to the control, x = x + one() at a 1 us switch interval (50,000 per "
                   "thread), which races on every build, so that it is shown where the unfixed code fails in the "
                   "same run (the note's x += 1 no longer races on 3.10+ GIL builds); fixed and unfixed counts are "
@@ -113,12 +96,12 @@ CLAIMS = (
                             "fixed, above 0 = it still races (k of n trials, 95% interval)")),
     Claim("gil.race-fix-mutex", "gil", _SECTION, "A mutex around the critical section fixes the race.",
           "mutex를 설정한다",
-          (Check("race.fix_mutex.races", "removed(%s)" % _FIX_LEVEL, versus=_CONTROL),
-           Check("race.fix_mutex.races", "never(%s)" % _VARIANT_RATE),
-           Check("race.fix_mutex_per_iter.races", "removed(%s)" % _FIX_LEVEL, versus=_CONTROL),
-           Check("race.fix_mutex_per_iter.races", "never(%s)" % _VARIANT_RATE)),
+          (Check("race.fix_mutex.races", "removed(%s)" % FIX_LEVEL, versus=CONTROL),
+           Check("race.fix_mutex.races", "never(%s)" % VARIANT_RATE),
+           Check("race.fix_mutex_per_iter.races", "removed(%s)" % FIX_LEVEL, versus=CONTROL),
+           Check("race.fix_mutex_per_iter.races", "never(%s)" % VARIANT_RATE)),
           note_figure="x = 0",
-          context=(_CONTROL, "race.mutex_cost.per_iteration", "race.mutex_cost.around_loop"),
+          context=(CONTROL, "race.mutex_cost.per_iteration", "race.mutex_cost.around_loop"),
           departs="As for the join fix: applied to the control (x = x + one() at a 1 us switch interval), which "
                   "races on every build, and compared with it by a one-sided Fisher exact test.",
           headline=Headline("race.fix_mutex.races", "share of trials",
@@ -131,13 +114,13 @@ CLAIMS = (
           # interrupted at a tiny interval.  Since 3.10 (bpo-29988) GIL builds hand over only at calls and
           # backward jumps: x += 1 never is, x = x + one() is (shown: race.control.races).  Second half:
           # a 10x smaller interval must give clearly more hand-overs, not just any more.
-          (Check("race.small_interval.races", "sometimes(%s)" % _VARIANT_RATE,
+          (Check("race.small_interval.races", "sometimes(%s)" % VARIANT_RATE,
                  why="the note's x += 1 at a 1 us switch interval: ends with x != 0 only if a switch falls "
                      "between its bytecodes"),
            Check("switch.rate_gain", "above(2.0)")),
           # The 5 ms default is CPython's, not a figure the note gives: shown, not judged.
           note_figure="none (CPython's default 0.005 s is implied, not the note's)", applies="gil-on",
-          context=("switch.default_interval", _CONTROL, "switch.rate_default", "switch.rate_small"),
+          context=("switch.default_interval", CONTROL, "switch.rate_default", "switch.rate_small"),
           changes=(_EVAL_BREAKER_3_10,),
           headline=Headline("switch.rate_gain", "x (ratio)",
                             "hand-overs between two threads per second at a 10x smaller switch interval over the "
@@ -294,14 +277,6 @@ _FIB = grid("fib", {"n": (25, 30)})
 
 # The keys each workload's observe() returns (on any interpreter: some only on some builds);
 # bench.ledger.producer() finds a metric's workload among them and the derived metrics.
-_RACE_COUNTS = ("note", "big_n", "small_interval", "call", "control", "fix_join", "fix_mutex", "fix_mutex_per_iter")
-_OBSERVED_RACE = tuple(sorted(
-    ["race.default_interval", "race.fix_body", "race.rounds", "race.fresh_processes", "race.small_interval.interval",
-     "race.control.interval", "race.note.until_seen", "race.note.extra_rounds"]
-    + ["race.%s.%s" % (key, field) for key in _RACE_COUNTS
-       for field in ("n", "nonzero", "trials", "nonzero_by_round", "trials_by_round")]
-    + ["race.%s.%s" % (key, field) for key in _RACE_COUNTS if not key.startswith("fix_")
-       for field in ("max_abs", "share_nonzero")]))
 _OBSERVED_SWITCHING = (
     "switch.default_interval", "switch.rate_default", "switch.rate_gain", "switch.rate_gain_pairs",
     "switch.rate_small", "switch.rounds", "switch.seconds_per_rate", "switch.small_interval",
@@ -313,7 +288,7 @@ _OBSERVED_COUNTDOWN = (
 
 WORKLOADS = (
     Workload(
-        "race", "gil", "race.", observes=_OBSERVED_RACE, demo="demos.race", script="bm_race.py",
+        "race", "gil", "race.", observes=OBSERVED_RACE, demo="demos.race", script="bm_race.py",
         # Trials per mode: fast mode (observe()'s defaults, 18-39 s on an idle 2-core machine)
         # decides every count claim: 0 of 300 bounds the note's race below 1%, 0 of 80 a variant's
         # below 5% (one-sided 95%), and 0 of 60 fixed, against the control's races, decides a fix.
@@ -325,14 +300,14 @@ WORKLOADS = (
         # 300, then 0 of 300, in two runs on one VM) is then seen, not contradicted by chance; from
         # 3.10 on, never() is decided by 0 of 300 and nothing runs on (the cost stays where it decides).
         params={
-            "fast": {"control_n": 50_000, **_NOTE_UNTIL_SEEN},
-            "default": {"control_n": 50_000, **_NOTE_UNTIL_SEEN, "trials": 600, "big_trials": 20, "small_trials": 150, "call_trials": 80, "control_trials": 80,
+            "fast": {"control_n": 50_000, **NOTE_UNTIL_SEEN},
+            "default": {"control_n": 50_000, **NOTE_UNTIL_SEEN, "trials": 600, "big_trials": 20, "small_trials": 150, "call_trials": 80, "control_trials": 80,
                         "fix_trials": 80, "rounds": 6},
-            "rigorous": {"control_n": 50_000, **dict(_NOTE_UNTIL_SEEN, note_until_seen=5000), "trials": 1000, "big_trials": 40, "small_trials": 300, "call_trials": 150,
+            "rigorous": {"control_n": 50_000, **dict(NOTE_UNTIL_SEEN, note_until_seen=5000), "trials": 1000, "big_trials": 40, "small_trials": 300, "call_trials": 150,
                          "control_trials": 150, "fix_trials": 150, "rounds": 10},
         },
         derived=tuple(
-            ("race.%s.races" % key, count("race.%s.nonzero" % key, "race.%s.trials" % key)) for key in _RACE_COUNTS
+            ("race.%s.races" % key, count("race.%s.nonzero" % key, "race.%s.trials" % key)) for key in RACE_COUNTS
         ) + (
             ("race.mutex_cost.per_iteration",
              ratio(_RACE.benchmark(mutex="per-iteration"), _RACE.benchmark(mutex="around-loop"))),
