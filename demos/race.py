@@ -219,8 +219,7 @@ def _run_rounds(plan, rounds, fresh_processes):
     for r in range(rounds):
         share = [(key, variant, n, interval, _split(total, rounds)[r])
                  for key, variant, n, interval, total in plan if _split(total, rounds)[r]]
-        done = _round_in_fresh_process(share) if fresh_processes else run_round(share)
-        for key, counts in done.items():
+        for key, counts in _one_round(share, fresh_processes).items():
             by_key[key].append(counts)
     return by_key
 
@@ -244,12 +243,15 @@ def _until_seen(note, per_round, until, fresh_processes):
     on a seen race does not use the interval."""
     key, variant, n, interval, _ = note
     size = max([c["trials"] for c in per_round] or [0])
-    added = 0
-    while size and sum(c["nonzero"] for c in per_round) == 0 and sum(c["trials"] for c in per_round) < until:
-        share = [(key, variant, n, interval, min(size, until - sum(c["trials"] for c in per_round)))]
-        per_round.append((_round_in_fresh_process(share) if fresh_processes else run_round(share))[key])
-        added += 1
+    ran, added = sum(c["trials"] for c in per_round), 0
+    while size and not any(c["nonzero"] for c in per_round) and ran < until:
+        per_round.append(_one_round([(key, variant, n, interval, min(size, until - ran))], fresh_processes)[key])
+        ran, added = ran + per_round[-1]["trials"], added + 1
     return added
+
+
+def _one_round(share, fresh_processes):
+    return _round_in_fresh_process(share) if fresh_processes else run_round(share)
 
 
 def _record(out, prefix, per_round, n, share=True):

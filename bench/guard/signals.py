@@ -124,9 +124,9 @@ def interrupts_unmasked():
         if not _STOPS:
             raise
         interrupt = _interrupt_behind(exc)
-        if interrupt is None:
-            raise _STOPS[0]() from exc
-        raise interrupt
+        if interrupt is not None:
+            raise interrupt
+        raise _STOPS[0]() from exc
 
 
 def interrupted_status(exc):

@@ -49,10 +49,15 @@ def machine_too_busy(machine):
     gate with the noise of six rounds (x1.35 [1.05, 1.73] in one run, x1.98 [1.25, 3.15] in the next
     on the same VM); an interval reaching the gate leaves the claim judged (evaluate._machine_parallelism
     says what a straddling one leaves undecided)."""
-    upper = machine.interval[1] if machine.interval else machine.value
-    if not math.isfinite(upper):  # one pair, or an unbounded interval: no evidence either way, the value decides
-        upper = machine.value
-    return upper < PARALLEL_MACHINE_SPEEDUP
+    return _gate_reading(machine)[0] < PARALLEL_MACHINE_SPEEDUP
+
+
+def _gate_reading(machine):
+    """What the gate compares with x1.5: the interval's upper end, or the value where there is no
+    finite one (one pair, an unbounded interval: no evidence either way, the value decides); and
+    whether it is the interval's."""
+    upper = machine.interval[1] if machine.interval else math.inf
+    return (upper, True) if math.isfinite(upper) else (machine.value, False)
 
 
 def machine_words(machine):
@@ -67,9 +72,9 @@ def machine_note(metrics):
     machine = metrics.get(MACHINE_PARALLELISM)
     if machine is None or not machine_too_busy(machine):
         return None
-    upper = machine.interval[1] if machine.interval else math.inf
-    if math.isfinite(upper):  # the gate reads the interval's upper end
-        where = "its 95%% interval's upper end x%s below x%s" % (fmt(upper), PARALLEL_MACHINE_SPEEDUP)
+    read, of_interval = _gate_reading(machine)
+    if of_interval:
+        where = "its 95%% interval's upper end x%s below x%s" % (fmt(read), PARALLEL_MACHINE_SPEEDUP)
     else:  # one pair, or no upper end: the gate read the value alone
         pairs = "1 pair" if machine.n == 1 else "%s pairs" % machine.n if machine.n else "no count of pairs"
         where = "below x%s, from its value alone (%s, no upper bound)" % (PARALLEL_MACHINE_SPEEDUP, pairs)
